@@ -1,0 +1,65 @@
+/**
+ * The one error family of loadgate. Every error meant for a user is a LoadgateError whose
+ * message is a single line; the CLI prints it (never a stack) and exits with `exitCode`.
+ */
+export type ErrorCode = 'USAGE' | 'CONFIG' | 'TARGET' | 'AWS' | 'INTERNAL';
+
+export class LoadgateError extends Error {
+  readonly code: ErrorCode;
+  /** Process exit code the CLI uses for this error. */
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, message: string, exitCode = code === 'USAGE' || code === 'CONFIG' ? 2 : 1) {
+    super(message);
+    this.name = 'LoadgateError';
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * Bad input: a flag, a scenario file, a config file, a gate expression. Exit code 2.
+ * The message names where (file), what (field) and the offending value:
+ *   scenarios/x.ts: phases[1].rateRps: -5 is invalid (expected a number >= 0)
+ */
+export class UsageError extends LoadgateError {
+  readonly file: string | undefined;
+  readonly field: string | undefined;
+
+  constructor(message: string, where: { file?: string; field?: string } = {}) {
+    super('USAGE', message, 2);
+    this.name = 'UsageError';
+    this.file = where.file;
+    this.field = where.field;
+  }
+
+  /** `<file>: <field>: <value> is invalid (expected <expected>)`, the standard one-liner. */
+  static invalid(file: string | undefined, field: string, value: unknown, expected: string): UsageError {
+    const where = [file, field].filter(Boolean).join(': ');
+    return new UsageError(`${where}: ${showValue(value)} is invalid (expected ${expected})`, { file, field });
+  }
+
+  static unknownField(file: string | undefined, field: string, known: readonly string[]): UsageError {
+    const where = [file, field].filter(Boolean).join(': ');
+    return new UsageError(`${where}: unknown field (known: ${known.join(', ')})`, { file, field });
+  }
+}
+
+export function isLoadgateError(err: unknown): err is LoadgateError {
+  return err instanceof LoadgateError;
+}
+
+/** A value as it should appear in a one-line message: short, quoted when a string. */
+export function showValue(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (value === undefined) text = 'undefined';
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

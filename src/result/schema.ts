@@ -1,0 +1,247 @@
+/**
+ * RunResult: the one record of a run (result.json). Every later stage (throttle analysis,
+ * CloudWatch, gates, reports) reads a RunResult and returns a new section; reports read only this.
+ * All times inside are ms since run start unless the name says `Iso`; latencies are ms floats.
+ */
+import type { Limits } from '../throttle/limits.ts';
+
+export const SCHEMA_VERSION = 1 as const;
+
+export interface Percentiles {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly mean: number;
+  /** Number of values recorded. */
+  readonly count: number;
+}
+
+export interface ErrorsByKind {
+  readonly refused: number;
+  readonly reset: number;
+  readonly timeout: number;
+  readonly dns: number;
+  readonly tls: number;
+  readonly other: number;
+}
+export type ErrorKind = keyof ErrorsByKind;
+
+/** 429s by origin: throttle ("Too Many Requests"), quota ("Limit Exceeded"), anything else. */
+export interface Status429ByOrigin {
+  readonly throttle: number;
+  readonly quota: number;
+  readonly other: number;
+}
+
+export interface Totals {
+  /** Arrivals the schedule planned up to the end (or interruption) of the run. */
+  readonly scheduled: number;
+  readonly sent: number;
+  /** Arrivals never sent because the in-flight cap was reached. */
+  readonly dropped: number;
+  /** Requests that got an HTTP response. */
+  readonly completed: number;
+  /** Requests that got no HTTP response. */
+  readonly errors: number;
+  readonly errorsByKind: ErrorsByKind;
+  /** Responses by status code, keys are the code as a string. */
+  readonly byStatus: Readonly<Record<string, number>>;
+  readonly status429ByOrigin: Status429ByOrigin;
+  /** Requests still unanswered when the run ended (interrupted or grace expired). */
+  readonly unfinished: number;
+}
+
+export interface ScheduleSummary {
+  /** Mean planned rate over the scheduled duration. */
+  readonly targetRps: number;
+  /** sent / scheduled duration (the drain of the last responses not included). */
+  readonly achievedRps: number;
+  readonly durationS: number;
+  /** One line per phase, e.g. "ramp 10→200 rps over 60 s". */
+  readonly phases: readonly string[];
+  readonly sendLagMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  readonly seed: number;
+}
+
+/** One second of the run, by send time (dropped arrivals by intended time). */
+export interface TimelineRow {
+  readonly second: number;
+  readonly scheduled: number;
+  readonly sent: number;
+  readonly dropped: number;
+  /** 2xx and 3xx responses. */
+  readonly ok: number;
+  /** throttle + quota 429s. */
+  readonly throttled: number;
+  readonly status429Other: number;
+  /** 4xx other than 429. */
+  readonly clientErrors: number;
+  readonly serverErrors: number;
+  /** Requests with no HTTP response. */
+  readonly errors: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** This second's latency histogram (from intended time), hdr-histogram-js compressed base64. */
+  readonly latencyHistogram: string;
+}
+
+export interface RouteStats {
+  readonly route: string;
+  readonly sent: number;
+  readonly byStatus: Readonly<Record<string, number>>;
+  readonly errors: number;
+  readonly latencyMs: Percentiles;
+}
+
+/** The whole-run histograms, compressed base64 (hdr-histogram-js, µs, 3 significant digits). */
+export interface EncodedHistograms {
+  readonly latencyUs: string;
+  readonly serviceTimeUs: string;
+  readonly sendLagUs: string;
+}
+
+export interface ThrottleSection {
+  readonly limits: Limits;
+  readonly stage: string | undefined;
+  readonly verdict: 'pass' | 'fail';
+  /** Why the verdict is what it is, one line. */
+  readonly reason: string;
+  readonly predicted: { readonly accepted: number; readonly throttled: number };
+  readonly observed: { readonly accepted: number; readonly throttled: number };
+  /** 1 - sum over 100 ms bins of |predicted accepted - observed accepted| / compared. */
+  readonly agreement: number;
+  readonly firstThrottledS: { readonly predicted: number | null; readonly observed: number | null };
+  readonly perSecond: readonly { readonly second: number; readonly predictedAccepted: number; readonly observedAccepted: number; readonly observedThrottled: number }[];
+  readonly inferred: Inference;
+  readonly tolerance: Tolerance;
+}
+
+export interface Inference {
+  /** 'token-bucket' when a bucket explains what was seen, 'none' when nothing was throttled. */
+  readonly kind: 'token-bucket' | 'no-throttling' | 'not-a-token-bucket' | 'insufficient-data';
+  readonly rateRps: number | null;
+  readonly burst: number | null;
+  readonly rateRange: readonly [number, number] | null;
+  readonly burstRange: readonly [number, number] | null;
+  readonly note: string;
+}
+
+export interface Tolerance {
+  /** 'emulator' (tight) or 'aws' (best effort, wide) or 'custom'. */
+  readonly profile: 'emulator' | 'aws' | 'custom';
+  readonly minAgreement: number;
+  /** Allowed relative error of the inferred rate. */
+  readonly rateRelative: number;
+  /** Allowed absolute error of the inferred burst. */
+  readonly burstAbsolute: number;
+}
+
+export interface CloudWatchMinute {
+  /** Start of the minute, ISO. */
+  readonly minuteIso: string;
+  readonly client: { readonly requests: number; readonly status4xx: number; readonly status429: number; readonly status5xx: number; readonly latencyAvgMs: number | null };
+  readonly gateway: {
+    readonly count: number | null;
+    readonly error4xx: number | null;
+    readonly error5xx: number | null;
+    readonly latencyAvgMs: number | null;
+    readonly latencyP50Ms: number | null;
+    readonly latencyP90Ms: number | null;
+    readonly latencyP99Ms: number | null;
+    readonly integrationLatencyAvgMs: number | null;
+  };
+  /** gateway - client; null when the gateway had no datapoint. */
+  readonly countDiff: number | null;
+  /** Requests in flight across this minute's boundaries: a diff within this is not a loss. */
+  readonly inFlightAtBoundary: number;
+}
+
+export interface CloudWatchSection {
+  readonly status: 'ok' | 'unavailable' | 'skipped';
+  readonly reason: string;
+  readonly source: 'emulator' | 'aws' | null;
+  readonly namespace: 'AWS/ApiGateway';
+  readonly dimensions: readonly { readonly Name: string; readonly Value: string }[];
+  readonly minutes: readonly CloudWatchMinute[];
+  readonly reconciliation: {
+    readonly clientRequests: number;
+    readonly gatewayCount: number;
+    readonly difference: number;
+    readonly explainedByInFlight: number;
+    readonly matched: boolean;
+    readonly gatewayOverheadMs: number | null;
+  } | null;
+}
+
+export interface GateVerdict {
+  readonly expr: string;
+  readonly passed: boolean;
+  /** The measured value the gate compared (for a per-window gate: the worst window's). */
+  readonly actual: number | string | null;
+  readonly threshold: string;
+  readonly window?: string;
+  readonly reason?: string;
+}
+
+export interface RunResult {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly runId: string;
+  readonly tool: { readonly name: 'loadgate'; readonly version: string };
+  readonly scenario: { readonly name: string; readonly file: string | null; readonly target: string; readonly apiType: 'rest' | 'http' | 'unknown' };
+  /** The command that produced this result. */
+  readonly kind: 'run' | 'verify' | 'capacity';
+  readonly startedAtIso: string;
+  readonly endedAtIso: string;
+  readonly interrupted: boolean;
+  readonly interruptReason: string | null;
+  /** One-line warnings for the reader (target down, schedule not kept, ...). */
+  readonly notes: readonly string[];
+  readonly totals: Totals;
+  readonly schedule: ScheduleSummary;
+  /** From the intended send time (coordinated omission corrected). */
+  readonly latencyMs: Percentiles;
+  /** From the actual send. */
+  readonly serviceTimeMs: Percentiles;
+  readonly histograms: EncodedHistograms;
+  readonly timeline: readonly TimelineRow[];
+  readonly routes: readonly RouteStats[];
+  /** Present when limits were declared (scenario, --limits, --limits-from). */
+  readonly throttle?: ThrottleSection;
+  readonly cloudwatch: CloudWatchSection;
+  /** Present when gates were evaluated. */
+  readonly gates?: readonly GateVerdict[];
+  readonly passed?: boolean;
+  /** Present for `loadgate capacity`. */
+  readonly capacity?: CapacitySection;
+  /** Present for `loadgate verify`: declared vs measured. */
+  readonly verify?: VerifySection;
+}
+
+export interface CapacityStep {
+  readonly rateRps: number;
+  readonly held: boolean;
+  readonly reason: string;
+  readonly achievedRps: number;
+  readonly latencyP99Ms: number;
+  readonly errorRate: number;
+  readonly unexpected429Rate: number;
+  readonly requests: number;
+}
+
+export interface CapacitySection {
+  readonly objective: readonly string[];
+  readonly highestHeldRps: number | null;
+  readonly firstBrokenRps: number | null;
+  readonly steps: readonly CapacityStep[];
+}
+
+export interface VerifySection {
+  readonly declared: { readonly rateRps: number | null; readonly burst: number | null };
+  readonly measured: { readonly rateRps: number | null; readonly burst: number | null };
+  readonly verdict: 'pass' | 'fail' | 'no-throttling' | 'inconclusive';
+  readonly reason: string;
+  readonly plannedRequests: number;
+  readonly estimatedCostUsd: { readonly rest: number; readonly http: number };
+}

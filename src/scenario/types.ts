@@ -1,0 +1,92 @@
+/**
+ * The Scenario: a validated, frozen description of one load test (scenario/validate.ts makes it
+ * from a .ts/.js/.json file or from CLI flags). Defaults are applied once, at validation.
+ */
+import type { Limits } from '../throttle/limits.ts';
+
+/** A value generator for a `{param}` in a path, a header or a body. */
+export type ParamGenerator =
+  | { readonly type: 'int'; readonly min: number; readonly max: number }
+  | { readonly type: 'uuid' }
+  | { readonly type: 'list'; readonly values: readonly string[] }
+  | { readonly type: 'sequence'; readonly start: number }
+  /** Only from .ts/.js scenarios: called per request. */
+  | { readonly type: 'function'; readonly fn: (ctx: { readonly index: number; readonly random: () => number }) => string | number };
+
+export interface RequestSpec {
+  /** Name shown in reports; @default `${method} ${path}` */
+  readonly name: string;
+  readonly method: string;
+  /** Path relative to the target base URL, with `{param}` placeholders; may carry a query. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Body sent as is (a string); objects in the scenario are JSON-encoded at validation. */
+  readonly body: string | undefined;
+  readonly weight: number;
+  readonly params: Readonly<Record<string, ParamGenerator>>;
+}
+
+/** One phase of the arrival schedule. Durations in ms, rates in requests per second. */
+export type PhaseSpec =
+  | { readonly shape: 'constant'; readonly rateRps: number; readonly durationMs: number; readonly arrivals: Spacing }
+  | { readonly shape: 'ramp'; readonly fromRps: number; readonly toRps: number; readonly durationMs: number; readonly arrivals: Spacing }
+  | { readonly shape: 'steps'; readonly fromRps: number; readonly toRps: number; readonly steps: number; readonly durationMs: number; readonly arrivals: Spacing }
+  /** `count` arrivals at the phase start (spreadMs 0) or evenly over spreadMs; the phase lasts durationMs >= spreadMs. */
+  | { readonly shape: 'burst'; readonly count: number; readonly spreadMs: number; readonly durationMs: number }
+  | { readonly shape: 'sine'; readonly meanRps: number; readonly amplitudeRps: number; readonly periodMs: number; readonly durationMs: number; readonly arrivals: Spacing }
+  | { readonly shape: 'pause'; readonly durationMs: number };
+
+/** Evenly spaced arrivals, or a Poisson process with the same rate curve (seeded). */
+export type Spacing = 'uniform' | 'poisson';
+
+export interface RunOptions {
+  /** In-flight cap; a due arrival that finds it reached is dropped. @default 2000 */
+  readonly maxInFlight: number;
+  /** Open this many connections before the first arrival and never more; @default undefined (as needed up to maxInFlight) */
+  readonly connections: number | undefined;
+  /** Per-request timeout. @default 35000 (so the gateway's own 504 at 29 s / 503 at 30 s is what is recorded) */
+  readonly timeoutMs: number;
+  /** After the last arrival (or an interrupt), how long to wait for responses. @default 5000 (interrupt: 2000) */
+  readonly graceMs: number;
+}
+
+export interface GateSpec {
+  readonly expr: string;
+  readonly abortOnFail: boolean;
+}
+
+export interface AwsOptions {
+  /** Pull CloudWatch even when the target does not look like API Gateway. */
+  readonly cloudwatch: boolean | undefined;
+  readonly region: string | undefined;
+  readonly profile: string | undefined;
+  readonly endpoint: string | undefined;
+  /** REST: ApiName; HTTP API: ApiId. @default from the limits' api */
+  readonly apiName: string | undefined;
+  readonly apiId: string | undefined;
+  readonly stage: string | undefined;
+}
+
+export interface Scenario {
+  readonly name: string;
+  /** The file it came from, or null for a one-liner. */
+  readonly file: string | null;
+  /** Base URL (with the stage path for API Gateway); undefined = start the embedded emulator. */
+  readonly target: string | undefined;
+  readonly requests: readonly RequestSpec[];
+  readonly phases: readonly PhaseSpec[];
+  readonly seed: number;
+  /** The limits the target is expected to enforce (implies the throttle.verdict gate). */
+  readonly limits: Limits | undefined;
+  /** Which stage of `limits` the target is; @default the only stage */
+  readonly stage: string | undefined;
+  /** Raw emulator config (validated by the emulator), used when loadgate starts the emulator. */
+  readonly emulator: unknown;
+  readonly gates: readonly GateSpec[];
+  readonly options: RunOptions;
+  /** Tolerance profile for the throttle verdict; @default 'emulator' for the emulator, else 'aws' */
+  readonly tolerance: 'emulator' | 'aws' | undefined;
+  /** Statuses that count as throttled besides 429 (nginx answers 503). @default [429] */
+  readonly throttleStatuses: readonly number[];
+  readonly aws: AwsOptions;
+}
