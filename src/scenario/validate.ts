@@ -1,0 +1,210 @@
+/**
+ * Raw scenario (from a file or CLI flags) -> frozen Scenario, or a UsageError that names the
+ * file, the field and the value. Defaults are applied here, once.
+ */
+import { UsageError } from '../errors.ts';
+import { parseLimits } from '../throttle/limits.ts';
+import { array, at, boolean, durationMs, isObject, number, object, optional, record, string, type Where } from '../validate.ts';
+import type { GateSpec, ParamGenerator, PhaseSpec, RequestSpec, RunOptions, Scenario, Spacing } from './types.ts';
+
+const SCENARIO_KEYS = ['name', 'target', 'requests', 'phases', 'seed', 'limits', 'stage', 'emulator', 'gates', 'options', 'tolerance', 'throttleStatuses', 'aws'];
+
+export const DEFAULT_RUN_OPTIONS: RunOptions = Object.freeze({ maxInFlight: 2000, connections: undefined, timeoutMs: 35_000, graceMs: 5_000 });
+
+export function validateScenario(raw: unknown, file: string | null): Scenario {
+  const where: Where = { file: file ?? undefined, field: '' };
+  const o = object(raw, where, SCENARIO_KEYS);
+  const name = string(o.name, at(where, 'name'), { nonEmpty: true });
+  const target = optional(o.target, (v) => targetUrl(v, at(where, 'target')));
+  const requests = o.requests === undefined ? [defaultRequest()] : array(o.requests, at(where, 'requests'), { nonEmpty: true }).map((r, i) => requestSpec(r, at(at(where, 'requests'), i)));
+  const phases = array(o.phases, at(where, 'phases'), { nonEmpty: true }).flatMap((p, i) => phaseSpecs(p, at(at(where, 'phases'), i)));
+  const limits = optional(o.limits, (v) => parseLimits(v, where.file, 'limits'));
+  const stage = optional(o.stage, (v) => string(v, at(where, 'stage'), { nonEmpty: true }));
+  if (stage !== undefined && limits && !(stage in limits.stages)) {
+    throw UsageError.invalid(where.file, 'stage', stage, `one of the stages in limits (${Object.keys(limits.stages).join(', ') || 'none'})`);
+  }
+  if (o.emulator !== undefined && !isObject(o.emulator)) throw UsageError.invalid(where.file, 'emulator', o.emulator, 'an emulator config object');
+  const gates = o.gates === undefined ? [] : array(o.gates, at(where, 'gates')).map((g, i) => gateSpec(g, at(at(where, 'gates'), i)));
+  return Object.freeze({
+    name,
+    file,
+    target,
+    requests: Object.freeze(requests),
+    phases: Object.freeze(phases),
+    seed: optional(o.seed, (v) => number(v, at(where, 'seed'), { integer: true, min: 0 })) ?? 1,
+    limits,
+    stage,
+    emulator: o.emulator,
+    gates: Object.freeze(gates),
+    options: runOptions(o.options, at(where, 'options')),
+    tolerance: optional(o.tolerance, (v) => string(v, at(where, 'tolerance'), { oneOf: ['emulator', 'aws'] }) as 'emulator' | 'aws'),
+    throttleStatuses: o.throttleStatuses === undefined ? [429] : array(o.throttleStatuses, at(where, 'throttleStatuses'), { nonEmpty: true }).map((s, i) => number(s, at(at(where, 'throttleStatuses'), i), { integer: true, min: 100, max: 599 })),
+    aws: awsOptions(o.aws, at(where, 'aws')),
+  });
+}
+
+export function targetUrl(value: unknown, where: Where): string {
+  const text = string(value, where, { nonEmpty: true });
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw UsageError.invalid(where.file, where.field, value, 'an absolute http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw UsageError.invalid(where.file, where.field, value, 'an http:// or https:// URL');
+  return text.replace(/\/+$/, '');
+}
+
+function defaultRequest(): RequestSpec {
+  return Object.freeze({ name: 'GET /', method: 'GET', path: '/', headers: {}, body: undefined, weight: 1, params: {} });
+}
+
+function requestSpec(raw: unknown, where: Where): RequestSpec {
+  const o = object(raw, where, ['name', 'method', 'path', 'headers', 'body', 'weight', 'params']);
+  const method = (optional(o.method, (v) => string(v, at(where, 'method'), { nonEmpty: true })) ?? 'GET').toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw UsageError.invalid(where.file, at(where, 'method').field, o.method, 'an HTTP method such as GET or POST');
+  const path = optional(o.path, (v) => string(v, at(where, 'path'), { nonEmpty: true })) ?? '/';
+  if (!path.startsWith('/')) throw UsageError.invalid(where.file, at(where, 'path').field, path, 'a path starting with /');
+  const headers: Record<string, string> = {};
+  if (o.headers !== undefined) {
+    for (const [k, v] of Object.entries(record(o.headers, at(where, 'headers')))) headers[k.toLowerCase()] = string(v, at(at(where, 'headers'), k));
+  }
+  let body: string | undefined;
+  if (typeof o.body === 'string') body = o.body;
+  else if (o.body !== undefined) {
+    body = JSON.stringify(o.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const params: Record<string, ParamGenerator> = {};
+  if (o.params !== undefined) {
+    for (const [k, v] of Object.entries(record(o.params, at(where, 'params')))) params[k] = paramGenerator(v, at(at(where, 'params'), k));
+  }
+  return Object.freeze({
+    name: optional(o.name, (v) => string(v, at(where, 'name'), { nonEmpty: true })) ?? `${method} ${path.split('?')[0]}`,
+    method,
+    path,
+    headers: Object.freeze(headers),
+    body,
+    weight: optional(o.weight, (v) => number(v, at(where, 'weight'), { min: 0, exclusiveMin: true })) ?? 1,
+    params: Object.freeze(params),
+  });
+}
+
+function paramGenerator(raw: unknown, where: Where): ParamGenerator {
+  if (typeof raw === 'function') return { type: 'function', fn: raw as (ctx: { index: number; random: () => number }) => string | number };
+  const type = string(isObject(raw) ? raw.type : raw, at(where, 'type'), { oneOf: ['int', 'uuid', 'list', 'sequence'] });
+  switch (type) {
+    case 'int': {
+      const o = object(raw, where, ['type', 'min', 'max']);
+      const min = number(o.min, at(where, 'min'), { integer: true });
+      return { type, min, max: number(o.max, at(where, 'max'), { integer: true, min }) };
+    }
+    case 'uuid':
+      object(raw, where, ['type']);
+      return { type };
+    case 'list': {
+      const o = object(raw, where, ['type', 'values']);
+      const values = array(o.values, at(where, 'values'), { nonEmpty: true }).map((v) => String(v));
+      return { type, values };
+    }
+    default: {
+      const o = object(raw, where, ['type', 'start']);
+      return { type: 'sequence', start: optional(o.start, (v) => number(v, at(where, 'start'), { integer: true })) ?? 0 };
+    }
+  }
+}
+
+const PHASE_KEYS: Record<string, readonly string[]> = {
+  constant: ['rateRps', 'duration', 'arrivals'],
+  poisson: ['rateRps', 'duration'],
+  ramp: ['fromRps', 'toRps', 'duration', 'arrivals'],
+  steps: ['fromRps', 'toRps', 'steps', 'duration', 'arrivals'],
+  burst: ['count', 'spread', 'duration'],
+  spike: ['baseRps', 'peakRps', 'duration', 'spikeAt', 'spikeDuration', 'arrivals'],
+  sine: ['meanRps', 'amplitudeRps', 'period', 'duration', 'arrivals'],
+  pause: ['duration'],
+};
+
+/** One phase as written -> one or more PhaseSpecs (a spike is base, peak, base). */
+function phaseSpecs(raw: unknown, where: Where): PhaseSpec[] {
+  const shape = string(isObject(raw) ? raw.shape : raw, at(where, 'shape'), { oneOf: Object.keys(PHASE_KEYS) });
+  const o = object(raw, where, ['shape', ...PHASE_KEYS[shape]]);
+  const rate = (key: string) => number(o[key], at(where, key), { min: 0 });
+  const duration = (key = 'duration') => {
+    const ms = durationMs(o[key], at(where, key));
+    if (ms <= 0 && key === 'duration') throw UsageError.invalid(where.file, at(where, key).field, o[key], 'a duration > 0');
+    return ms;
+  };
+  const arrivals = (optional(o.arrivals, (v) => string(v, at(where, 'arrivals'), { oneOf: ['uniform', 'poisson'] })) ?? 'uniform') as Spacing;
+  switch (shape) {
+    case 'constant':
+      return [{ shape, rateRps: rate('rateRps'), durationMs: duration(), arrivals }];
+    case 'poisson':
+      return [{ shape: 'constant', rateRps: rate('rateRps'), durationMs: duration(), arrivals: 'poisson' }];
+    case 'ramp':
+      return [{ shape, fromRps: rate('fromRps'), toRps: rate('toRps'), durationMs: duration(), arrivals }];
+    case 'steps':
+      return [{ shape, fromRps: rate('fromRps'), toRps: rate('toRps'), steps: number(o.steps, at(where, 'steps'), { integer: true, min: 1 }), durationMs: duration(), arrivals }];
+    case 'burst': {
+      const spreadMs = o.spread === undefined ? 0 : durationMs(o.spread, at(where, 'spread'));
+      const total = o.duration === undefined ? spreadMs : durationMs(o.duration, at(where, 'duration'));
+      if (total < spreadMs) throw UsageError.invalid(where.file, at(where, 'duration').field, o.duration, `a duration >= spread (${spreadMs} ms)`);
+      return [{ shape, count: number(o.count, at(where, 'count'), { integer: true, min: 1 }), spreadMs, durationMs: total }];
+    }
+    case 'spike': {
+      const total = duration();
+      const spikeAt = durationMs(o.spikeAt, at(where, 'spikeAt'));
+      const spikeMs = durationMs(o.spikeDuration, at(where, 'spikeDuration'));
+      if (spikeAt + spikeMs > total || spikeMs <= 0) throw UsageError.invalid(where.file, at(where, 'spikeDuration').field, o.spikeDuration, `a spike > 0 that ends within the phase (${total} ms)`);
+      const base = rate('baseRps');
+      const parts: PhaseSpec[] = [];
+      if (spikeAt > 0) parts.push({ shape: 'constant', rateRps: base, durationMs: spikeAt, arrivals });
+      parts.push({ shape: 'constant', rateRps: rate('peakRps'), durationMs: spikeMs, arrivals });
+      if (total - spikeAt - spikeMs > 0) parts.push({ shape: 'constant', rateRps: base, durationMs: total - spikeAt - spikeMs, arrivals });
+      return parts;
+    }
+    case 'sine': {
+      const meanRps = rate('meanRps');
+      const amplitudeRps = number(o.amplitudeRps, at(where, 'amplitudeRps'), { min: 0, max: meanRps });
+      const periodMs = durationMs(o.period, at(where, 'period'));
+      if (periodMs <= 0) throw UsageError.invalid(where.file, at(where, 'period').field, o.period, 'a period > 0');
+      return [{ shape, meanRps, amplitudeRps, periodMs, durationMs: duration(), arrivals }];
+    }
+    default:
+      return [{ shape: 'pause', durationMs: duration() }];
+  }
+}
+
+function gateSpec(raw: unknown, where: Where): GateSpec {
+  if (typeof raw === 'string') return { expr: string(raw, where, { nonEmpty: true }), abortOnFail: false };
+  const o = object(raw, where, ['expr', 'abortOnFail']);
+  return {
+    expr: string(o.expr, at(where, 'expr'), { nonEmpty: true }),
+    abortOnFail: optional(o.abortOnFail, (v) => boolean(v, at(where, 'abortOnFail'))) ?? false,
+  };
+}
+
+function runOptions(raw: unknown, where: Where): RunOptions {
+  if (raw === undefined) return DEFAULT_RUN_OPTIONS;
+  const o = object(raw, where, ['maxInFlight', 'connections', 'timeout', 'grace']);
+  const maxInFlight = optional(o.maxInFlight, (v) => number(v, at(where, 'maxInFlight'), { integer: true, min: 1 })) ?? DEFAULT_RUN_OPTIONS.maxInFlight;
+  const connections = optional(o.connections, (v) => number(v, at(where, 'connections'), { integer: true, min: 1, max: maxInFlight }));
+  const timeoutMs = optional(o.timeout, (v) => durationMs(v, at(where, 'timeout'))) ?? DEFAULT_RUN_OPTIONS.timeoutMs;
+  if (timeoutMs <= 0) throw UsageError.invalid(where.file, at(where, 'timeout').field, o.timeout, 'a duration > 0');
+  const graceMs = optional(o.grace, (v) => durationMs(v, at(where, 'grace'))) ?? DEFAULT_RUN_OPTIONS.graceMs;
+  return Object.freeze({ maxInFlight, connections, timeoutMs, graceMs });
+}
+
+function awsOptions(raw: unknown, where: Where): Scenario['aws'] {
+  const o = raw === undefined ? {} : object(raw, where, ['cloudwatch', 'region', 'profile', 'endpoint', 'apiName', 'apiId', 'stage']);
+  const str = (key: string) => optional(o[key], (v) => string(v, at(where, key), { nonEmpty: true }));
+  return Object.freeze({
+    cloudwatch: optional(o.cloudwatch, (v) => boolean(v, at(where, 'cloudwatch'))),
+    region: str('region'),
+    profile: str('profile'),
+    endpoint: optional(o.endpoint, (v) => targetUrl(v, at(where, 'endpoint'))),
+    apiName: str('apiName'),
+    apiId: str('apiId'),
+    stage: str('stage'),
+  });
+}
