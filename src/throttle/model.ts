@@ -46,6 +46,18 @@ export interface ModelOptions {
   readonly stage?: string;
   /** Wall-clock epoch ms at `atMs = 0`, for quota periods (UTC calendar). @default Date.now() */
   readonly originWallMs?: number;
+  /**
+   * Buckets and quotas shared with the models of the API's other stages (the emulator makes one
+   * model per stage): the account bucket and each key's usage-plan buckets and quota are one
+   * across stages, as on AWS. @default a fresh state of this model's own
+   */
+  readonly shared?: SharedModelState;
+}
+
+/** The mutable state several stage models of one API share (see ModelOptions.shared). */
+export interface SharedModelState {
+  readonly buckets: Map<string, TokenBucket>;
+  readonly quotas: Map<string, QuotaCounter>;
 }
 
 interface Resolved {
@@ -59,8 +71,8 @@ export class ApiGatewayModel implements LimitModel {
   readonly stage: string | undefined;
   readonly routes: readonly RouteKey[];
   readonly #originWallMs: number;
-  readonly #buckets = new Map<string, TokenBucket>();
-  readonly #quotas = new Map<string, QuotaCounter>();
+  readonly #buckets: Map<string, TokenBucket>;
+  readonly #quotas: Map<string, QuotaCounter>;
   readonly #resolved = new Map<string, Resolved>();
   readonly #account: TokenBucket;
 
@@ -69,7 +81,9 @@ export class ApiGatewayModel implements LimitModel {
     this.stage = pickStage(limits, options.stage);
     this.routes = effectiveRouteKeys(limits).map((k) => parseRouteKey(k));
     this.#originWallMs = options.originWallMs ?? Date.now();
-    this.#account = new TokenBucket(limits.account);
+    this.#buckets = options.shared?.buckets ?? new Map();
+    this.#quotas = options.shared?.quotas ?? new Map();
+    this.#account = this.#bucket('account', limits.account);
   }
 
   /** The route a request falls in, by the same matcher the emulator routes with. */
@@ -130,9 +144,9 @@ export class ApiGatewayModel implements LimitModel {
     }
     const stage = this.stage === undefined ? undefined : limits.stages[this.stage];
     const override = stage?.routes[routeKey]?.throttle;
-    if (override) buckets.push({ layer: 'stage-route', bucket: this.#bucket(`sr\n${routeKey}`, override) });
+    if (override) buckets.push({ layer: 'stage-route', bucket: this.#bucket(`sr\n${this.stage}\n${routeKey}`, override) });
     else if (stage?.throttle) {
-      const id = limits.stageBucketScope === 'stage' ? 's' : `s\n${routeKey}`;
+      const id = limits.stageBucketScope === 'stage' ? `s\n${this.stage}` : `s\n${this.stage}\n${routeKey}`;
       buckets.push({ layer: 'stage', bucket: this.#bucket(id, stage.throttle) });
     }
     buckets.push({ layer: 'account', bucket: this.#account });
