@@ -1,0 +1,11 @@
+/** The process exit codes of loadgate (design.md "Exit codes"), defined in this one place. */
+export const EXIT = Object.freeze({
+  /** Ran, and every gate passed. */
+  OK: 0,
+  /** A gate failed (declared limits add throttle.verdict == pass), or no request got any response. */
+  GATE_FAILED: 1,
+  /** Bad usage or configuration: one line on stderr. */
+  USAGE: 2,
+  /** Interrupted by SIGINT/SIGTERM; what was measured is written. */
+  INTERRUPTED: 130,
+});

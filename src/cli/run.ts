@@ -1,0 +1,81 @@
+/**
+ * `loadgate run [scenario]`: parse flags, build the Scenario, run the pipeline, print the summary.
+ * No logic beyond wiring: everything else is in pipeline.ts and the stages.
+ */
+import { Command, Option } from 'commander';
+import { UsageError } from '../errors.ts';
+import { runScenario } from '../pipeline.ts';
+import { loadScenarioFile } from '../scenario/load.ts';
+import { scenarioFromFlags, withOverrides, type RunFlags } from '../scenario/flags.ts';
+import { renderers } from '../report/render.ts';
+import { progressPrinter } from './progress.ts';
+import { withInterrupt } from './interrupt.ts';
+import { baselineStep } from './baseline-step.ts';
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('Run a scenario (or a one-liner) open loop and write result.json and reports')
+    .argument('[scenario]', 'scenario file (.ts, .js or .json)')
+    .option('--target <url>', 'base URL (default: the embedded API Gateway emulator)')
+    .option('--rps <n>', 'one-liner: constant arrival rate, requests per second')
+    .option('--duration <d>', 'one-liner: how long, e.g. 10s, 2m')
+    .option('--method <m>', 'one-liner: HTTP method', 'GET')
+    .option('--path <p>', 'one-liner: path relative to the target', '/')
+    .option('--header <h>', 'one-liner: "name: value" (repeatable)', collect, [])
+    .option('--body <b>', 'one-liner: request body')
+    .option('--connections <n>', 'open N connections before the first arrival and never more')
+    .option('--max-in-flight <n>', 'in-flight cap; arrivals beyond it are dropped and counted (default 2000)')
+    .option('--timeout <d>', 'per-request timeout (default 35s)')
+    .option('--seed <n>', 'seed for Poisson arrivals, request picks and parameters')
+    .option('--limits <file>', 'JSON file with the limits the target should enforce')
+    .option('--gate <expr>', "gate, e.g. 'latency.p99 < 250ms' (repeatable)", collect, [])
+    .option('--junit <file>', 'write gate results as JUnit XML')
+    .option('--baseline <file>', 'compare with a baseline result.json')
+    .option('--max-regression <metric=pct>', "with --baseline, e.g. 'latency.p99=10%' (repeatable)", collect, [])
+    .addOption(new Option('--cloudwatch', 'pull CloudWatch even if the target does not look like API Gateway'))
+    .addOption(new Option('--no-cloudwatch', 'never pull CloudWatch'))
+    .option('--region <r>', 'AWS region for CloudWatch')
+    .option('--profile <p>', 'AWS profile for CloudWatch')
+    .option('--endpoint <url>', 'CloudWatch endpoint override')
+    .option('--out <dir>', 'output folder (default reports/<run-id>)')
+    .option('-q, --quiet', 'no progress line and no summary table')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  loadgate run scenarios/quickstart.ts
+  loadgate run scenarios/ramp.ts --target https://abc123.execute-api.eu-west-1.amazonaws.com/prod
+  loadgate run --target http://127.0.0.1:8080 --rps 500 --duration 30s --gate 'latency.p99 < 200ms'
+  loadgate run --rps 200 --duration 10s        (against the embedded emulator)
+
+Exit codes: 0 ran and every gate passed, 1 a gate failed or nothing answered, 2 bad usage, 130 interrupted.`,
+    )
+    .action(async (file: string | undefined, flags: RunFlags) => {
+      const base = file !== undefined ? await loadScenarioFile(file) : scenarioFromFlags(flags);
+      if (file !== undefined && (flags.rps !== undefined || flags.duration !== undefined)) {
+        throw new UsageError('--rps and --duration build a one-liner: use them without a scenario file (or edit the scenario)');
+      }
+      const scenario = await withOverrides(base, flags);
+      const progress = flags.quiet ? undefined : progressPrinter(process.stderr);
+      const outcome = await withInterrupt((signal) =>
+        runScenario(scenario, {
+          outDir: flags.out,
+          signal,
+          onProgress: progress,
+          extraGates: flags.gate.map((expr) => ({ expr, abortOnFail: false })),
+          cloudwatch: flags.cloudwatch,
+          aws: { region: flags.region, profile: flags.profile, endpoint: flags.endpoint },
+          junitFile: flags.junit,
+          finish: baselineStep(flags.baseline, flags.maxRegression),
+        }),
+      );
+      if (!flags.quiet) process.stdout.write(`${renderers.terminal(outcome.result)}\n`);
+      for (const note of outcome.result.notes) process.stderr.write(`note: ${note}\n`);
+      process.stderr.write(`result: ${outcome.outDir}/result.json (report.html, summary.md beside it)\n`);
+      process.exitCode = outcome.exitCode;
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

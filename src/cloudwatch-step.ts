@@ -1,0 +1,53 @@
+/**
+ * When and how a run pulls CloudWatch (design.md "When CloudWatch is pulled"): only for the
+ * emulator loadgate started, an `execute-api` host, or when the scenario or CLI asks. Otherwise
+ * the section says why it was skipped, and no credential lookup happens.
+ */
+import type { CloudWatchSection } from './result/schema.ts';
+import type { Scenario } from './scenario/types.ts';
+import type { StartedTarget } from './target.ts';
+import { pullCloudWatch, type CloudWatchTarget } from './aws/cloudwatch.ts';
+import { clientMinutes } from './aws/reconcile.ts';
+import type { Measured, PipelineOptions } from './pipeline.ts';
+
+const EXECUTE_API_HOST = /^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/;
+
+/** The CloudWatch target for this run, or the reason there is none. */
+export function cloudWatchTargetFor(scenario: Scenario, target: StartedTarget, opts: Pick<PipelineOptions, 'cloudwatch' | 'aws'>): CloudWatchTarget | string {
+  if (opts.cloudwatch === false || scenario.aws.cloudwatch === false) return 'CloudWatch pull turned off';
+  const aws = { ...scenario.aws, ...definedOnly(opts.aws ?? {}) };
+  if (target.emulator) {
+    const emu = target.emulator;
+    const stage = Object.entries(emu.stages).find(([, url]) => url === target.url)?.[0];
+    return { source: 'emulator', apiType: emu.apiType, apiName: emu.apiName, apiId: emu.apiId, stage, endpoint: emu.cloudwatchEndpoint, region: 'us-east-1' };
+  }
+  const url = new URL(target.url);
+  const host = EXECUTE_API_HOST.exec(url.hostname);
+  if (!host && !(opts.cloudwatch || aws.cloudwatch)) return 'not an API Gateway target (use --cloudwatch or aws.cloudwatch to pull anyway)';
+  const apiType = target.apiType === 'unknown' ? (aws.apiName ? 'rest' : 'http') : target.apiType;
+  const stage = aws.stage ?? scenario.stage ?? url.pathname.split('/').filter(Boolean)[0];
+  return {
+    source: 'aws',
+    apiType,
+    apiName: aws.apiName ?? scenario.limits?.api.name,
+    apiId: aws.apiId ?? host?.[1],
+    stage,
+    region: aws.region ?? host?.[2],
+    profile: aws.profile,
+    endpoint: aws.endpoint,
+  };
+}
+
+export async function cloudWatchFor(scenario: Scenario, target: StartedTarget, measured: Measured, opts: PipelineOptions): Promise<CloudWatchSection> {
+  const cw = cloudWatchTargetFor(scenario, target, opts);
+  if (typeof cw === 'string') {
+    return { status: 'skipped', reason: cw, source: null, namespace: 'AWS/ApiGateway', dimensions: [], minutes: [], reconciliation: null };
+  }
+  const { load, sendLog } = measured;
+  const window = { startWallMs: load.startWallMs, endWallMs: load.endWallMs };
+  return pullCloudWatch(cw, window, clientMinutes(sendLog, load.startWallMs), { maxWaitMs: cw.source === 'emulator' ? 5_000 : 180_000 });
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,207 @@
+/**
+ * The one place that wires the stages of a run in order (design.md, style.md "The run"):
+ *
+ *   scenario -> plan -> open-loop sender -> recorder -> RunResult
+ *            -> throttle analysis -> CloudWatch -> gates -> result.json + reports
+ *
+ * Each stage takes plain data and returns plain data; nothing reaches back.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LoadgateError } from './errors.ts';
+import { planOf, type Plan } from './schedule/plan.ts';
+import { arrivalCursor } from './schedule/arrivals.ts';
+import { createRequestFactory } from './load/request-factory.ts';
+import { runLoad, type LoadOutcome } from './load/run-load.ts';
+import type { ProgressSnapshot } from './load/progress-snapshot.ts';
+import { SCHEMA_VERSION, type CloudWatchSection, type RunResult, type VerifySection } from './result/schema.ts';
+import { writeResult } from './result/io.ts';
+import type { GateSpec, Scenario } from './scenario/types.ts';
+import type { RequestIdentity, SendLog } from './record/send-log.ts';
+import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
+import { startTarget, type StartedTarget } from './target.ts';
+import { cloudWatchFor } from './cloudwatch-step.ts';
+import { parseGate } from './gates/parse.ts';
+import { evaluateGates, implicitGates, withGates } from './gates/evaluate.ts';
+import { renderers, reportFileNames } from './report/render.ts';
+import { renderJunit } from './report/junit.ts';
+import { VERSION } from './version.ts';
+
+export { startTarget };
+
+export interface MeasureOptions {
+  readonly target: string;
+  readonly signal?: AbortSignal;
+  readonly quiet?: boolean;
+  readonly onProgress?: (p: ProgressSnapshot) => void;
+  readonly kind?: RunResult['kind'];
+  readonly apiType?: RunResult['scenario']['apiType'];
+}
+
+export interface Measured {
+  readonly result: RunResult;
+  readonly sendLog: SendLog;
+  readonly load: LoadOutcome;
+}
+
+/** One measured run without writing files: load + throttle analysis; no CloudWatch, no gates. */
+export async function measure(scenario: Scenario, opts: MeasureOptions): Promise<RunResult> {
+  return (await measureFull(scenario, opts)).result;
+}
+
+export async function measureFull(scenario: Scenario, opts: MeasureOptions): Promise<Measured> {
+  const plan = planOf(scenario.phases);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const load = await runLoad({
+      target: opts.target,
+      arrivals: arrivalCursor(plan, scenario.seed),
+      plannedDurationMs: plan.durationMs,
+      factory: createRequestFactory(scenario.requests, scenario.seed),
+      requestNames: scenario.requests.map((r) => r.name),
+      options: scenario.options,
+      signal: controller.signal,
+      onProgress: opts.onProgress,
+    });
+    let result = resultOf(scenario, plan, load, opts);
+    if (scenario.limits) {
+      result = {
+        ...result,
+        throttle: analyseThrottle({
+          log: load.sendLog,
+          requests: requestIdentities(scenario),
+          limits: scenario.limits,
+          stage: scenario.stage,
+          originWallMs: load.startWallMs,
+          tolerance: toleranceFor(scenario.tolerance ?? (scenario.target === undefined ? 'emulator' : 'aws')),
+          throttleStatuses: scenario.throttleStatuses,
+        }),
+      };
+    }
+    return { result, sendLog: load.sendLog, load };
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** What the throttle model needs of each request of the scenario. */
+export function requestIdentities(scenario: Scenario): RequestIdentity[] {
+  return scenario.requests.map((r) => ({ method: r.method, path: r.path.split('?')[0], apiKey: r.headers['x-api-key'] }));
+}
+
+export interface PipelineOptions {
+  /** @default reports/<runId> */
+  readonly outDir?: string;
+  readonly kind?: RunResult['kind'];
+  readonly quiet?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: ProgressSnapshot) => void;
+  readonly extraGates?: readonly GateSpec[];
+  readonly verify?: (result: RunResult) => VerifySection;
+  /** Pull CloudWatch even for a target that does not look like API Gateway (true), or never (false). */
+  readonly cloudwatch?: boolean;
+  readonly aws?: { readonly region?: string; readonly profile?: string; readonly endpoint?: string };
+  readonly junitFile?: string;
+  /** Extra sections computed from the finished result (baseline comparison). */
+  readonly finish?: (result: RunResult) => Promise<RunResult> | RunResult;
+}
+
+export interface PipelineOutcome {
+  readonly result: RunResult;
+  readonly outDir: string;
+  readonly exitCode: number;
+}
+
+/** A whole run: start the target, measure, analyse, pull CloudWatch, gate, write every report. */
+export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}): Promise<PipelineOutcome> {
+  const gates = [...scenario.gates, ...(opts.extraGates ?? [])].map((g) => ({ ...parseGate(g.expr, { file: scenario.file ?? undefined, field: 'gates' }), abortOnFail: g.abortOnFail }));
+  const target: StartedTarget = await startTarget(scenario);
+  let measured: Measured;
+  let cloudwatch: CloudWatchSection;
+  try {
+    measured = await measureFull(scenario, { target: target.url, signal: opts.signal, onProgress: opts.onProgress, kind: opts.kind, apiType: target.apiType });
+    cloudwatch = await cloudWatchFor(scenario, target, measured, opts);
+  } finally {
+    await target.stop();
+  }
+  let result: RunResult = { ...measured.result, cloudwatch };
+  if (opts.verify) result = { ...result, verify: opts.verify(result) };
+  result = withGates(result, evaluateGates(result, [...implicitGates(result), ...gates]));
+  if (opts.finish) result = await opts.finish(result);
+  const outDir = opts.outDir ?? join('reports', result.runId);
+  await writeReports(result, outDir);
+  if (opts.junitFile) await writeFile(opts.junitFile, renderJunit(result));
+  return { result, outDir, exitCode: exitCodeOf(result) };
+}
+
+/** result.json, summary.md and report.html into `outDir`. */
+export async function writeReports(result: RunResult, outDir: string): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await writeResult(join(outDir, reportFileNames.json), result);
+  await writeFile(join(outDir, reportFileNames.markdown), renderers.markdown(result));
+  await writeFile(join(outDir, reportFileNames.html), renderers.html(result));
+}
+
+/** design.md "Exit codes": 130 interrupted, 1 a gate failed or nothing answered, else 0. */
+export function exitCodeOf(result: RunResult): number {
+  if (result.interrupted) return 130;
+  if (result.totals.completed === 0) return 1;
+  if (result.passed === false) return 1;
+  return 0;
+}
+
+function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: MeasureOptions): RunResult {
+  const m = load.measurement;
+  const windowS = load.scheduledWindowMs / 1000;
+  const notes: string[] = [];
+  if (m.totals.sent === 0 && m.totals.scheduled > 0) notes.push('no request was sent');
+  else if (m.totals.completed === 0 && m.totals.sent > 0) notes.push(`no request got a response from ${opts.target}: is the target up? (${describeErrors(m.totals.errorsByKind)})`);
+  if (m.totals.dropped > 0) notes.push(`${m.totals.dropped} arrivals dropped: the in-flight cap (${scenario.options.maxInFlight}) was reached`);
+  if (load.sendLagMs.p99 > 2) notes.push(`send lag p99 ${load.sendLagMs.p99.toFixed(1)} ms: the schedule was not kept exactly (machine overloaded?)`);
+  if (m.totals.unfinished > 0) notes.push(`${m.totals.unfinished} requests were still unanswered when the run ended`);
+  const startedAt = new Date(load.startWallMs);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    runId: runIdOf(scenario.name, startedAt),
+    tool: { name: 'loadgate', version: VERSION },
+    scenario: { name: scenario.name, file: scenario.file, target: opts.target, apiType: opts.apiType ?? scenario.limits?.api.type ?? 'unknown' },
+    kind: opts.kind ?? 'run',
+    startedAtIso: startedAt.toISOString(),
+    endedAtIso: new Date(load.endWallMs).toISOString(),
+    interrupted: load.interrupted,
+    interruptReason: load.interrupted ? 'interrupted (signal)' : null,
+    notes,
+    ...m,
+    schedule: {
+      targetRps: plan.durationMs > 0 ? plan.expectedArrivals / (plan.durationMs / 1000) : 0,
+      achievedRps: windowS > 0 ? m.totals.sent / windowS : 0,
+      durationS: plan.durationMs / 1000,
+      phases: plan.describe(),
+      sendLagMs: load.sendLagMs,
+      seed: scenario.seed,
+    },
+    cloudwatch: skippedCloudWatch('not pulled yet'),
+  };
+}
+
+export function skippedCloudWatch(reason: string): CloudWatchSection {
+  return { status: 'skipped', reason, source: null, namespace: 'AWS/ApiGateway', dimensions: [], minutes: [], reconciliation: null };
+}
+
+function describeErrors(byKind: Record<string, number>): string {
+  const parts = Object.entries(byKind).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
+  return parts.length ? parts.join(', ') : 'no errors recorded';
+}
+
+function runIdOf(name: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'run';
+  return `${stamp}-${slug}-${randomBytes(2).toString('hex')}`;
+}
+
+export function assertNever(x: never): never {
+  throw new LoadgateError('INTERNAL', `unexpected value ${JSON.stringify(x)}`);
+}

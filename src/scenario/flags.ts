@@ -1,0 +1,101 @@
+/**
+ * CLI flags -> Scenario: a one-liner (`--rps 200 --duration 10s`) or overrides on a loaded
+ * scenario (`--target`, `--seed`, `--connections`, `--max-in-flight`, `--timeout`, `--limits`).
+ * Flags go through the same validation as files, so errors name the flag.
+ */
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.ts';
+import { parseLimits } from '../throttle/limits.ts';
+import { durationMs, number } from '../validate.ts';
+import type { Scenario } from './types.ts';
+import { targetUrl, validateScenario } from './validate.ts';
+import { displayPath } from './load.ts';
+
+export interface RunFlags {
+  readonly target?: string;
+  readonly rps?: string;
+  readonly duration?: string;
+  readonly method: string;
+  readonly path: string;
+  readonly header: string[];
+  readonly body?: string;
+  readonly connections?: string;
+  readonly maxInFlight?: string;
+  readonly timeout?: string;
+  readonly seed?: string;
+  readonly limits?: string;
+  readonly gate: string[];
+  readonly junit?: string;
+  readonly baseline?: string;
+  readonly maxRegression: string[];
+  readonly cloudwatch?: boolean;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpoint?: string;
+  readonly out?: string;
+  readonly quiet?: boolean;
+}
+
+const FLAGS = { file: undefined };
+
+/** A number given on the command line, e.g. `--rps 200`. */
+export function numberFlag(value: string, flag: string, opts: { min?: number; integer?: boolean; exclusiveMin?: boolean } = {}): number {
+  const n = value.trim() === '' ? NaN : Number(value);
+  return number(Number.isNaN(n) ? value : n, { ...FLAGS, field: flag }, opts);
+}
+
+export function scenarioFromFlags(flags: RunFlags): Scenario {
+  if (flags.rps === undefined || flags.duration === undefined) {
+    throw new UsageError('give a scenario file, or --rps and --duration for a one-liner (see loadgate run --help)');
+  }
+  const headers: Record<string, string> = {};
+  for (const h of flags.header) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw UsageError.invalid(undefined, '--header', h, '"name: value"');
+    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  const rateRps = numberFlag(flags.rps, '--rps', { min: 0, exclusiveMin: true });
+  durationMs(flags.duration, { file: undefined, field: '--duration' });
+  const target = flags.target === undefined ? undefined : new URL(targetUrl(flags.target, { file: undefined, field: '--target' }));
+  return validateScenario(
+    {
+      name: target ? `${flags.method.toUpperCase()} ${target.host}${flags.path}` : `${flags.method.toUpperCase()} emulator${flags.path}`,
+      target: flags.target,
+      requests: [{ method: flags.method, path: flags.path, headers, body: flags.body }],
+      phases: [{ shape: 'constant', rateRps, duration: flags.duration }],
+    },
+    null,
+  );
+}
+
+/** The loaded scenario with the flags that override it. */
+export async function withOverrides(scenario: Scenario, flags: RunFlags): Promise<Scenario> {
+  const maxInFlight = flags.maxInFlight === undefined ? scenario.options.maxInFlight : numberFlag(flags.maxInFlight, '--max-in-flight', { integer: true, min: 1 });
+  const connections = flags.connections === undefined ? scenario.options.connections : numberFlag(flags.connections, '--connections', { integer: true, min: 1 });
+  if (connections !== undefined && connections > maxInFlight) throw UsageError.invalid(undefined, '--connections', connections, `at most --max-in-flight (${maxInFlight})`);
+  const timeoutMs = flags.timeout === undefined ? scenario.options.timeoutMs : durationMs(flags.timeout, { file: undefined, field: '--timeout' });
+  return Object.freeze({
+    ...scenario,
+    target: flags.target === undefined ? scenario.target : targetUrl(flags.target, { file: undefined, field: '--target' }),
+    seed: flags.seed === undefined ? scenario.seed : numberFlag(flags.seed, '--seed', { integer: true, min: 0 }),
+    limits: flags.limits === undefined ? scenario.limits : await readLimitsFile(flags.limits),
+    options: Object.freeze({ ...scenario.options, maxInFlight, connections, timeoutMs }),
+  });
+}
+
+export async function readLimitsFile(file: string) {
+  const shown = displayPath(file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError(`${shown}: cannot read limits file (no such file or unreadable)`, { file: shown });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${shown}: not valid JSON (${(err as Error).message})`, { file: shown });
+  }
+  return parseLimits(raw, shown);
+}

@@ -1,0 +1,37 @@
+/**
+ * The target of a run: the scenario's URL, or the embedded emulator that loadgate starts in its
+ * own process (design.md "Scenario limits vs the emulator"): from the scenario's `emulator`
+ * config if given, else from its `limits`, else with AWS's account defaults.
+ */
+import { parseLimits } from './throttle/limits.ts';
+import type { Scenario } from './scenario/types.ts';
+import { emulatorConfigFromLimits, parseEmulatorConfig } from './emulator/config.ts';
+import { spawnEmulator, type RunningEmulator } from './emulator/process.ts';
+import { LoadgateError } from './errors.ts';
+
+export interface StartedTarget {
+  readonly url: string;
+  /** Set when loadgate started the emulator for this run. */
+  readonly emulator: RunningEmulator | undefined;
+  readonly apiType: 'rest' | 'http' | 'unknown';
+  stop(): Promise<void>;
+}
+
+export async function startTarget(scenario: Scenario): Promise<StartedTarget> {
+  if (scenario.target !== undefined) {
+    return { url: scenario.target, emulator: undefined, apiType: scenario.limits?.api.type ?? 'unknown', stop: async () => {} };
+  }
+  const config =
+    scenario.emulator !== undefined
+      ? parseEmulatorConfig(scenario.emulator, scenario.file ?? undefined, 'emulator')
+      : emulatorConfigFromLimits(scenario.limits ?? parseLimits({}, undefined));
+  const emulator = await spawnEmulator(config);
+  const stages = Object.keys(emulator.stages);
+  const stage = scenario.stage ?? (scenario.limits ? Object.keys(scenario.limits.stages)[0] : undefined) ?? stages[0];
+  const url = emulator.stages[stage];
+  if (url === undefined) {
+    await emulator.close();
+    throw new LoadgateError('CONFIG', `${scenario.file ?? 'scenario'}: stage ${JSON.stringify(stage)} is not served by the emulator (stages: ${stages.join(', ')})`);
+  }
+  return { url, emulator, apiType: emulator.apiType, stop: () => emulator.close() };
+}

@@ -1,0 +1,5 @@
+/** loadgate's version, read once from package.json. */
+import { createRequire } from 'node:module';
+
+const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+export const VERSION: string = pkg.version;
