@@ -1,0 +1,55 @@
+/**
+ * Secret scrubbing applied to a RunResult before any renderer sees it. Reports never print
+ * header values by construction (the result has none), but free text (a scenario name, a route
+ * name, a note copied from an error) can carry one, and `throttle.limits.apiKeys` is keyed by
+ * the key itself. So every renderer starts from `redactResult(result)`:
+ *   - each API key declared in the limits is replaced by its masked form (maskSecret) wherever
+ *     it occurs, including as a map key;
+ *   - `Authorization`, `x-api-key` and `X-Amz-Security-Token` followed by `:` or `=` keep their
+ *     name and lose their value.
+ * Encoded histograms are left alone: they are base64 and carry no text.
+ */
+import type { RunResult } from '../result/schema.ts';
+import { maskSecret } from '../throttle/limits.ts';
+
+const HEADER_VALUE =
+  /\b(authorization|x-api-key|x-amz-security-token)(["']?\s*[:=]\s*["']?)(?:(bearer|basic|aws4-hmac-sha256)\s+)?[^\s"'`|,;<>&]+/gi;
+
+/** Fields holding compressed histograms: never text, never scanned. */
+const OPAQUE_KEYS = new Set(['latencyHistogram', 'latencyUs', 'serviceTimeUs', 'sendLagUs']);
+
+/** A key that is already in masked form (`k-go****`) is not a secret any more. */
+function isMasked(key: string): boolean {
+  return key.endsWith('****');
+}
+
+/** The API keys a result knows about (from its declared limits), longest first. */
+export function knownSecrets(result: RunResult): string[] {
+  const keys = Object.keys(result.throttle?.limits.apiKeys ?? {}).filter((k) => !isMasked(k) && k.length > 0);
+  return keys.sort((a, b) => b.length - a.length);
+}
+
+/** Masks every known secret and every header-looking value in one string. */
+export function redactText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(maskSecret(secret));
+  return out.replace(HEADER_VALUE, (_m, name: string, sep: string, scheme: string | undefined) => `${name}${sep}${scheme ? `${scheme} ` : ''}****`);
+}
+
+function redactValue(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[redactText(k, secrets)] = OPAQUE_KEYS.has(k) ? v : redactValue(v, secrets);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** A copy of `result` with every secret masked; the input is not modified. */
+export function redactResult(result: RunResult): RunResult {
+  return redactValue(result, knownSecrets(result)) as RunResult;
+}

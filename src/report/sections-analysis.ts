@@ -1,0 +1,143 @@
+/**
+ * Report sections about what later stages derived: throttle comparison and inference, CloudWatch
+ * reconciliation, capacity steps, verify's declared vs measured.
+ */
+import type { CloudWatchMinute, RunResult, ThrottleSection } from '../result/schema.ts';
+import { maskSecret, type Limits, type ThrottleSpec } from '../throttle/limits.ts';
+import { fmtCount, fmtIso, fmtMs, fmtNum, fmtPct, fmtRange, fmtRps, fmtSecond, fmtSigned } from './format.ts';
+import { emptySection, toned, type Cell, type Section, type Table } from './model.ts';
+
+function bucket(spec: ThrottleSpec | undefined): [string, string] {
+  return spec === undefined ? ['inherits', 'inherits'] : [fmtRps(spec.rateRps), fmtNum(spec.burst)];
+}
+
+/** Every bucket the limits declare, one row each; API keys only in masked form. */
+function declaredTable(limits: Limits, activeStage: string | undefined): Table {
+  const rows: Cell[][] = [['Account (per Region)', 'all APIs and stages', ...bucket(limits.account), '']];
+  for (const [name, stage] of Object.entries(limits.stages)) {
+    const mark = name === activeStage ? ' (this run)' : '';
+    rows.push([`Stage ${name}${mark}`, 'default, per method', ...bucket(stage.throttle), '']);
+    for (const [route, o] of Object.entries(stage.routes)) rows.push([`Stage ${name}${mark}`, route, ...bucket(o.throttle), '']);
+  }
+  for (const [name, plan] of Object.entries(limits.usagePlans)) {
+    const keys = Object.entries(limits.apiKeys).filter(([, k]) => k.usagePlan === name).map(([key]) => (key.endsWith('****') ? key : maskSecret(key)));
+    const quota = plan.quota === undefined ? '' : `${fmtCount(plan.quota.limit)} per ${plan.quota.period}`;
+    rows.push([`Usage plan ${name}`, `per key${keys.length > 0 ? ` (${keys.join(', ')})` : ''}`, ...bucket(plan.throttle), quota]);
+    for (const [method, spec] of Object.entries(plan.methods)) rows.push([`Usage plan ${name}`, method, ...bucket(spec), '']);
+  }
+  return { caption: `Declared limits (${limits.api.type === 'rest' ? 'REST API' : 'HTTP API'} ${limits.api.name})`, head: ['Level', 'Scope', 'Rate', 'Burst', 'Quota'], rows, numeric: [false, false, true, true, false] };
+}
+
+/** The tightest rate bucket on the stage path (account, stage default, stage overrides). */
+function tightestDeclared(limits: Limits, stage: string | undefined): ThrottleSpec {
+  const specs: ThrottleSpec[] = [limits.account];
+  const s = stage === undefined ? undefined : limits.stages[stage];
+  if (s?.throttle) specs.push(s.throttle);
+  for (const o of Object.values(s?.routes ?? {})) if (o.throttle) specs.push(o.throttle);
+  return specs.reduce((a, b) => (b.rateRps < a.rateRps ? b : a));
+}
+
+function comparisonTable(t: ThrottleSection): Table {
+  const diff = (p: number, o: number): Cell => (p === o ? toned('0', 'good') : toned(fmtSigned(o - p), 'warn'));
+  const first = t.firstThrottledS;
+  return {
+    caption: 'Model prediction vs observed',
+    head: ['', 'Predicted', 'Observed', 'Observed − predicted'],
+    rows: [
+      ['Accepted', fmtCount(t.predicted.accepted), fmtCount(t.observed.accepted), diff(t.predicted.accepted, t.observed.accepted)],
+      ['Throttled (429)', fmtCount(t.predicted.throttled), fmtCount(t.observed.throttled), diff(t.predicted.throttled, t.observed.throttled)],
+      ['First 429 at', first.predicted === null ? 'none' : fmtSecond(first.predicted), first.observed === null ? 'none' : fmtSecond(first.observed), ''],
+    ],
+    numeric: [false, true, true, true],
+  };
+}
+
+function inferenceTable(t: ThrottleSection): Table {
+  const declared = tightestDeclared(t.limits, t.stage);
+  const inf = t.inferred;
+  const rateOk = inf.rateRps !== null && Math.abs(inf.rateRps - declared.rateRps) <= declared.rateRps * t.tolerance.rateRelative;
+  const burstOk = inf.burst !== null && Math.abs(inf.burst - declared.burst) <= t.tolerance.burstAbsolute;
+  const mark = (ok: boolean, v: number | null): Cell => (v === null ? '–' : ok ? toned('within tolerance', 'good') : toned('outside tolerance', 'bad'));
+  return {
+    caption: 'Declared vs inferred (tightest declared bucket on the stage path)',
+    head: ['', 'Declared', 'Inferred', 'Inferred range', 'Tolerance', ''],
+    rows: [
+      ['Rate', fmtRps(declared.rateRps), fmtRps(inf.rateRps), fmtRange(inf.rateRange, fmtRps), `±${fmtPct(t.tolerance.rateRelative, 0)}`, mark(rateOk, inf.rateRps)],
+      ['Burst', fmtNum(declared.burst), fmtNum(inf.burst), fmtRange(inf.burstRange, fmtNum), `±${fmtNum(t.tolerance.burstAbsolute)}`, mark(burstOk, inf.burst)],
+    ],
+    numeric: [false, true, true, true, true, false],
+  };
+}
+
+/** Throttle: predicted vs observed, declared limits, inferred bucket. */
+export function throttleSection(result: RunResult): Section {
+  const t = result.throttle;
+  if (t === undefined) {
+    return emptySection('throttle', 'Throttling', 'No limits were declared, so there is no model prediction to compare with (declare limits in the scenario or pass a limits file).');
+  }
+  const lines = [
+    `Verdict: ${t.verdict}: ${t.reason}`,
+    `Agreement ${fmtPct(t.agreement)} (minimum ${fmtPct(t.tolerance.minAgreement)}, ${t.tolerance.profile} tolerance profile; counts compared in 100 ms bins by send time).`,
+    `Inference: ${t.inferred.kind}${t.inferred.note ? `: ${t.inferred.note}` : ''}`,
+  ];
+  if (t.stage !== undefined) lines.push(`Stage: ${t.stage}`);
+  return { id: 'throttle', title: 'Throttling', lines, tables: [comparisonTable(t), inferenceTable(t), declaredTable(t.limits, t.stage)] };
+}
+
+function minuteRow(m: CloudWatchMinute): Cell[] {
+  const g = m.gateway;
+  const diff: Cell = m.countDiff === null ? toned('no datapoint', 'muted') : m.countDiff === 0 ? toned('0', 'good') : Math.abs(m.countDiff) <= m.inFlightAtBoundary ? toned(`${fmtSigned(m.countDiff)} (in flight)`, 'warn') : toned(fmtSigned(m.countDiff), 'bad');
+  return [fmtIso(m.minuteIso), fmtCount(m.client.requests), fmtCount(g.count), diff, fmtCount(m.inFlightAtBoundary), fmtCount(m.client.status4xx), fmtCount(g.error4xx), fmtCount(m.client.status5xx), fmtCount(g.error5xx), fmtMs(m.client.latencyAvgMs), fmtMs(g.latencyAvgMs), fmtMs(g.latencyP99Ms), fmtMs(g.integrationLatencyAvgMs)];
+}
+
+/** CloudWatch: per-minute client vs gateway and the reconciliation of totals. */
+export function cloudwatchSection(result: RunResult): Section {
+  const cw = result.cloudwatch;
+  if (cw.status !== 'ok') return emptySection('cloudwatch', 'CloudWatch', `CloudWatch ${cw.status}: ${cw.reason}`);
+  const dims = cw.dimensions.map((d) => `${d.Name}=${d.Value}`).join(', ');
+  const lines = [`Source: ${cw.source ?? 'unknown'}, namespace ${cw.namespace}${dims ? `, dimensions ${dims}` : ''}.`];
+  const tables: Table[] = [];
+  const rec = cw.reconciliation;
+  if (rec !== null) {
+    tables.push({
+      caption: 'Reconciliation of totals',
+      head: ['Client requests', 'Gateway Count', 'Difference', 'Explained by in-flight', 'Matched', 'Gateway overhead'],
+      rows: [[fmtCount(rec.clientRequests), fmtCount(rec.gatewayCount), fmtSigned(rec.difference), fmtCount(rec.explainedByInFlight), rec.matched ? toned('yes', 'good') : toned('no', 'bad'), fmtMs(rec.gatewayOverheadMs)]],
+      numeric: [true, true, true, true, false, true],
+    });
+  } else lines.push(`Totals not reconciled: ${cw.reason}`);
+  if (cw.minutes.length > 0) {
+    tables.push({
+      caption: 'Per minute: client (by send time) vs gateway',
+      head: ['Minute (UTC)', 'Client req', 'GW Count', 'Diff', 'In flight', 'Client 4xx', 'GW 4xx', 'Client 5xx', 'GW 5xx', 'Client lat avg', 'GW lat avg', 'GW p99', 'Integration avg'],
+      rows: cw.minutes.map(minuteRow),
+      numeric: [false, true, true, true, true, true, true, true, true, true, true, true, true],
+    });
+  } else lines.push('CloudWatch returned no datapoints for the run window.');
+  return { id: 'cloudwatch', title: 'CloudWatch', lines, tables };
+}
+
+/** Capacity: one row per step. Absent unless the run was `loadgate capacity`. */
+export function capacitySection(result: RunResult): Section | undefined {
+  const c = result.capacity;
+  if (c === undefined) return undefined;
+  if (c.steps.length === 0) return emptySection('capacity', 'Capacity', 'No capacity step ran.');
+  const rows = c.steps.map((s): Cell[] => [fmtRps(s.rateRps), s.held ? toned('held', 'good') : toned('broke', 'bad'), fmtRps(s.achievedRps), fmtMs(s.latencyP99Ms), fmtPct(s.errorRate), fmtPct(s.unexpected429Rate), fmtCount(s.requests), s.reason]);
+  const lines = [`Objective: ${c.objective.join(' and ') || 'none'}.`, `Highest held: ${fmtRps(c.highestHeldRps)}; first broken: ${fmtRps(c.firstBrokenRps)}.`];
+  return { id: 'capacity', title: 'Capacity steps', lines, tables: [{ head: ['Step rate', 'Result', 'Achieved', 'p99', 'Error rate', 'Unexpected 429', 'Requests', 'Reason'], rows, numeric: [true, false, true, true, true, true, true, false] }] };
+}
+
+/** Verify: declared vs measured rate and burst. Absent unless the run was `loadgate verify`. */
+export function verifySection(result: RunResult): Section | undefined {
+  const v = result.verify;
+  if (v === undefined) return undefined;
+  const lines = [
+    `Verdict: ${v.verdict}: ${v.reason}`,
+    `Planned requests: ${fmtCount(v.plannedRequests)} (estimated cost if run on AWS: REST $${v.estimatedCostUsd.rest.toFixed(4)}, HTTP API $${v.estimatedCostUsd.http.toFixed(4)}).`,
+  ];
+  const rows: Cell[][] = [
+    ['Rate', fmtRps(v.declared.rateRps), fmtRps(v.measured.rateRps)],
+    ['Burst', fmtNum(v.declared.burst), fmtNum(v.measured.burst)],
+  ];
+  return { id: 'verify', title: 'Verify: declared vs measured', lines, tables: [{ head: ['', 'Declared', 'Measured'], rows, numeric: [false, true, true] }] };
+}
