@@ -1,0 +1,75 @@
+/**
+ * `loadgate report <result.json>`: re-renders the reports of a run from its result.json alone
+ * (design.md: result.json is the source of truth). Parse flags -> read -> render -> write.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { REPORT_FORMATS, renderers, reportFileNames, type ReportFormat } from '../report/render.ts';
+import { renderTerminal } from '../report/terminal.ts';
+import { readResult } from '../result/io.ts';
+
+interface ReportFlags {
+  readonly out?: string;
+  readonly format: string;
+  readonly color: boolean;
+}
+
+/** Where the command writes: injectable so tests can capture what it prints. */
+export interface ReportIo {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/** Splits and checks `--format terminal,markdown,html`. */
+export function parseFormats(value: string): ReportFormat[] {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) throw UsageError.invalid(undefined, '--format', value, `a comma-separated list of ${REPORT_FORMATS.join(', ')}`);
+  for (const name of names) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(name)) throw UsageError.invalid(undefined, '--format', name, `one of ${REPORT_FORMATS.join(', ')}`);
+  }
+  return [...new Set(names)] as ReportFormat[];
+}
+
+async function run(file: string, flags: ReportFlags, io: ReportIo): Promise<void> {
+  const formats = parseFormats(flags.format);
+  const result = await readResult(file);
+  const outDir = flags.out ?? dirname(file);
+  const written: string[] = [];
+  for (const format of formats) {
+    if (format === 'terminal') continue;
+    const path = join(outDir, reportFileNames[format]);
+    if (format === 'json' && resolve(path) === resolve(file)) {
+      io.stderr.write(`note: not rewriting ${file} onto itself (pass --out DIR for a copy)\n`);
+      continue;
+    }
+    await mkdir(outDir, { recursive: true });
+    await writeFile(path, renderers[format](result));
+    written.push(path);
+  }
+  if (formats.includes('terminal')) {
+    const color = flags.color && io.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+    io.stdout.write(renderTerminal(result, { color }));
+  }
+  for (const path of written) io.stderr.write(`wrote ${path}\n`);
+}
+
+/** The `report` command. */
+export function reportCommand(io: ReportIo = { stdout: process.stdout, stderr: process.stderr }): Command {
+  return new Command('report')
+    .description('Re-render the reports of a run from its result.json (summary.md, report.html, terminal summary)')
+    .argument('<result.json>', 'a result.json written by loadgate run, verify or capacity')
+    .option('--out <dir>', 'write summary.md and report.html here (default: next to result.json)')
+    .option('--format <list>', `formats to render, comma-separated: ${REPORT_FORMATS.join(', ')}`, 'terminal,markdown,html')
+    .option('--no-color', 'no ANSI colours in the terminal summary (default: colours only on a TTY, unless NO_COLOR is set)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  loadgate report reports/<run-id>/result.json
+  loadgate report result.json --out site/ --format markdown,html
+  loadgate report result.json --format terminal --no-color`,
+    )
+    .action((file: string, flags: ReportFlags) => run(file, flags, io));
+}
