@@ -1,0 +1,153 @@
+/**
+ * runLoad: the engine's entry point (src/pipeline.ts calls it). Opens the sender, runs the open
+ * loop over the schedule, waits out the planned duration, drains in-flight requests for
+ * `graceMs`, and returns what was measured as plain data plus the send log.
+ *
+ *   warm-up | 0 ........ sending ........ last arrival ... planned end | drain (graceMs) | seal
+ *           ^ run time 0 (startWallMs)                   scheduledWindowMs ^
+ */
+import type { RunOptions } from '../scenario/types.ts';
+import type { SendLog } from '../record/send-log.ts';
+import { Recorder, type Measurement } from '../record/recorder.ts';
+import { performanceClock, type Clock } from './clock.ts';
+import { HttpSender } from './http-sender.ts';
+import type { ArrivalCursor, RequestFactory } from './inputs.ts';
+import { runOpenLoop } from './open-loop.ts';
+
+export type { ArrivalCursor, PreparedRequest, RequestFactory } from './inputs.ts';
+
+/** What the progress listener receives about once a second, and once more with `done` at the end. */
+export interface ProgressSnapshot {
+  readonly elapsedMs: number;
+  readonly plannedDurationMs: number;
+  readonly sent: number;
+  readonly dropped: number;
+  readonly completed: number;
+  readonly errors: number;
+  /** throttle + quota 429s so far. */
+  readonly throttled: number;
+  readonly inFlight: number;
+  /** Sends per second since the previous snapshot. */
+  readonly recentRps: number;
+  /** p99 latency of responses since the previous snapshot; 0 when none. */
+  readonly recentP99Ms: number;
+  readonly phase: 'sending' | 'draining' | 'done';
+}
+
+/** Everything one run of load needs. */
+export interface LoadInput {
+  /** Base URL, may include a stage path (/prod). */
+  readonly target: string;
+  readonly arrivals: ArrivalCursor;
+  readonly plannedDurationMs: number;
+  readonly factory: RequestFactory;
+  /** By requestIndex, for per-route stats. */
+  readonly requestNames: readonly string[];
+  readonly options: RunOptions;
+  /** Abort = interrupt: stop sending, give in-flight requests graceMs, finish. */
+  readonly signal: AbortSignal;
+  /** About once a second. */
+  readonly onProgress?: (p: ProgressSnapshot) => void;
+  readonly clock?: Clock;
+}
+
+/** What one run of load measured. */
+export interface LoadOutcome {
+  readonly measurement: Measurement;
+  readonly sendLagMs: { p50: number; p99: number; max: number };
+  /** Planned duration, or elapsed until the interrupt. */
+  readonly scheduledWindowMs: number;
+  readonly sendLog: SendLog;
+  /** Epoch ms at run time 0. */
+  readonly startWallMs: number;
+  readonly endWallMs: number;
+  readonly interrupted: boolean;
+}
+
+const PROGRESS_INTERVAL_MS = 1000;
+
+/** The run's own time: `base` shifted so that 0 is the moment `start()` was called. */
+class RunClock implements Clock {
+  #originMs = 0;
+  constructor(private readonly base: Clock) {}
+  start(): void {
+    this.#originMs = this.base.nowMs();
+  }
+  nowMs(): number {
+    return this.base.nowMs() - this.#originMs;
+  }
+  sleepUntil(atMs: number, signal: AbortSignal): Promise<void> {
+    return this.base.sleepUntil(atMs + this.#originMs, signal);
+  }
+}
+
+/** Waits for every in-flight request or `graceMs`, whichever comes first. */
+async function drain(sender: HttpSender, clock: Clock, graceMs: number): Promise<void> {
+  const stopWaiting = new AbortController();
+  const deadline = clock.sleepUntil(clock.nowMs() + graceMs, stopWaiting.signal);
+  await Promise.race([sender.whenIdle(), deadline]);
+  stopWaiting.abort();
+}
+
+/** Runs the schedule open-loop against `target` and returns what was measured. */
+export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
+  const { options, signal } = input;
+  const base = input.clock ?? performanceClock;
+  const recorder = new Recorder();
+  const cap = Math.max(1, Math.min(options.maxInFlight, options.connections ?? options.maxInFlight));
+  const clock = new RunClock(base);
+  const sender = await HttpSender.open({
+    target: input.target, factory: input.factory, sink: recorder, clock,
+    timeoutMs: options.timeoutMs, maxConnections: cap, warmConnections: options.connections ?? 0,
+  });
+  clock.start();
+  const startWallMs = Date.now();
+  let phase: ProgressSnapshot['phase'] = 'sending';
+  const progress = progressTicker(input, recorder, sender, clock, () => phase);
+  try {
+    const loop = await runOpenLoop(input.arrivals, sender, recorder, { clock, maxInFlight: cap, signal });
+    if (!signal.aborted) await clock.sleepUntil(input.plannedDurationMs, signal);
+    const interrupted = signal.aborted;
+    const scheduledWindowMs = interrupted ? Math.min(clock.nowMs(), input.plannedDurationMs) : Math.max(input.plannedDurationMs, loop.endedMs);
+    phase = 'draining';
+    await drain(sender, clock, options.graceMs);
+    recorder.seal();
+    const endWallMs = Date.now();
+    phase = 'done';
+    progress.finish();
+    const seconds = Math.ceil(scheduledWindowMs / 1000);
+    return {
+      measurement: recorder.measurement(input.requestNames, seconds),
+      sendLagMs: recorder.sendLagMs(),
+      scheduledWindowMs,
+      sendLog: recorder.sendLog,
+      startWallMs,
+      endWallMs,
+      interrupted,
+    };
+  } finally {
+    progress.stop();
+    await sender.close();
+  }
+}
+
+/** Calls onProgress every second (and closes finished seconds' histograms, listener or not). */
+function progressTicker(input: LoadInput, recorder: Recorder, sender: HttpSender, clock: Clock, phase: () => ProgressSnapshot['phase']) {
+  let lastSent = 0;
+  let lastMs = 0;
+  const tick = (): void => {
+    const nowMs = clock.nowMs();
+    const c = recorder.progress(nowMs);
+    const recentRps = nowMs > lastMs ? ((c.sent - lastSent) * 1000) / (nowMs - lastMs) : 0;
+    lastSent = c.sent;
+    lastMs = nowMs;
+    input.onProgress?.({
+      elapsedMs: nowMs, plannedDurationMs: input.plannedDurationMs, sent: c.sent, dropped: c.dropped,
+      completed: c.completed, errors: c.errors, throttled: c.throttled, inFlight: sender.inFlight,
+      recentRps, recentP99Ms: c.recentP99Ms, phase: phase(),
+    });
+  };
+  const timer = setInterval(tick, PROGRESS_INTERVAL_MS);
+  timer.unref();
+  return { finish: tick, stop: () => clearInterval(timer) };
+}

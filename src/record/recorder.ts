@@ -1,0 +1,171 @@
+/**
+ * Recorder: implements RecordSink and accumulates everything a run measures: whole-run
+ * histograms (latency from the intended time, service time from the actual send, send lag),
+ * per-second rows, per-route stats, status and 429-origin counts, error kinds, and the send log.
+ * `measurement()` turns it into the plain data result.json stores.
+ */
+import type { ErrorKind, ErrorsByKind, RouteStats, RunResult, Status429ByOrigin } from '../result/schema.ts';
+import { encodeHistogram, newHistogram, percentilesMs, recordMs, addHistogram, type Histogram } from './histograms.ts';
+import { SendLogBuilder } from './send-log-builder.ts';
+import { ORIGIN, type OriginCode } from './send-log.ts';
+import { Timeline, secondOf, type SecondOutcome } from './series.ts';
+import type { RecordSink, SentRequest } from './sink.ts';
+
+/** What runLoad reports about the measured part of a run. */
+export type Measurement = Pick<RunResult, 'totals' | 'latencyMs' | 'serviceTimeMs' | 'histograms' | 'timeline' | 'routes'>;
+
+/** Live counters for progress output; `recentP99Ms` covers responses since the previous call. */
+export interface ProgressCounters {
+  readonly sent: number;
+  readonly dropped: number;
+  readonly completed: number;
+  readonly errors: number;
+  readonly throttled: number;
+  readonly recentResponses: number;
+  readonly recentP99Ms: number;
+}
+
+class RouteAccumulator {
+  sent = 0;
+  errors = 0;
+  readonly byStatus = new Map<number, number>();
+  readonly latency = newHistogram();
+}
+
+function outcomeOf(status: number, origin: OriginCode): SecondOutcome {
+  if (status === 429) return origin === ORIGIN.THROTTLE || origin === ORIGIN.QUOTA ? 'throttled' : 'status429Other';
+  if (status >= 500) return 'serverErrors';
+  if (status >= 400) return 'clientErrors';
+  return 'ok';
+}
+
+function countsOf(map: ReadonlyMap<number, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [status, n] of [...map].sort((a, b) => a[0] - b[0])) out[String(status)] = n;
+  return out;
+}
+
+/** The run's accumulator; after `seal()` late settles are ignored (they count as unfinished). */
+export class Recorder implements RecordSink {
+  readonly sendLog = new SendLogBuilder();
+  readonly #timeline = new Timeline();
+  readonly #latency = newHistogram();
+  readonly #service = newHistogram();
+  readonly #sendLag = newHistogram();
+  #recent = newHistogram();
+  readonly #routes: RouteAccumulator[] = [];
+  readonly #byStatus = new Map<number, number>();
+  readonly #errorsByKind: Record<ErrorKind, number> = { refused: 0, reset: 0, timeout: 0, dns: 0, tls: 0, other: 0 };
+  readonly #origins = { throttle: 0, quota: 0, other: 0 };
+  #dropped = 0;
+  #completed = 0;
+  #errors = 0;
+  #sealed = false;
+
+  sent(requestIndex: number, intendedMs: number, sentMs: number): number {
+    recordMs(this.#sendLag, sentMs - intendedMs);
+    this.#timeline.sent(intendedMs, sentMs);
+    this.#route(requestIndex).sent++;
+    return this.sendLog.append(requestIndex, sentMs);
+  }
+
+  dropped(intendedMs: number): void {
+    this.#dropped++;
+    this.#timeline.dropped(intendedMs);
+  }
+
+  answered(request: SentRequest, endMs: number, status: number, origin: OriginCode): void {
+    if (this.#sealed) return;
+    this.#completed++;
+    this.sendLog.complete(request.row, endMs, status, origin);
+    const latencyMs = endMs - request.intendedMs;
+    recordMs(this.#latency, latencyMs);
+    recordMs(this.#recent, latencyMs);
+    recordMs(this.#service, endMs - request.sentMs);
+    this.#byStatus.set(status, (this.#byStatus.get(status) ?? 0) + 1);
+    if (origin === ORIGIN.THROTTLE) this.#origins.throttle++;
+    else if (origin === ORIGIN.QUOTA) this.#origins.quota++;
+    else if (origin === ORIGIN.OTHER) this.#origins.other++;
+    const route = this.#route(request.requestIndex);
+    route.byStatus.set(status, (route.byStatus.get(status) ?? 0) + 1);
+    recordMs(route.latency, latencyMs);
+    this.#timeline.settled(request.sentMs, outcomeOf(status, origin), latencyMs);
+  }
+
+  failed(request: SentRequest, endMs: number, kind: ErrorKind): void {
+    if (this.#sealed) return;
+    this.#errors++;
+    this.#errorsByKind[kind]++;
+    this.sendLog.complete(request.row, endMs, 0);
+    this.#route(request.requestIndex).errors++;
+    this.#timeline.settled(request.sentMs, 'errors', undefined);
+  }
+
+  /** Stops recording: whatever settles later stays unfinished. */
+  seal(): void {
+    this.#sealed = true;
+  }
+
+  /** Counters for progress output; also encodes the per-second histograms that can no longer change. */
+  progress(nowMs: number): ProgressCounters {
+    this.#timeline.closeSettled(secondOf(nowMs));
+    const recent = this.#recent;
+    this.#recent = newHistogram();
+    const o = this.#origins;
+    return {
+      sent: this.sendLog.count, dropped: this.#dropped, completed: this.#completed, errors: this.#errors,
+      throttled: o.throttle + o.quota, recentResponses: recent.totalCount, recentP99Ms: percentilesMs(recent).p99,
+    };
+  }
+
+  /** The recorded run as result.json data; `seconds` = at least this many timeline rows. */
+  measurement(requestNames: readonly string[], seconds: number): Measurement {
+    const sent = this.sendLog.count;
+    const totals = {
+      scheduled: sent + this.#dropped, sent, dropped: this.#dropped, completed: this.#completed, errors: this.#errors,
+      errorsByKind: { ...this.#errorsByKind } satisfies ErrorsByKind, byStatus: countsOf(this.#byStatus),
+      status429ByOrigin: { ...this.#origins } satisfies Status429ByOrigin,
+      unfinished: sent - this.#completed - this.#errors,
+    };
+    return {
+      totals,
+      latencyMs: percentilesMs(this.#latency),
+      serviceTimeMs: percentilesMs(this.#service),
+      histograms: {
+        latencyUs: encodeHistogram(this.#latency),
+        serviceTimeUs: encodeHistogram(this.#service),
+        sendLagUs: encodeHistogram(this.#sendLag),
+      },
+      timeline: this.#timeline.rows(seconds),
+      routes: this.#routeStats(requestNames),
+    };
+  }
+
+  /** Send lag (actual minus intended send time) percentiles, ms. */
+  sendLagMs(): { p50: number; p99: number; max: number } {
+    const { p50, p99, max } = percentilesMs(this.#sendLag);
+    return { p50, p99, max };
+  }
+
+  #route(requestIndex: number): RouteAccumulator {
+    while (this.#routes.length <= requestIndex) this.#routes.push(new RouteAccumulator());
+    return this.#routes[requestIndex];
+  }
+
+  #routeStats(requestNames: readonly string[]): RouteStats[] {
+    const byName = new Map<string, { sent: number; errors: number; byStatus: Map<number, number>; latency: Histogram }>();
+    this.#routes.forEach((acc, index) => {
+      if (acc.sent === 0) return;
+      const name = requestNames[index] ?? `request ${index}`;
+      let into = byName.get(name);
+      if (!into) byName.set(name, (into = { sent: 0, errors: 0, byStatus: new Map(), latency: newHistogram() }));
+      into.sent += acc.sent;
+      into.errors += acc.errors;
+      for (const [status, n] of acc.byStatus) into.byStatus.set(status, (into.byStatus.get(status) ?? 0) + n);
+      addHistogram(into.latency, acc.latency);
+    });
+    return [...byName].map(([route, r]) => ({
+      route, sent: r.sent, byStatus: countsOf(r.byStatus), errors: r.errors, latencyMs: percentilesMs(r.latency),
+    }));
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Per-second rows of a run (TimelineRow in result/schema.ts). A row is keyed by send time
+ * (dropped arrivals and `scheduled` by intended time). Each row has its own latency histogram;
+ * once a second is over and none of its requests is still in flight, the histogram is encoded
+ * and freed, so memory holds only the seconds with requests outstanding, however long the run.
+ */
+import type { TimelineRow } from '../result/schema.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, percentilesMs, recordMs, type Histogram } from './histograms.ts';
+
+/** How a settled request counts in its second. */
+export type SecondOutcome = 'ok' | 'throttled' | 'status429Other' | 'clientErrors' | 'serverErrors' | 'errors';
+
+class SecondRow {
+  scheduled = 0;
+  sent = 0;
+  dropped = 0;
+  ok = 0;
+  throttled = 0;
+  status429Other = 0;
+  clientErrors = 0;
+  serverErrors = 0;
+  errors = 0;
+  /** Sent in this second and not settled yet. */
+  pending = 0;
+  histogram: Histogram | undefined;
+  encoded: { readonly text: string; readonly p50Ms: number; readonly p99Ms: number } | undefined;
+}
+
+let emptyEncoded: string | undefined;
+
+/** Second index of a time in ms since run start. */
+export function secondOf(atMs: number): number {
+  return atMs > 0 ? Math.floor(atMs / 1000) : 0;
+}
+
+/** The growing per-second series. */
+export class Timeline {
+  readonly #rows: SecondRow[] = [];
+
+  #row(second: number): SecondRow {
+    while (this.#rows.length <= second) this.#rows.push(new SecondRow());
+    return this.#rows[second];
+  }
+
+  /** An arrival came due and was sent. */
+  sent(intendedMs: number, sentMs: number): void {
+    this.#row(secondOf(intendedMs)).scheduled++;
+    const row = this.#row(secondOf(sentMs));
+    row.sent++;
+    row.pending++;
+  }
+
+  /** An arrival came due and was dropped. */
+  dropped(intendedMs: number): void {
+    const row = this.#row(secondOf(intendedMs));
+    row.scheduled++;
+    row.dropped++;
+  }
+
+  /** A request sent at `sentMs` settled; `latencyMs` is recorded for HTTP responses only. */
+  settled(sentMs: number, outcome: SecondOutcome, latencyMs: number | undefined): void {
+    const row = this.#row(secondOf(sentMs));
+    row[outcome]++;
+    row.pending--;
+    if (latencyMs === undefined) return;
+    if (!row.histogram) row.histogram = row.encoded ? decodeHistogram(row.encoded.text) : newHistogram();
+    row.encoded = undefined;
+    recordMs(row.histogram, latencyMs);
+  }
+
+  /** Encodes and frees the histograms of seconds before `currentSecond` with nothing in flight. */
+  closeSettled(currentSecond: number): void {
+    const end = Math.min(currentSecond, this.#rows.length);
+    for (let s = 0; s < end; s++) {
+      const row = this.#rows[s];
+      if (row.pending === 0 && row.histogram) this.#close(row);
+    }
+  }
+
+  #close(row: SecondRow): void {
+    if (!row.histogram) {
+      emptyEncoded ??= encodeHistogram(newHistogram());
+      row.encoded = { text: emptyEncoded, p50Ms: 0, p99Ms: 0 };
+      return;
+    }
+    const histogram = row.histogram;
+    const p = percentilesMs(histogram);
+    row.encoded = { text: encodeHistogram(histogram), p50Ms: p.p50, p99Ms: p.p99 };
+    row.histogram = undefined;
+  }
+
+  /** The rows as result.json stores them, at least `minSeconds` of them (empty seconds included). */
+  rows(minSeconds: number): TimelineRow[] {
+    while (this.#rows.length < minSeconds) this.#rows.push(new SecondRow());
+    return this.#rows.map((row, second) => {
+      if (!row.encoded) this.#close(row);
+      const { text, p50Ms, p99Ms } = row.encoded ?? { text: '', p50Ms: 0, p99Ms: 0 };
+      const { scheduled, sent, dropped, ok, throttled, status429Other, clientErrors, serverErrors, errors } = row;
+      return {
+        second, scheduled, sent, dropped, ok, throttled, status429Other, clientErrors, serverErrors, errors,
+        p50Ms, p99Ms, latencyHistogram: text,
+      };
+    });
+  }
+}
