@@ -37,8 +37,8 @@ export interface MetricStoreOptions {
   readonly detailedMetrics?: boolean;
   /** Minutes kept, counted back from the newest recorded minute. @default 1440 */
   readonly retentionMinutes?: number;
-  /** Distinct (stage, method, resource) cells per minute; beyond it resources fold into
-   *  "(other)", so a scan of random paths cannot grow memory. @default 1000 */
+  /** Distinct (stage, method, resource) cells per minute; beyond it resources fold into one
+   *  "(other)" cell per stage and method, so a scan of random paths cannot grow memory. @default 1000 */
   readonly maxCellsPerMinute?: number;
   /** ListMetrics page size (AWS: 500; tests make it small to exercise paging). @default 500 */
   readonly listMetricsPageSize?: number;
