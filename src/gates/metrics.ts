@@ -187,10 +187,12 @@ function statusMetrics(): MetricDef[] {
 
 function unexpectedMetrics(): MetricDef[] {
   const reads = 'throttle.observed.throttled - throttle.predicted.throttled (>= 0); every 429 without limits';
+  // Early abort may use `grows` only when no limits were declared: then every 429 is unexpected.
+  const all429 = (rows: readonly TimelineRow[]) => sum(rows, 'throttled') + sum(rows, 'status429Other');
   return [
-    { name: 'status429.unexpected.count', kind: 'count', reads, read: unexpected429s, window: unexpectedInWindow },
+    { name: 'status429.unexpected.count', kind: 'count', reads, read: unexpected429s, window: unexpectedInWindow, grows: { kind: 'count', over: all429 } },
     { name: 'status429.unexpected.rate', kind: 'ratio', reads: `(${reads}) / totals.sent`, read: (r) => share(unexpected429s(r), r.totals.sent),
-      missing: 'no requests sent', window: (d) => share(unexpectedInWindow(d), sum(d.rows, 'sent')) },
+      missing: 'no requests sent', window: (d) => share(unexpectedInWindow(d), sum(d.rows, 'sent')), grows: { kind: 'rate', over: all429 } },
   ];
 }
 

@@ -131,7 +131,7 @@ export function parseGate(source: string, where: GateSource = {}, abortOnFail = 
   const threshold = `${op} ${valueTok.text}`;
 
   const after = peek();
-  if (after.kind !== 'number' && (after.text in TIME_UNITS_MS || after.text === '%' || after.text === 'rps')) {
+  if (after.kind !== 'number' && after.text !== '' && (after.text in TIME_UNITS_MS || after.text === '%' || after.text === 'rps')) {
     fail(after.column, after.text, `write the unit right after the number (${valueTok.text}${after.text})`);
   }
   let window: Gate['window'];
