@@ -1,0 +1,124 @@
+/**
+ * The emulator config (`loadgate emulator --config FILE`): the limits schema of
+ * throttle/limits.ts (api, account, stages, routes, apiKeys, usagePlans, options) plus, per route,
+ * an `integration` (integration-config.ts), and these top-level settings:
+ *
+ * - `integrationTimeoutMs`: REST default 29,000 (raisable, up to 300,000 here); HTTP API default
+ *   and hard maximum 30,000. AWS's minimum is 50.
+ * - `payloadLimitBytes`: request bodies above it get 413. @default 10 MB (10,485,760)
+ * - `detailedMetrics`: publish per Method/Resource metrics as well. @default false
+ *
+ * No stage declared means one: `prod` (REST) or `$default` (HTTP API), with no stage throttle.
+ */
+import { UsageError } from '../errors.ts';
+import { effectiveRouteKeys, parseLimits, type Limits, type StageLimits } from '../throttle/limits.ts';
+import { parseRouteKey } from '../routing/route-key.ts';
+import { at, boolean, isObject, number, optional, type Where } from '../validate.ts';
+import { DEFAULT_MOCK, parseIntegration, type IntegrationSpec } from './integration-config.ts';
+
+/** One route the emulator serves, under its canonical key (`GET /users/{id}`). */
+export interface EmulatorRoute {
+  readonly key: string;
+  /** REST: the method requires an API key (403 Forbidden without a known one). */
+  readonly apiKeyRequired: boolean;
+  readonly integration: IntegrationSpec;
+}
+
+/** A validated, frozen emulator config: everything `startEmulator` needs. */
+export interface EmulatorConfig {
+  /** The throttling half (the same model replay predicts with). Always at least one stage. */
+  readonly limits: Limits;
+  /** Every route served: effectiveRouteKeys(limits), each with its integration. */
+  readonly routes: Readonly<Record<string, EmulatorRoute>>;
+  readonly integrationTimeoutMs: number;
+  readonly payloadLimitBytes: number;
+  readonly detailedMetrics: boolean;
+}
+
+/** API Gateway's payload cap: 10 MB. */
+export const PAYLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+/** API Gateway's default integration timeouts: REST 29 s, HTTP API 30 s. */
+export const INTEGRATION_TIMEOUT_MS = Object.freeze({ rest: 29_000, http: 30_000 });
+
+const EXTRA_TOP_KEYS = ['integrationTimeoutMs', 'payloadLimitBytes', 'detailedMetrics'];
+const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * Validates an emulator config document (already JSON-parsed) into a frozen EmulatorConfig.
+ * `field` prefixes error locations when the config sits inside another document (`emulator`).
+ */
+export function parseEmulatorConfig(raw: unknown, file?: string, field = ''): EmulatorConfig {
+  const where: Where = { file, field };
+  const parsed = parseLimits(raw, file, field, { extraTopKeys: EXTRA_TOP_KEYS, extraRouteKeys: ['integration'] });
+  const limits = withDefaultStage(parsed);
+  checkNames(limits, where);
+  const o = raw as Record<string, unknown>;
+  const integrations = new Map<string, IntegrationSpec>();
+  if (isObject(o.routes)) {
+    for (const [text, entry] of Object.entries(o.routes)) {
+      const w = at(at(where, 'routes'), text);
+      const integration = isObject(entry) && entry.integration !== undefined ? parseIntegration(entry.integration, at(w, 'integration')) : undefined;
+      if (integration) integrations.set(parseRouteKey(text, w).key, integration);
+    }
+  }
+  const type = limits.api.type;
+  const timeoutMax = type === 'http' ? INTEGRATION_TIMEOUT_MS.http : 300_000;
+  return build(limits, integrations, {
+    integrationTimeoutMs: optional(o.integrationTimeoutMs, (v) => number(v, at(where, 'integrationTimeoutMs'), { min: 50, max: timeoutMax })) ?? INTEGRATION_TIMEOUT_MS[type],
+    payloadLimitBytes: optional(o.payloadLimitBytes, (v) => number(v, at(where, 'payloadLimitBytes'), { min: 0, integer: true })) ?? PAYLOAD_LIMIT_BYTES,
+    detailedMetrics: optional(o.detailedMetrics, (v) => boolean(v, at(where, 'detailedMetrics'))) ?? false,
+  });
+}
+
+/**
+ * The emulator for a scenario that declares `limits` but no `emulator` (design.md): the limits'
+ * API and stages (one, `prod` or `$default`, when none is declared), every route the limits name
+ * plus a catch-all (`ANY /{proxy+}` on REST, `$default` on an HTTP API), each a mock answering
+ * 200 `{}` at once. Everything else takes API Gateway's defaults.
+ */
+export function emulatorConfigFromLimits(limits: Limits): EmulatorConfig {
+  const withStage = withDefaultStage(limits);
+  const catchAll = limits.api.type === 'http' ? '$default' : 'ANY /{proxy+}';
+  const routes: Record<string, { readonly apiKeyRequired: boolean }> = {};
+  for (const key of [...effectiveRouteKeys(withStage), catchAll]) {
+    routes[key] = limits.routes[key] ?? Object.freeze({ apiKeyRequired: false });
+  }
+  const full: Limits = Object.freeze({ ...withStage, routes: Object.freeze(routes) });
+  return build(full, new Map(), {
+    integrationTimeoutMs: INTEGRATION_TIMEOUT_MS[limits.api.type],
+    payloadLimitBytes: PAYLOAD_LIMIT_BYTES,
+    detailedMetrics: false,
+  });
+}
+
+function build(limits: Limits, integrations: ReadonlyMap<string, IntegrationSpec>, settings: Omit<EmulatorConfig, 'limits' | 'routes'>): EmulatorConfig {
+  const routes: Record<string, EmulatorRoute> = {};
+  for (const key of effectiveRouteKeys(limits)) {
+    routes[key] = Object.freeze({
+      key,
+      apiKeyRequired: limits.api.type === 'rest' && (limits.routes[key]?.apiKeyRequired ?? false),
+      integration: integrations.get(key) ?? DEFAULT_MOCK,
+    });
+  }
+  return Object.freeze({ limits, routes: Object.freeze(routes), ...settings });
+}
+
+function withDefaultStage(limits: Limits): Limits {
+  if (Object.keys(limits.stages).length > 0) return limits;
+  const stage: StageLimits = Object.freeze({ routes: Object.freeze({}) });
+  const name = limits.api.type === 'http' ? '$default' : 'prod';
+  return Object.freeze({ ...limits, stages: Object.freeze({ [name]: stage }) });
+}
+
+/** Stage names as AWS allows them, and no HTTP-API-only names on a REST API. */
+function checkNames(limits: Limits, where: Where): void {
+  const rest = limits.api.type === 'rest';
+  for (const name of Object.keys(limits.stages)) {
+    if (STAGE_NAME.test(name) || (!rest && name === '$default')) continue;
+    const expected = rest ? 'a stage name of letters, digits, - and _' : 'a stage name of letters, digits, - and _, or $default';
+    throw UsageError.invalid(where.file, at(at(where, 'stages'), name).field, name, expected);
+  }
+  if (rest && '$default' in limits.routes) {
+    throw UsageError.invalid(where.file, at(at(where, 'routes'), '$default').field, '$default', 'a route key such as "GET /items" (REST APIs have no $default route)');
+  }
+}

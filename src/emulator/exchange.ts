@@ -1,0 +1,102 @@
+/**
+ * One request's passage through the emulator, from receipt to the answer: the state an
+ * integration needs (request, path, deadline) and the one way out (`answer`), which writes the
+ * response with the request-id headers and records the request's metric exactly once.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiType } from '../throttle/limits.ts';
+import type { EmulatorClock } from './clock.ts';
+import type { RequestMetric } from './metrics/store.ts';
+import { writeAnswer, type GatewayAnswer, type GatewayResponses } from './responses.ts';
+
+/** Where answered requests are recorded (the MetricStore, or a test's list). */
+export interface MetricSink {
+  record(m: RequestMetric): void;
+}
+
+/** What every exchange of one emulator shares. */
+export interface ExchangeContext {
+  readonly type: ApiType;
+  readonly responses: GatewayResponses;
+  readonly clock: EmulatorClock;
+  readonly metrics: MetricSink;
+  readonly integrationTimeoutMs: number;
+}
+
+/** One request being answered. Integrations call `startIntegration` and then `answer` (or `gateway`). */
+export class Exchange {
+  readonly ctx: ExchangeContext;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Undefined when the path names no stage: such requests are answered but not recorded. */
+  readonly stage: string | undefined;
+  readonly method: string;
+  readonly resource: string;
+  /** Path below the stage (`/users/7`), without the query. */
+  readonly path: string;
+  /** The query string with its `?`, or ''. */
+  readonly query: string;
+  readonly atMs: number;
+  readonly atWallMs: number;
+  requestBytes: number;
+  #integrationStartMs = -1;
+  #done = false;
+
+  constructor(ctx: ExchangeContext, req: IncomingMessage, res: ServerResponse, at: { atMs: number; atWallMs: number }, where: { stage: string | undefined; resource: string; path: string; query: string }, requestBytes: number) {
+    this.ctx = ctx;
+    this.req = req;
+    this.res = res;
+    this.method = req.method ?? 'GET';
+    this.atMs = at.atMs;
+    this.atWallMs = at.atWallMs;
+    this.stage = where.stage;
+    this.resource = where.resource;
+    this.path = where.path;
+    this.query = where.query;
+    this.requestBytes = requestBytes;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Marks the integration as called (its latency is measured from here). */
+  startIntegration(): void {
+    this.#integrationStartMs = this.ctx.clock.nowMs();
+  }
+
+  /** Ms left before the integration timeout, counted from `startIntegration`. */
+  remainingMs(): number {
+    return this.ctx.integrationTimeoutMs - (this.ctx.clock.nowMs() - this.#integrationStartMs);
+  }
+
+  /** Writes the response and records the metric; later calls are ignored. */
+  answer(status: number, headers: readonly string[], body: Buffer | string, close = false): void {
+    if (this.#done) return;
+    this.#done = true;
+    const { ctx } = this;
+    const responseBytes = writeAnswer(this.res, ctx.type, status, headers, body, close);
+    if (this.stage === undefined) return;
+    const endMs = ctx.clock.nowMs();
+    ctx.metrics.record({
+      atWallMs: this.atWallMs,
+      stage: this.stage,
+      method: this.method,
+      resource: this.resource,
+      status,
+      latencyMs: endMs - this.atMs,
+      integrationLatencyMs: this.#integrationStartMs < 0 ? null : endMs - this.#integrationStartMs,
+      bytes: this.requestBytes + responseBytes,
+    });
+  }
+
+  /** One of the gateway's own answers. */
+  gateway(answer: GatewayAnswer, close = false): void {
+    this.answer(answer.status, answer.headers, answer.body, close);
+  }
+
+  /** The integration ran out of time: REST 504, HTTP API 503. */
+  timedOut(): void {
+    this.gateway(this.ctx.responses.timeout);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Which stage and route a request addresses, by the URL scheme of API Gateway:
+ *
+ *   REST       /<stage>/<path>                 an unknown stage is an unknown route
+ *   HTTP API   /<stage>/<path> for a named stage, else /<path> on the `$default` stage
+ *
+ * Routes are matched by each stage model's own `routeFor` (routing/route-key.ts), so the route a
+ * request is served by is always the route the throttle model buckets it in. Resolutions are
+ * cached per (method, raw path); the cache is bounded so a scan of random paths cannot grow it.
+ */
+import { ApiGatewayModel, type SharedModelState } from '../throttle/model.ts';
+import type { ApiType } from '../throttle/limits.ts';
+import type { RouteKey } from '../routing/route-key.ts';
+import type { EmulatorConfig, EmulatorRoute } from './config.ts';
+import type { Integration } from './integrations/integration.ts';
+
+/** One served stage: its name and its throttle model. */
+export interface StageRuntime {
+  readonly name: string;
+  readonly model: ApiGatewayModel;
+}
+
+/** One served route: its config, parsed key, metric resource and integration. */
+export interface RouteRuntime {
+  readonly config: EmulatorRoute;
+  readonly key: RouteKey;
+  /** REST: the resource path (`/users/{id}`); HTTP API: the route key (`GET /users/{id}`). */
+  readonly resource: string;
+  readonly integration: Integration;
+}
+
+/** Where a request goes. `route` undefined: no stage or no route (403/404 by API type). */
+export interface Resolution {
+  readonly stage: StageRuntime | undefined;
+  readonly route: RouteRuntime | undefined;
+  /** Path below the stage, starting with `/`. */
+  readonly path: string;
+  /** What metrics call the resource: the route's, or the raw path when unmatched. */
+  readonly resource: string;
+}
+
+const CACHE_LIMIT = 10_000;
+
+/** Resolves (method, raw path) to stage and route, with a bounded cache. */
+export class Router {
+  readonly type: ApiType;
+  readonly stages: ReadonlyMap<string, StageRuntime>;
+  readonly #routes = new Map<string, RouteRuntime>();
+  readonly #defaultStage: StageRuntime | undefined;
+  readonly #cache = new Map<string, Resolution>();
+
+  constructor(config: EmulatorConfig, originWallMs: number, makeIntegration: (route: EmulatorRoute, key: RouteKey) => Integration) {
+    this.type = config.limits.api.type;
+    const shared: SharedModelState = { buckets: new Map(), quotas: new Map() };
+    const stages = new Map<string, StageRuntime>();
+    for (const name of Object.keys(config.limits.stages)) {
+      stages.set(name, { name, model: new ApiGatewayModel(config.limits, { stage: name, originWallMs, shared }) });
+    }
+    this.stages = stages;
+    this.#defaultStage = this.type === 'http' ? stages.get('$default') : undefined;
+    const anyModel = stages.values().next().value as StageRuntime;
+    for (const key of anyModel.model.routes) {
+      const route = config.routes[key.key];
+      const resource = this.type === 'http' || key.isDefault ? key.key : `/${key.segments.join('/')}`;
+      this.#routes.set(key.key, { config: route, key, resource, integration: makeIntegration(route, key) });
+    }
+  }
+
+  /** Every route's integration (to close them). */
+  integrations(): Integration[] {
+    return [...this.#routes.values()].map((r) => r.integration);
+  }
+
+  /** The stage and route of `method rawPath` (rawPath without the query). */
+  resolve(method: string, rawPath: string): Resolution {
+    const cacheKey = `${method} ${rawPath}`;
+    let resolution = this.#cache.get(cacheKey);
+    if (resolution === undefined) {
+      resolution = this.#resolve(method, rawPath);
+      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+      this.#cache.set(cacheKey, resolution);
+    }
+    return resolution;
+  }
+
+  #resolve(method: string, rawPath: string): Resolution {
+    const end = rawPath.indexOf('/', 1);
+    const first = end < 0 ? rawPath.slice(1) : rawPath.slice(1, end);
+    let stage = first === '$default' ? undefined : this.stages.get(first);
+    let path = end < 0 ? '/' : rawPath.slice(end);
+    if (stage === undefined && this.#defaultStage !== undefined) {
+      stage = this.#defaultStage;
+      path = rawPath.length > 0 ? rawPath : '/';
+    }
+    const key = stage?.model.routeFor(method, path);
+    const route = key === undefined ? undefined : this.#routes.get(key.key);
+    return Object.freeze({ stage, route, path, resource: route?.resource ?? rawPath });
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The emulator in this process: one API on one listener (every stage under its base path) and
+ * the CloudWatch-compatible endpoint on a second listener of the same host.
+ *
+ *   http://127.0.0.1:<port>/<stage>/...      REST stages, HTTP API named stages
+ *   http://127.0.0.1:<port>/...              HTTP API `$default` stage
+ *   http://127.0.0.1:<cwPort>/               AWS JSON 1.0 CloudWatch (GetMetricData, ListMetrics)
+ *
+ * node:http handles malformed requests (400), oversized headers (431) and slow headers (408)
+ * itself and never lets a client error reach the process. Use spawnEmulator (process.ts) to run
+ * it off the caller's event loop.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiType } from '../throttle/limits.ts';
+import { systemClock, type EmulatorClock } from './clock.ts';
+import type { EmulatorConfig } from './config.ts';
+import type { ExchangeContext, MetricSink } from './exchange.ts';
+import { RequestHandler } from './handler.ts';
+import { createIntegration } from './integrations/create.ts';
+import { createCloudWatchHandler, MetricStore, type RequestMetric } from './metrics/store.ts';
+import { responsesFor } from './responses.ts';
+import { Router } from './router.ts';
+
+/** A started emulator: where its stages and CloudWatch endpoint are, and how to stop it. */
+export interface RunningEmulator {
+  /** Stage name -> base URL (no trailing slash): `http://127.0.0.1:3000/prod`. */
+  readonly stages: Readonly<Record<string, string>>;
+  /** `http://127.0.0.1:<port>`: pass as `endpoint` to @aws-sdk/client-cloudwatch. */
+  readonly cloudwatchEndpoint: string;
+  readonly apiType: ApiType;
+  readonly apiName: string;
+  readonly apiId: string;
+  /** Stops both listeners (open connections are closed) and releases integrations. */
+  close(): Promise<void>;
+}
+
+/** Options of startEmulator. */
+export interface StartOptions {
+  /** API listener port; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** @default systemClock (performance.now(), Date.now()) */
+  readonly clock?: EmulatorClock;
+  /** CloudWatch listener port; 0 picks a free one. @default 0 */
+  readonly cloudwatchPort?: number;
+  /** Also told of every recorded request (tests, progress). */
+  readonly observe?: (m: RequestMetric) => void;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** `http://host:port`, with brackets for IPv6 and 127.0.0.1 for a wildcard host. */
+export function originOf(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+/** Stage base URLs as AWS builds them: `/<stage>`, and the bare origin for HTTP API `$default`. */
+export function stageUrls(config: EmulatorConfig, origin: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(config.limits.stages)) out[name] = name === '$default' ? origin : `${origin}/${name}`;
+  return out;
+}
+
+/** Starts the emulator in this process; resolves once both listeners accept connections. */
+export async function startEmulator(config: EmulatorConfig, opts: StartOptions = {}): Promise<RunningEmulator> {
+  const clock = opts.clock ?? systemClock;
+  const host = opts.host ?? '127.0.0.1';
+  const { type, name, id } = config.limits.api;
+  const store = new MetricStore({ type, name, id }, { detailedMetrics: config.detailedMetrics, nowWallMs: () => clock.wallMs() });
+  const observe = opts.observe;
+  const metrics: MetricSink = observe ? { record: (m) => (store.record(m), observe(m)) } : store;
+  const ctx: ExchangeContext = { type, responses: responsesFor(type), clock, metrics, integrationTimeoutMs: config.integrationTimeoutMs };
+  const router = new Router(config, clock.wallMs() - clock.nowMs(), createIntegration);
+  const handler = new RequestHandler(ctx, router, config);
+  // Slow clients: 20 s to send headers, the integration timeout plus a minute for a whole request.
+  const api = createServer({ headersTimeout: 20_000, requestTimeout: config.integrationTimeoutMs + 60_000, keepAliveTimeout: 5_000 }, handler.handle);
+  const cloudwatch = createServer(createCloudWatchHandler(store));
+  const closeAll = async (): Promise<void> => {
+    await Promise.all([stop(api), stop(cloudwatch)]);
+    await Promise.all(router.integrations().map((i) => i.close()));
+  };
+  try {
+    const port = await listen(api, opts.port ?? 0, host);
+    const cwPort = await listen(cloudwatch, opts.cloudwatchPort ?? 0, host);
+    return Object.freeze({
+      stages: Object.freeze(stageUrls(config, originOf(host, port))),
+      cloudwatchEndpoint: originOf(host, cwPort),
+      apiType: type,
+      apiName: name,
+      apiId: id,
+      close: closeAll,
+    });
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
