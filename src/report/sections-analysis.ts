@@ -84,10 +84,15 @@ export function throttleSection(result: RunResult): Section {
   return { id: 'throttle', title: 'Throttling', lines, tables: [comparisonTable(t), inferenceTable(t), declaredTable(t.limits, t.stage)] };
 }
 
-function minuteRow(m: CloudWatchMinute): Cell[] {
+function minuteCounts(m: CloudWatchMinute): Cell[] {
   const g = m.gateway;
   const diff: Cell = m.countDiff === null ? toned('no datapoint', 'muted') : m.countDiff === 0 ? toned('0', 'good') : Math.abs(m.countDiff) <= m.inFlightAtBoundary ? toned(`${fmtSigned(m.countDiff)} (in flight)`, 'warn') : toned(fmtSigned(m.countDiff), 'bad');
-  return [fmtIso(m.minuteIso), fmtCount(m.client.requests), fmtCount(g.count), diff, fmtCount(m.inFlightAtBoundary), fmtCount(m.client.status4xx), fmtCount(g.error4xx), fmtCount(m.client.status5xx), fmtCount(g.error5xx), fmtMs(m.client.latencyAvgMs), fmtMs(g.latencyAvgMs), fmtMs(g.latencyP99Ms), fmtMs(g.integrationLatencyAvgMs)];
+  return [fmtIso(m.minuteIso), fmtCount(m.client.requests), fmtCount(g.count), diff, fmtCount(m.inFlightAtBoundary), fmtCount(m.client.status4xx), fmtCount(g.error4xx), fmtCount(m.client.status5xx), fmtCount(g.error5xx)];
+}
+
+function minuteLatency(m: CloudWatchMinute): Cell[] {
+  const g = m.gateway;
+  return [fmtIso(m.minuteIso), fmtMs(m.client.latencyAvgMs), fmtMs(g.latencyAvgMs), fmtMs(g.latencyP50Ms), fmtMs(g.latencyP90Ms), fmtMs(g.latencyP99Ms), fmtMs(g.integrationLatencyAvgMs)];
 }
 
 /** CloudWatch: per-minute client vs gateway and the reconciliation of totals. */
@@ -108,10 +113,16 @@ export function cloudwatchSection(result: RunResult): Section {
   } else lines.push(`Totals not reconciled: ${cw.reason}`);
   if (cw.minutes.length > 0) {
     tables.push({
-      caption: 'Per minute: client (by send time) vs gateway',
-      head: ['Minute (UTC)', 'Client req', 'GW Count', 'Diff', 'In flight', 'Client 4xx', 'GW 4xx', 'Client 5xx', 'GW 5xx', 'Client lat avg', 'GW lat avg', 'GW p99', 'Integration avg'],
-      rows: cw.minutes.map(minuteRow),
-      numeric: [false, true, true, true, true, true, true, true, true, true, true, true, true],
+      caption: 'Requests per minute: client (by send time) vs gateway',
+      head: ['Minute (UTC)', 'Client requests', 'Gateway Count', 'Difference', 'In flight at boundary', 'Client 4xx', 'Gateway 4XXError', 'Client 5xx', 'Gateway 5XXError'],
+      rows: cw.minutes.map(minuteCounts),
+      numeric: [false, true, true, true, true, true, true, true, true],
+    });
+    tables.push({
+      caption: 'Latency per minute: client vs gateway',
+      head: ['Minute (UTC)', 'Client avg', 'Gateway avg', 'Gateway p50', 'Gateway p90', 'Gateway p99', 'Integration avg'],
+      rows: cw.minutes.map(minuteLatency),
+      numeric: [false, true, true, true, true, true, true],
     });
   } else lines.push('CloudWatch returned no datapoints for the run window.');
   return { id: 'cloudwatch', title: 'CloudWatch', lines, tables };

@@ -27,7 +27,7 @@ function cell(c: Cell, color: boolean): string {
 function tableText(t: ReportTable, color: boolean): string {
   const table = new Table({
     head: t.head.map((h) => paint(h, ANSI.bold, color)),
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
     colAligns: t.head.map((_, i) => (t.numeric?.[i] ? 'right' : 'left')),
   });
   for (const row of t.rows) table.push(row.map((c) => cell(c, color)));
