@@ -16,15 +16,15 @@
 
 const TWO_POW_32 = 4294967296;
 
-/** splitmix32 step: returns the next state and writes the output into `out[0]`. */
-function splitmix32(state: number, out: Uint32Array): number {
-  const next = (state + 0x9e3779b9) | 0;
-  let z = next;
+/** splitmix32's output function; its states are seed + k·0x9e3779b9, k = 1, 2, ... */
+function splitmix32(state: number): number {
+  let z = state;
   z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
   z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-  out[0] = z ^ (z >>> 15);
-  return next;
+  return (z ^ (z >>> 15)) >>> 0;
 }
+
+const GOLDEN = 0x9e3779b9;
 
 /** Folds any finite number (negative, fractional, beyond 2^32) into 32 bits, deterministically. */
 export function seed32(seed: number): number {
@@ -45,23 +45,21 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/**
- * A seeded PRNG: returns a function giving uniform floats in [0, 1) with 32 bits of resolution.
- * Same seed, same sequence, on every platform (integer arithmetic only).
- */
-export function createRng(seed: number): () => number {
-  const word = new Uint32Array(1);
-  let s = seed32(seed);
-  s = splitmix32(s, word);
-  let a = word[0]!;
-  s = splitmix32(s, word);
-  let b = word[0]!;
-  s = splitmix32(s, word);
-  let c = word[0]!;
-  splitmix32(s, word);
-  let d = word[0]!;
-  const draw = (): number => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
+/** A PRNG whose state can be re-seeded in place: one closure serves many seeds, no allocation. */
+export interface SeedableRng {
+  /** Uniform float in [0, 1), 32 bits of resolution. */
+  readonly random: () => number;
+  /** Restarts the stream as createRng(seed) would. */
+  reseed(seed: number): void;
+}
+
+/** A re-seedable sfc32 (see the file comment); `random` stays the same function across reseeds. */
+export function createSeedableRng(seed: number): SeedableRng {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  const random = (): number => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -70,8 +68,24 @@ export function createRng(seed: number): () => number {
     c = (c + t) | 0;
     return (t >>> 0) / TWO_POW_32;
   };
-  for (let i = 0; i < 12; i++) draw();
-  return draw;
+  const reseed = (next: number): void => {
+    const s = seed32(next);
+    a = splitmix32((s + GOLDEN) | 0) | 0;
+    b = splitmix32((s + 2 * GOLDEN) | 0) | 0;
+    c = splitmix32((s + 3 * GOLDEN) | 0) | 0;
+    d = splitmix32((s + 4 * GOLDEN) | 0) | 0;
+    for (let i = 0; i < 12; i++) random();
+  };
+  reseed(seed);
+  return { random, reseed };
+}
+
+/**
+ * A seeded PRNG: returns a function giving uniform floats in [0, 1) with 32 bits of resolution.
+ * Same seed, same sequence, on every platform (integer arithmetic only).
+ */
+export function createRng(seed: number): () => number {
+  return createSeedableRng(seed).random;
 }
 
 /**
