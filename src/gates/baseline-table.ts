@@ -1,0 +1,42 @@
+/**
+ * The comparison as a terminal table (cli-table3): one row per figure with the baseline, the
+ * current value, the change and the verdict, under a heading that states the rate each run was
+ * measured at (a p99 at 200 rps and one at 400 rps are not the same figure).
+ */
+import Table from 'cli-table3';
+import { fmtRps } from '../report/format.ts';
+import type { Comparison, ComparisonRow, RunSummary } from './baseline.ts';
+import { formatMetricValue } from './evaluate.ts';
+
+function change(r: ComparisonRow): string {
+  if (r.delta === null) return '–';
+  const sign = r.delta > 0 ? '+' : r.delta < 0 ? '-' : '±';
+  const abs = formatMetricValue(r.metric, Math.abs(r.delta));
+  return r.relative === null ? `${sign}${abs}` : `${sign}${abs} (${r.relative >= 0 ? '+' : ''}${(r.relative * 100).toFixed(1)}%)`;
+}
+
+function verdict(r: ComparisonRow): string {
+  if (r.regressed === null) return '';
+  return r.regressed ? `REGRESSED (allowed ${r.allowance})` : `ok (allowed ${r.allowance})`;
+}
+
+function side(label: string, s: RunSummary): string {
+  return `${label}: ${s.runId} at ${fmtRps(s.targetRps)} offered, ${fmtRps(s.achievedRps)} achieved, ${s.requests} requests`;
+}
+
+/** The comparison as text: which runs, at what rates, a table of figures, notes and the outcome. */
+export function renderComparison(c: Comparison): string {
+  const table = new Table({
+    head: ['figure', `baseline @ ${fmtRps(c.baseline.achievedRps)}`, `current @ ${fmtRps(c.current.achievedRps)}`, 'change', 'verdict'],
+    style: { head: [], border: [], compact: true },
+    colAligns: ['left', 'right', 'right', 'right', 'left'],
+  });
+  for (const r of c.rows) {
+    table.push([r.metric, formatMetricValue(r.metric, r.baseline), formatMetricValue(r.metric, r.current), change(r), verdict(r)]);
+  }
+  const regressions = c.rows.filter((r) => r.regressed === true).map((r) => r.metric);
+  const outcome = regressions.length > 0
+    ? `regression beyond the allowance: ${regressions.join(', ')}`
+    : `no regression beyond the allowances (${c.verdicts.length} gated figure${c.verdicts.length === 1 ? '' : 's'})`;
+  return [side('baseline', c.baseline), side('current ', c.current), table.toString(), ...c.notes.map((n) => `note: ${n}`), outcome, ''].join('\n');
+}
