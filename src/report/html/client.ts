@@ -13,6 +13,7 @@ export const CLIENT_SCRIPT = String.raw`
   var charts = [];
 
   function pctLabel(x) {
+    if (x == null) return '';
     var p = 100 * (1 - 1 / x);
     if (x >= 1000) return p.toFixed(Math.min(5, Math.round(Math.log10(x)) - 2)) + '%';
     return (Math.round(p * 10) / 10) + '%';
@@ -28,6 +29,8 @@ export const CLIENT_SCRIPT = String.raw`
     var x = { label: c.xLabel, stroke: '#334155', grid: { stroke: '#e2e8f0' } };
     if (c.xKind === 'percentile') {
       x.splits = percentileSplits;
+      // uPlot's default log-axis filter blanks splits that are not powers of 10 (our 2 = 50%).
+      x.filter = function (u, splits) { return splits; };
       x.values = function (u, splits) { return splits.map(pctLabel); };
     }
     return [x, { label: c.yLabel, size: 64, stroke: '#334155', grid: { stroke: '#e2e8f0' } }];
