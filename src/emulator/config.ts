@@ -10,6 +10,7 @@
  *
  * No stage declared means one: `prod` (REST) or `$default` (HTTP API), with no stage throttle.
  */
+import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import { effectiveRouteKeys, parseLimits, type Limits, type StageLimits } from '../throttle/limits.ts';
 import { parseRouteKey } from '../routing/route-key.ts';
@@ -121,4 +122,21 @@ function checkNames(limits: Limits, where: Where): void {
   if (rest && '$default' in limits.routes) {
     throw UsageError.invalid(where.file, at(at(where, 'routes'), '$default').field, '$default', 'a route key such as "GET /items" (REST APIs have no $default route)');
   }
+}
+
+/** Reads and validates an emulator config file (JSON); every failure is a one-line UsageError. */
+export async function loadEmulatorConfig(file: string): Promise<EmulatorConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read the emulator config (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file}: not valid JSON (${(err as Error).message.split('\n')[0]})`, { file });
+  }
+  return parseEmulatorConfig(raw, file);
 }

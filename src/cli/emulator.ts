@@ -1,0 +1,97 @@
+/**
+ * `loadgate emulator --config FILE`: serves one API Gateway API (REST or HTTP API) on this
+ * machine until SIGINT/SIGTERM. Parsing and wiring only; the emulator is src/emulator/.
+ */
+import { rename, writeFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { loadEmulatorConfig } from '../emulator/config.ts';
+import { startEmulator, type RunningEmulator } from '../emulator/server.ts';
+
+interface EmulatorFlags {
+  readonly config: string;
+  readonly port: string;
+  readonly host: string;
+  readonly cloudwatchPort?: string;
+  readonly readyFile?: string;
+}
+
+function port(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65_535) throw UsageError.invalid(undefined, flag, text, 'a port number from 0 to 65535 (0 picks a free one)');
+  return n;
+}
+
+/** The ready file: stage base URLs and the CloudWatch endpoint, written atomically. */
+async function writeReadyFile(file: string, emulator: RunningEmulator): Promise<void> {
+  const body = `${JSON.stringify({ stages: emulator.stages, cloudwatchEndpoint: emulator.cloudwatchEndpoint }, null, 2)}\n`;
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, body);
+    await rename(temp, file);
+  } catch (err) {
+    throw new UsageError(`--ready-file: cannot write ${JSON.stringify(file)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { field: '--ready-file' });
+  }
+}
+
+async function start(flags: EmulatorFlags): Promise<RunningEmulator> {
+  const config = await loadEmulatorConfig(flags.config);
+  const apiPort = port(flags.port, '--port');
+  const cloudwatchPort = flags.cloudwatchPort !== undefined ? port(flags.cloudwatchPort, '--cloudwatch-port') : apiPort === 0 ? 0 : apiPort + 1;
+  try {
+    return await startEmulator(config, { port: apiPort, host: flags.host, cloudwatchPort });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { port?: number };
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
+      throw new UsageError(`--host/--port: cannot listen on ${flags.host}:${e.port ?? apiPort} (${e.code})`);
+    }
+    throw err;
+  }
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** The `emulator` command, for the program in main.ts to register. */
+export function emulatorCommand(): Command {
+  return new Command('emulator')
+    .description('Serve an emulated API Gateway API (throttling, usage plans, mock/proxy/Lambda integrations, CloudWatch metrics)')
+    .requiredOption('--config <file>', 'emulator config (JSON): the limits schema plus route integrations')
+    .option('--port <n>', 'API port (0 picks a free one)', '3000')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--cloudwatch-port <n>', 'CloudWatch endpoint port (default: --port + 1, or a free one with --port 0)')
+    .option('--ready-file <file>', 'once listening, write {"stages": {...}, "cloudwatchEndpoint": "..."} here')
+    .addHelpText(
+      'after',
+      `
+Stage URLs follow AWS: REST http://HOST:PORT/<stage>/<path>; HTTP API the same, or
+http://HOST:PORT/<path> for the $default stage. Read the metrics with the AWS SDK or CLI:
+  aws cloudwatch get-metric-data --endpoint-url http://127.0.0.1:3001 ...
+
+Examples:
+  loadgate emulator --config scenarios/emulator/shop.json
+  loadgate emulator --config scenarios/emulator/http-api.json --port 0 --ready-file /tmp/emu.json`,
+    )
+    .action(async (flags: EmulatorFlags) => {
+      const emulator = await start(flags);
+      const stopped = untilSignal();
+      for (const [name, url] of Object.entries(emulator.stages)) process.stdout.write(`stage ${name}: ${url}\n`);
+      process.stdout.write(`cloudwatch: ${emulator.cloudwatchEndpoint}\n`);
+      if (flags.readyFile !== undefined) await writeReadyFile(flags.readyFile, emulator).catch(async (err) => {
+        await emulator.close();
+        throw err;
+      });
+      const signal = await stopped;
+      process.stderr.write(`loadgate emulator: ${signal}: stopping\n`);
+      await emulator.close();
+    });
+}
