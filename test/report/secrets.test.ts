@@ -1,0 +1,59 @@
+/**
+ * Secrets never reach a report: an API key declared in the limits, or an Authorization /
+ * x-api-key / X-Amz-Security-Token value that slipped into free text (scenario name, route
+ * name, a note), is masked in every format; API keys show only as maskSecret's form.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderers, REPORT_FORMATS } from '../../src/report/render.ts';
+import { redactText } from '../../src/report/redact.ts';
+import { renderTerminal } from '../../src/report/terminal.ts';
+import type { RunResult } from '../../src/result/schema.ts';
+import { maskSecret } from '../../src/throttle/limits.ts';
+import { FIXTURE_API_KEY, fixture } from './helpers.ts';
+
+const BEARER = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.sig-Q1w2E3';
+const SESSION = 'IQoJb3JpZ2luX2VjEXAMPLEsessionTOKEN';
+
+function leaky(): RunResult {
+  const base = fixture('throttled');
+  return {
+    ...base,
+    scenario: { ...base.scenario, name: `smoke with x-api-key: ${FIXTURE_API_KEY}` },
+    routes: [{ ...base.routes[0], route: `GET /items?key=${FIXTURE_API_KEY}` }, ...base.routes.slice(1)],
+    notes: [...base.notes, `target said 403 to Authorization: Bearer ${BEARER}`, `X-Amz-Security-Token=${SESSION}`],
+    gates: [...(base.gates ?? []), { expr: `header x-api-key="${FIXTURE_API_KEY}"`, passed: true, actual: FIXTURE_API_KEY, threshold: '== set' }],
+  };
+}
+
+describe('secrets in reports', () => {
+  it.each(REPORT_FORMATS)('the %s report contains no API key, bearer token or session token', (format) => {
+    const out = renderers[format](leaky());
+    expect(out).not.toContain(FIXTURE_API_KEY);
+    expect(out).not.toContain(BEARER);
+    expect(out).not.toContain(BEARER.slice(0, 20));
+    expect(out).not.toContain(SESSION);
+  });
+
+  it('shows API keys in their masked form, next to their usage plan', () => {
+    const text = renderTerminal(fixture('throttled'), { color: false });
+    expect(text).toMatch(new RegExp(`Usage plan gold .*per key \\(${maskSecret(FIXTURE_API_KEY).replace(/\*/g, '\\*')}\\)`));
+  });
+
+  it('keeps the header name so the reader knows something was there', () => {
+    expect(redactText(`Authorization: Bearer ${BEARER} then more`, [])).toBe('Authorization: Bearer **** then more');
+    expect(redactText(`x-api-key=abc123, next`, [])).toBe('x-api-key=****, next');
+    expect(redactText(`"X-Amz-Security-Token": "${SESSION}"`, [])).toBe('"X-Amz-Security-Token": "****"');
+  });
+
+  it('leaves text without secrets alone', () => {
+    const text = 'GET /users/{id} p99 < 250ms, Authorization header not sent';
+    expect(redactText(text, [FIXTURE_API_KEY])).toBe(text);
+  });
+
+  it('does not modify the result it renders', () => {
+    const result = fixture('throttled');
+    const before = JSON.stringify(result);
+    for (const format of REPORT_FORMATS) renderers[format](result);
+    expect(JSON.stringify(result)).toBe(before);
+  });
+});
