@@ -35,7 +35,7 @@ export interface Resolution {
   readonly route: RouteRuntime | undefined;
   /** Path below the stage, starting with `/`. */
   readonly path: string;
-  /** What metrics call the resource: the route's, or the raw path when unmatched. */
+  /** What metrics call the resource: the route's, or the path below the stage when unmatched. */
   readonly resource: string;
 }
 
@@ -94,6 +94,6 @@ export class Router {
     }
     const key = stage?.model.routeFor(method, path);
     const route = key === undefined ? undefined : this.#routes.get(key.key);
-    return Object.freeze({ stage, route, path, resource: route?.resource ?? rawPath });
+    return Object.freeze({ stage, route, path, resource: route?.resource ?? (stage ? path : rawPath) });
   }
 }
