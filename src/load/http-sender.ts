@@ -110,7 +110,8 @@ export class HttpSender implements Sender {
     this.#warm = warm;
     const connect: buildConnector.connector = (params, callback) => {
       const socket = this.#warm.pop();
-      if (socket && !socket.destroyed) callback(null, socket);
+      // Asynchronously, as a real connect: undici's client does not expect the callback re-entrantly.
+      if (socket && !socket.destroyed) process.nextTick(callback, null, socket);
       else connector(params, callback);
     };
     this.#pool = new Pool(url.origin, { connections: options.maxConnections, pipelining: 1, connect });

@@ -13,26 +13,10 @@ import { performanceClock, type Clock } from './clock.ts';
 import { HttpSender } from './http-sender.ts';
 import type { ArrivalCursor, RequestFactory } from './inputs.ts';
 import { runOpenLoop } from './open-loop.ts';
+import type { ProgressSnapshot } from './progress-snapshot.ts';
 
 export type { ArrivalCursor, PreparedRequest, RequestFactory } from './inputs.ts';
-
-/** What the progress listener receives about once a second, and once more with `done` at the end. */
-export interface ProgressSnapshot {
-  readonly elapsedMs: number;
-  readonly plannedDurationMs: number;
-  readonly sent: number;
-  readonly dropped: number;
-  readonly completed: number;
-  readonly errors: number;
-  /** throttle + quota 429s so far. */
-  readonly throttled: number;
-  readonly inFlight: number;
-  /** Sends per second since the previous snapshot. */
-  readonly recentRps: number;
-  /** p99 latency of responses since the previous snapshot; 0 when none. */
-  readonly recentP99Ms: number;
-  readonly phase: 'sending' | 'draining' | 'done';
-}
+export type { ProgressSnapshot } from './progress-snapshot.ts';
 
 /** Everything one run of load needs. */
 export interface LoadInput {
@@ -105,10 +89,10 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   let phase: ProgressSnapshot['phase'] = 'sending';
   const progress = progressTicker(input, recorder, sender, clock, () => phase);
   try {
-    const loop = await runOpenLoop(input.arrivals, sender, recorder, { clock, maxInFlight: cap, signal });
+    await runOpenLoop(input.arrivals, sender, recorder, { clock, maxInFlight: cap, signal });
     if (!signal.aborted) await clock.sleepUntil(input.plannedDurationMs, signal);
     const interrupted = signal.aborted;
-    const scheduledWindowMs = interrupted ? Math.min(clock.nowMs(), input.plannedDurationMs) : Math.max(input.plannedDurationMs, loop.endedMs);
+    const scheduledWindowMs = interrupted ? Math.min(clock.nowMs(), input.plannedDurationMs) : input.plannedDurationMs;
     phase = 'draining';
     await drain(sender, clock, options.graceMs);
     recorder.seal();

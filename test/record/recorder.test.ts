@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { Recorder } from '../../src/record/recorder.ts';
+import { SendLogBuilder } from '../../src/record/send-log-builder.ts';
+import { ORIGIN } from '../../src/record/send-log.ts';
+import { decodeHistogram } from '../../src/record/histograms.ts';
+
+describe('SendLogBuilder', () => {
+  it('grows past its initial capacity and keeps every row', () => {
+    const log = new SendLogBuilder(16);
+    for (let i = 0; i < 1000; i++) log.append(i % 3, i * 0.5);
+    log.complete(999, 600, 429, ORIGIN.QUOTA);
+    expect(log.count).toBe(1000);
+    expect(log.sentMs[999]).toBe(499.5);
+    expect(log.requestIndex[998]).toBe(998 % 3);
+    expect([log.endMs[999], log.status[999], log.origin[999]]).toEqual([600, 429, ORIGIN.QUOTA]);
+    expect(Number.isNaN(log.endMs[0])).toBe(true);
+    const trimmed = log.toSendLog();
+    expect(trimmed.sentMs).toHaveLength(1000);
+  });
+});
+
+describe('Recorder', () => {
+  it('files outcomes by send second, drops by intended second, and counts unfinished', () => {
+    const rec = new Recorder();
+    const a = { row: rec.sent(0, 900, 1100), requestIndex: 0, intendedMs: 900, sentMs: 1100 };
+    const b = { row: rec.sent(1, 1200, 1200), requestIndex: 1, intendedMs: 1200, sentMs: 1200 };
+    const c = { row: rec.sent(1, 1300, 1300), requestIndex: 1, intendedMs: 1300, sentMs: 1300 };
+    rec.sent(0, 1400, 1400); // never settles
+    rec.dropped(950);
+    rec.answered(a, 1150, 200, ORIGIN.NONE);
+    rec.answered(b, 1250, 429, ORIGIN.THROTTLE);
+    rec.failed(c, 1310, 'reset');
+    rec.seal();
+    rec.answered({ row: 3, requestIndex: 0, intendedMs: 1400, sentMs: 1400 }, 5000, 200, ORIGIN.NONE);
+    const m = rec.measurement(['GET /a', 'GET /b'], 3);
+    expect(m.totals).toMatchObject({
+      scheduled: 5, sent: 4, dropped: 1, completed: 2, errors: 1, unfinished: 1,
+      byStatus: { '200': 1, '429': 1 }, status429ByOrigin: { throttle: 1, quota: 0, other: 0 },
+    });
+    expect(m.totals.errorsByKind.reset).toBe(1);
+    expect(m.timeline).toHaveLength(3);
+    expect(m.timeline[0]).toMatchObject({ scheduled: 2, sent: 0, dropped: 1 });
+    expect(m.timeline[1]).toMatchObject({ scheduled: 3, sent: 4, ok: 1, throttled: 1, errors: 1 });
+    expect(decodeHistogram(m.timeline[1].latencyHistogram).totalCount).toBe(2);
+    // Latency runs from the intended time (900), service time from the send (1100).
+    expect(m.latencyMs.max).toBeCloseTo(250, 0);
+    expect(m.serviceTimeMs.max).toBeCloseTo(50, 0);
+    expect(m.routes.map((r) => [r.route, r.sent, r.errors])).toEqual([['GET /a', 2, 0], ['GET /b', 2, 1]]);
+    expect(rec.sendLagMs().max).toBeCloseTo(200, 0);
+  });
+});
