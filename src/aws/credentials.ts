@@ -16,8 +16,11 @@ export interface ClientSpec {
   readonly requestTimeoutMs: number;
 }
 
-/** Credentials the emulator accepts: it never checks them. */
-export const EMULATOR_CREDENTIALS = Object.freeze({ accessKeyId: 'loadgate-emulator', secretAccessKey: 'loadgate-emulator' });
+/** Credentials the emulator accepts: it never checks them. A fresh object each time, because
+ *  the SDK writes feature markers ($source) into the credentials it is given. */
+export function emulatorCredentials(): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: 'loadgate-emulator', secretAccessKey: 'loadgate-emulator' };
+}
 
 /** A CloudWatch client for `spec`. Creating it looks nothing up; the first call does. */
 export function cloudWatchClient(spec: ClientSpec): CloudWatchClient {
@@ -26,12 +29,16 @@ export function cloudWatchClient(spec: ClientSpec): CloudWatchClient {
     region: spec.region ?? (emulator ? 'us-east-1' : undefined),
     endpoint: spec.endpoint,
     profile: emulator ? undefined : spec.profile,
-    credentials: emulator ? EMULATOR_CREDENTIALS : undefined,
+    credentials: emulator ? emulatorCredentials() : undefined,
     // The poll loop is the retry: a second SDK attempt against the emulator only adds waiting.
     maxAttempts: emulator ? 1 : 2,
     requestHandler: {
       connectionTimeout: Math.min(spec.requestTimeoutMs, 3_000),
       requestTimeout: spec.requestTimeoutMs,
+      // @smithy/node-http-handler 4.x only logs a console warning when requestTimeout passes,
+      // unless told to throw; the socket timeout covers a server that goes quiet mid-answer.
+      throwOnRequestTimeout: true,
+      socketTimeout: spec.requestTimeoutMs,
     },
   });
 }
