@@ -40,21 +40,24 @@ export class HttpProxyRunner implements Integration {
   readonly spec: HttpProxyIntegration;
   readonly #route: RouteKey;
   readonly #templated: boolean;
+  /** Greedy parameters (`{proxy+}`) keep their slashes; others are encoded as one segment. */
+  readonly #greedy: ReadonlySet<string>;
   readonly #agent = new Agent({ keepAliveTimeout: 4_000 });
 
   constructor(spec: HttpProxyIntegration, route: RouteKey) {
     this.spec = spec;
     this.#route = route;
     this.#templated = /\{[^{}/]+\}/.test(spec.url);
+    this.#greedy = new Set(route.segments.filter((seg) => seg.endsWith('+}')).map((seg) => seg.slice(1, -2)));
   }
 
   /** The target URL for a request path below the stage. */
   targetUrl(path: string, query: string): string {
     if (!this.#templated) return this.spec.url + query;
     const params = pathParameters(this.#route, path);
-    const url = this.spec.url.replace(/\{([^{}/]+?)(\+?)\}/g, (_m, name: string, greedy: string) => {
+    const url = this.spec.url.replace(/\{([^{}/]+?)\+?\}/g, (_m, name: string) => {
       const value = params[name] ?? '';
-      return greedy ? value : encodeURIComponent(value);
+      return this.#greedy.has(name) ? value : encodeURIComponent(value);
     });
     return url + query;
   }
