@@ -49,14 +49,21 @@ export function burstSlack(rateRps: number): number {
 /** bMin(r) and bMax(r) of the module comment, in one O(n) pass each. */
 export function burstBounds(split: Split, rateRps: number, jitterS: number): { readonly bMin: number; readonly bMax: number } {
   const { acceptedS: a, throttledS: t } = split;
+  // window[l] = most requests any accepted window ending at l holds beyond its refill.
+  const window = new Float64Array(a.length);
   let bMin = 0;
   let best = -Infinity;
   for (let l = 0; l < a.length; l++) {
     best = Math.max(best, rateRps * a[l] - (l + 1));
-    bMin = Math.max(bMin, l + 2 + best - rateRps * a[l]);
+    window[l] = l + 2 + best - rateRps * a[l];
+    bMin = Math.max(bMin, window[l]);
   }
-  // A 429 at t may have been decided after acceptances sent up to t + jitter: those count as
-  // already taken, but earn no refill for the time between t and their send time.
+  // A 429 sent at t may have been decided at any t' in [t, t + jitter]; the bound is the loosest
+  // over t': at t itself, or just after an acceptance sent in (t, t + jitter] (window + 1).
+  // Sliding max over those acceptances with a monotonic deque keeps this O(n).
+  const deque = new Int32Array(a.length);
+  let head = 0;
+  let tail = 0;
   let bMax = Infinity;
   let upToT = 0;
   let upToJitter = 0;
@@ -66,10 +73,17 @@ export function burstBounds(split: Split, rateRps: number, jitterS: number): { r
       best = Math.max(best, rateRps * a[upToT] - (upToT + 1));
       upToT++;
     }
-    upToJitter = Math.max(upToJitter, upToT);
-    while (upToJitter < a.length && a[upToJitter] <= t[i] + jitterS) upToJitter++;
-    const fromPast = upToJitter + 2 + best - rateRps * t[i];
-    bMax = Math.min(bMax, Math.max(1, upToJitter - upToT + 1, fromPast));
+    while (upToJitter < a.length && a[upToJitter] <= t[i] + jitterS) {
+      if (upToJitter >= upToT) {
+        while (tail > head && window[deque[tail - 1]] <= window[upToJitter]) tail--;
+        deque[tail++] = upToJitter;
+      }
+      upToJitter++;
+    }
+    while (tail > head && deque[head] < upToT) head++;
+    const atT = upToT + 2 + best - rateRps * t[i];
+    const later = tail > head ? window[deque[head]] + 1 : -Infinity;
+    bMax = Math.min(bMax, Math.max(1, atT, later));
   }
   return { bMin, bMax };
 }
@@ -99,11 +113,11 @@ export function inferBucket(obs: Observations, options: InferOptions = {}): Infe
     const { bMin } = burstBounds(split, peak.r, jitterS);
     return { ...none('not-a-token-bucket', `no token bucket explains what was seen (closest: ${fmt(peak.r)} rps, burst ${Math.round(bMin)}, off by ${fmt(-peak.g)} requests); a window counter that also counts rejected requests behaves like this`) };
   }
-  // Exactly consistent rates when there are any, else those within one request of the best.
-  const level = peak.g > 0 ? 0 : peak.g - 1;
+  // Exactly consistent rates when there are any, else those within half a request of the best.
+  const level = peak.g > 0 ? 0 : peak.g - 0.5;
   const lo = edge(grid, gap, peak, level, -1);
   const hi = edge(grid, gap, peak, level, 1);
-  const rateRps = peak.g > 0 ? (lo + hi) / 2 : peak.r;
+  const rateRps = (lo + hi) / 2;
   const burst = burstAt(burstBounds(split, rateRps, jitterS));
   const burstRange: [number, number] = [Math.floor(burstBounds(split, hi, jitterS).bMin), Math.ceil(burstBounds(split, lo, jitterS).bMax)];
   if (hi >= grid[grid.length - 1]) {
@@ -157,7 +171,7 @@ interface Peak {
 
 /**
  * The rate where g peaks. g rises steeply up to the true rate and then falls to a plateau, so a
- * ternary search over [0, top] (ties move left) finds it even when the tent is far narrower than
+ * ternary search over [0, top] (ties, within half a request, move left) finds it even when the tent is far narrower than
  * the grid; the grid's best point guards against noise that breaks that shape.
  */
 function findPeak(grid: readonly number[], gap: (r: number) => number): Peak {
@@ -172,12 +186,19 @@ function findPeak(grid: readonly number[], gap: (r: number) => number): Peak {
   for (let it = 0; it < 120 && hi - lo > 1e-10 * hi; it++) {
     const m1 = lo + (hi - lo) / 3;
     const m2 = hi - (hi - lo) / 3;
-    if (gap(m1) < gap(m2)) lo = m1;
+    if (gap(m1) < gap(m2) - 0.5) lo = m1; // the plateau is not quite flat: less than half a request is a tie
     else hi = m2;
   }
-  const r = (lo + hi) / 2;
-  const v = gap(r);
-  return v < g ? { r: grid[index], g } : { r, g: v };
+  let peak = { r: (lo + hi) / 2, g: gap((lo + hi) / 2) };
+  if (peak.g < g) peak = { r: grid[index], g };
+  // Timing noise can put small dents in the tent: a fine scan of ±5 % around it finds the top.
+  const from = peak.r * 0.95;
+  for (let i = 0; i <= 200; i++) {
+    const r = from + (peak.r * 0.1 * i) / 200;
+    const v = gap(r);
+    if (v > peak.g + 1e-7) peak = { r, g: v };
+  }
+  return peak;
 }
 
 /** Where g drops to `level` or below, walking from the peak in direction `dir`; bisected. */
