@@ -51,7 +51,7 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    await page.waitForFunction(() => Array.isArray((window as unknown as { __loadgateCharts?: unknown[] }).__loadgateCharts));
+    await page.waitForFunction(() => Array.isArray((globalThis as unknown as { __loadgateCharts?: unknown[] }).__loadgateCharts));
     await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
     console.info(`report.html screenshot: ${join(outDir, `${name}.png`)}`);
     return { page, requests, problems };
@@ -60,8 +60,9 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
   /** Per chart: series count, points in the first series, and non-background pixels in its canvas. */
   function chartStates(page: Page): Promise<ChartState[]> {
     return page.evaluate(() => {
-      type U = { __loadgateId: string; data: (number | null)[][]; ctx: CanvasRenderingContext2D; over: HTMLElement };
-      const charts = (window as unknown as { __loadgateCharts: U[] }).__loadgateCharts;
+      // Structural types: the tsconfig has no DOM lib (this code runs in the page).
+      type U = { __loadgateId: string; data: (number | null)[][]; ctx: { canvas: { width: number; height: number }; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const charts = (globalThis as unknown as { __loadgateCharts: U[] }).__loadgateCharts;
       return charts.map((u) => {
         const { width, height } = u.ctx.canvas;
         const pixels = u.ctx.getImageData(0, 0, width, height).data;
@@ -105,7 +106,7 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     const base = fixture('no-limits.json');
     const evil: RunResult = { ...base, scenario: { ...base.scenario, name: '</script><script>window.__pwned = 1</script><b>x</b>' }, notes: ['</script><img src=x onerror="window.__pwned=2">'] };
     const { page, problems } = await open('hostile', evil);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('h1').textContent()).toContain('</script><script>');
     expect(problems).toEqual([]);
     await page.close();
