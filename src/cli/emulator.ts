@@ -84,12 +84,14 @@ Examples:
     .action(async (flags: EmulatorFlags) => {
       const emulator = await start(flags);
       const stopped = untilSignal();
+      if (flags.readyFile !== undefined) {
+        await writeReadyFile(flags.readyFile, emulator).catch(async (err) => {
+          await emulator.close();
+          throw err;
+        });
+      }
       for (const [name, url] of Object.entries(emulator.stages)) process.stdout.write(`stage ${name}: ${url}\n`);
       process.stdout.write(`cloudwatch: ${emulator.cloudwatchEndpoint}\n`);
-      if (flags.readyFile !== undefined) await writeReadyFile(flags.readyFile, emulator).catch(async (err) => {
-        await emulator.close();
-        throw err;
-      });
       const signal = await stopped;
       process.stderr.write(`loadgate emulator: ${signal}: stopping\n`);
       await emulator.close();
