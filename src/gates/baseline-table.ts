@@ -7,11 +7,13 @@ import Table from 'cli-table3';
 import { fmtRps } from '../report/format.ts';
 import type { Comparison, ComparisonRow, RunSummary } from './baseline.ts';
 import { formatMetricValue } from './evaluate.ts';
+import { metricByName } from './metrics.ts';
 
 function change(r: ComparisonRow): string {
   if (r.delta === null) return '–';
   const sign = r.delta > 0 ? '+' : r.delta < 0 ? '-' : '±';
-  const abs = formatMetricValue(r.metric, Math.abs(r.delta));
+  // A change of a share is in percentage points: 0.5% -> 1.5% is +1.00 pp, not +1.00%.
+  const abs = metricByName(r.metric)?.kind === 'ratio' ? `${(Math.abs(r.delta) * 100).toFixed(2)} pp` : formatMetricValue(r.metric, Math.abs(r.delta));
   return r.relative === null ? `${sign}${abs}` : `${sign}${abs} (${r.relative >= 0 ? '+' : ''}${(r.relative * 100).toFixed(1)}%)`;
 }
 
@@ -32,7 +34,8 @@ export function renderComparison(c: Comparison): string {
     colAligns: ['left', 'right', 'right', 'right', 'left'],
   });
   for (const r of c.rows) {
-    table.push([r.metric, formatMetricValue(r.metric, r.baseline), formatMetricValue(r.metric, r.current), change(r), verdict(r)]);
+    const shown = (v: number | null) => (v === null ? '–' : formatMetricValue(r.metric, v));
+    table.push([r.metric, shown(r.baseline), shown(r.current), change(r), verdict(r)]);
   }
   const regressions = c.rows.filter((r) => r.regressed === true).map((r) => r.metric);
   const outcome = regressions.length > 0

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
 import { parseGate, parseGates } from '../../src/gates/parse.ts';
 
+type Case = [expr: string, metric: string, op: string, value: number | string, window: { everyS: number; afterS: number } | undefined, why: string];
+
 describe('parseGate: the examples of docs/gates.md', () => {
-  it.each([
+  it.each<Case>([
     // expr, metric, op, value (in the metric's unit), window, why
     ['latency.p99 < 250ms', 'latency.p99', '<', 250, undefined, 'ms is the latency unit'],
     ['serviceTime.p95 <= 0.3s', 'serviceTime.p95', '<=', 300, undefined, 'any percentile; seconds become ms'],
