@@ -40,12 +40,6 @@ export function countSlack(count: number): number {
   return 1e-11 * Math.max(1, Math.abs(count));
 }
 
-/** A count with its float noise removed: the nearest integer when within `countSlack`. */
-export function snapCount(count: number): number {
-  const nearest = Math.round(count);
-  return Math.abs(count - nearest) <= countSlack(count) ? nearest : count;
-}
-
 /** "12.5" / "100" / "0.333": up to 3 decimals, no trailing zeros. */
 export function formatNumber(value: number): string {
   return String(Math.round(value * 1000) / 1000);
