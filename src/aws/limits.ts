@@ -1,0 +1,144 @@
+/**
+ * Configured limits read from API Gateway with the AWS SDK v3 (aws-facts.md §5), as the Limits
+ * schema of throttle/limits.ts:
+ *
+ *   aws:rest:<restApiId>/<stage>   GetAccount, GetStage (methodSettings `*\/*` and
+ *                                  `~1pets~1{petId}/GET`), GetResources (routes, apiKeyRequired),
+ *                                  GetApiKeys + GetUsagePlans for one API key (paged by position)
+ *   aws:http:<apiId>/<stage>       GetAccount, apigatewayv2 GetStage (DefaultRouteSettings, RouteSettings)
+ *
+ * A limit of -1 or absent inherits from the next level (route -> stage default -> account).
+ */
+import { APIGatewayClient, GetAccountCommand, GetApiKeysCommand, GetResourcesCommand, GetStageCommand, GetUsagePlansCommand, type UsagePlan } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client, GetStageCommand as GetStageV2Command } from '@aws-sdk/client-apigatewayv2';
+import { LoadgateError, UsageError } from '../errors.ts';
+import { AWS_ACCOUNT_DEFAULT, parseLimits, type ThrottleSpec } from '../throttle/limits.ts';
+import type { Limits } from '../throttle/limits.ts';
+
+/** Which API and stage `--limits-from` names. */
+export interface AwsLimitsSource {
+  readonly type: 'rest' | 'http';
+  readonly apiId: string;
+  readonly stage: string;
+}
+
+export interface AwsLimitsOptions {
+  /** The x-api-key value whose usage plan applies (REST). Never printed unmasked. */
+  readonly apiKey?: string;
+  readonly rest?: APIGatewayClient;
+  readonly http?: ApiGatewayV2Client;
+}
+
+/** Parses `aws:rest:<id>/<stage>` or `aws:http:<id>/<stage>`; UsageError otherwise. */
+export function parseLimitsFrom(spec: string): AwsLimitsSource {
+  const m = /^aws:(rest|http):([A-Za-z0-9]+)\/([$A-Za-z0-9_-]+)$/.exec(spec.trim());
+  if (!m) throw UsageError.invalid(undefined, '--limits-from', spec, 'aws:rest:<restApiId>/<stage> or aws:http:<apiId>/<stage>');
+  return { type: m[1] as 'rest' | 'http', apiId: m[2], stage: m[3] };
+}
+
+/** Reads the configured limits of one stage from AWS. */
+export async function limitsFromAws(source: AwsLimitsSource, opts: AwsLimitsOptions = {}): Promise<Limits> {
+  const rest = opts.rest ?? new APIGatewayClient({});
+  try {
+    const account = await rest.send(new GetAccountCommand({}));
+    const accountSpec = spec(account.throttleSettings?.rateLimit, account.throttleSettings?.burstLimit, AWS_ACCOUNT_DEFAULT) ?? AWS_ACCOUNT_DEFAULT;
+    return source.type === 'rest' ? await restLimits(rest, source, accountSpec, opts.apiKey) : await httpLimits(opts.http ?? new ApiGatewayV2Client({}), source, accountSpec);
+  } catch (err) {
+    if (err instanceof LoadgateError) throw err;
+    const e = err as { name?: string; message?: string };
+    throw new LoadgateError('AWS', `--limits-from aws:${source.type}:${source.apiId}/${source.stage}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`, 2);
+  }
+}
+
+/** A bucket from AWS numbers: -1 or absent inherits from `parent`; nothing set at all = undefined. */
+function spec(rate: number | undefined, burst: number | undefined, parent: ThrottleSpec | undefined): ThrottleSpec | undefined {
+  const r = rate !== undefined && rate >= 0 ? rate : undefined;
+  const b = burst !== undefined && burst >= 0 ? burst : undefined;
+  if (r === undefined && b === undefined) return undefined;
+  const rateRps = r ?? parent?.rateRps;
+  const burstCount = b ?? parent?.burst;
+  return rateRps === undefined || burstCount === undefined ? undefined : { rateRps, burst: Math.floor(burstCount) };
+}
+
+/** `~1pets~1{petId}/GET` -> `GET /pets/{petId}`; `*\/*` -> undefined (the stage default). */
+export function routeKeyOfMethodSetting(key: string): string | undefined {
+  if (key === '*/*') return undefined;
+  const slash = key.lastIndexOf('/');
+  const path = key.slice(0, slash).replace(/~1/g, '/').replace(/~0/g, '~');
+  const method = key.slice(slash + 1);
+  return `${method === '*' ? 'ANY' : method.toUpperCase()} ${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+async function restLimits(client: APIGatewayClient, source: AwsLimitsSource, account: ThrottleSpec, apiKey: string | undefined): Promise<Limits> {
+  const stage = await client.send(new GetStageCommand({ restApiId: source.apiId, stageName: source.stage }));
+  const settings = stage.methodSettings ?? {};
+  const stageDefault = spec(settings['*/*']?.throttlingRateLimit, settings['*/*']?.throttlingBurstLimit, account);
+  const overrides: Record<string, { throttle: ThrottleSpec }> = {};
+  for (const [key, s] of Object.entries(settings)) {
+    const routeKey = routeKeyOfMethodSetting(key);
+    const t = routeKey && spec(s.throttlingRateLimit, s.throttlingBurstLimit, stageDefault ?? account);
+    if (routeKey && t) overrides[routeKey] = { throttle: t };
+  }
+  const routes: Record<string, { apiKeyRequired: boolean }> = {};
+  let position: string | undefined;
+  do {
+    const page = await client.send(new GetResourcesCommand({ restApiId: source.apiId, position, limit: 500, embed: ['methods'] }));
+    for (const r of page.items ?? []) for (const [method, m] of Object.entries(r.resourceMethods ?? {})) routes[`${method === '*' ? 'ANY' : method} ${r.path ?? '/'}`] = { apiKeyRequired: m.apiKeyRequired ?? false };
+    position = page.position;
+  } while (position);
+  const plans = apiKey === undefined ? undefined : await usagePlanFor(client, source, apiKey);
+  return parseLimits(
+    {
+      api: { type: 'rest', name: source.apiId, id: source.apiId },
+      account,
+      stages: { [source.stage]: { ...(stageDefault ? { throttle: stageDefault } : {}), routes: overrides } },
+      routes,
+      ...(plans ?? {}),
+    },
+    `aws:rest:${source.apiId}/${source.stage}`,
+  );
+}
+
+/** The usage plan of `apiKey` (by value) that covers this API stage, in Limits form. */
+async function usagePlanFor(client: APIGatewayClient, source: AwsLimitsSource, apiKey: string): Promise<object | undefined> {
+  let keyId: string | undefined;
+  let position: string | undefined;
+  do {
+    const page = await client.send(new GetApiKeysCommand({ includeValues: true, position, limit: 500 }));
+    keyId ??= page.items?.find((k) => k.value === apiKey)?.id;
+    position = keyId ? undefined : page.position;
+  } while (position);
+  if (!keyId) return undefined;
+  let plan: UsagePlan | undefined;
+  do {
+    const page = await client.send(new GetUsagePlansCommand({ keyId, position, limit: 500 }));
+    plan ??= page.items?.find((p) => p.apiStages?.some((s) => s.apiId === source.apiId && s.stage === source.stage));
+    position = plan ? undefined : page.position;
+  } while (position);
+  if (!plan) return undefined;
+  const name = plan.name ?? plan.id ?? 'usage-plan';
+  const stage = plan.apiStages?.find((s) => s.apiId === source.apiId && s.stage === source.stage);
+  const planThrottle = spec(plan.throttle?.rateLimit, plan.throttle?.burstLimit, undefined);
+  const methods: Record<string, ThrottleSpec> = {};
+  for (const [key, t] of Object.entries(stage?.throttle ?? {})) {
+    const m = spec(t.rateLimit, t.burstLimit, planThrottle);
+    if (m) methods[key] = m;
+  }
+  const quota = plan.quota?.limit !== undefined && plan.quota.period ? { limit: plan.quota.limit, period: plan.quota.period, offset: plan.quota.offset ?? 0 } : undefined;
+  return { apiKeys: { [apiKey]: { usagePlan: name } }, usagePlans: { [name]: { ...(planThrottle ? { throttle: planThrottle } : {}), methods, ...(quota ? { quota } : {}) } } };
+}
+
+async function httpLimits(client: ApiGatewayV2Client, source: AwsLimitsSource, account: ThrottleSpec): Promise<Limits> {
+  const stage = await client.send(new GetStageV2Command({ ApiId: source.apiId, StageName: source.stage }));
+  const d = stage.DefaultRouteSettings;
+  const stageDefault = spec(d?.ThrottlingRateLimit, d?.ThrottlingBurstLimit, account);
+  const routes: Record<string, { throttle: ThrottleSpec }> = {};
+  for (const [key, s] of Object.entries(stage.RouteSettings ?? {})) {
+    const t = spec(s.ThrottlingRateLimit, s.ThrottlingBurstLimit, stageDefault ?? account);
+    if (t) routes[key] = { throttle: t };
+  }
+  return parseLimits(
+    { api: { type: 'http', name: source.apiId, id: source.apiId }, account, stages: { [source.stage]: { ...(stageDefault ? { throttle: stageDefault } : {}), routes } } },
+    `aws:http:${source.apiId}/${source.stage}`,
+  );
+}
