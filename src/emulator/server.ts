@@ -31,6 +31,8 @@ export interface RunningEmulator {
   readonly apiType: ApiType;
   readonly apiName: string;
   readonly apiId: string;
+  /** The process serving it (this one for startEmulator, the child for spawnEmulator): for CPU and memory readings. */
+  readonly pid: number;
   /** Stops both listeners (open connections are closed) and releases integrations. */
   close(): Promise<void>;
 }
@@ -106,6 +108,7 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
       apiType: type,
       apiName: name,
       apiId: id,
+      pid: process.pid,
       close: closeAll,
     });
   } catch (err) {

@@ -32,7 +32,7 @@ describe('the emulator as the AWS SDK sees it', () => {
     );
     const byId = Object.fromEntries((out.MetricDataResults ?? []).map((r) => [r.Id, r]));
     expect(byId.count.Values).toEqual([61]);
-    expect(byId.count.Timestamps?.map((t) => t.getTime())).toEqual([MINUTE]);
+    expect(byId.count.Timestamps?.map((t: Date) => t.getTime())).toEqual([MINUTE]);
     expect(byId.e4.Values).toEqual([11]);
     expect(byId.e5.Values).toEqual([0]);
     const listed = await client.send(new ListMetricsCommand({ Namespace: 'AWS/ApiGateway', MetricName: 'Count' }));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { APIGW_ID, countByStatus, harness, UUID, type Harness } from './helpers.ts';
 
@@ -89,7 +90,7 @@ describe('REST API answers', () => {
     async function* chunks(): AsyncGenerator<Buffer> {
       for (let i = 0; i < 4; i++) yield Buffer.alloc(400, 97);
     }
-    const r = await h.pool.request({ method: 'POST', path: '/prod/items', body: chunks() }).catch((err: Error) => err);
+    const r = await h.pool.request({ method: 'POST', path: '/prod/items', body: Readable.from(chunks()) }).catch((err: Error) => err);
     if (r instanceof Error) throw r;
     expect(r.statusCode).toBe(413);
     await r.body.text();
