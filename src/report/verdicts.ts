@@ -3,7 +3,7 @@
  * target throttle as declared, did CloudWatch agree, was the schedule kept.
  */
 import type { RunResult } from '../result/schema.ts';
-import { fmtCount, fmtPct, fmtRps } from './format.ts';
+import { fmtCount, fmtRps } from './format.ts';
 import type { Verdict } from './model.ts';
 
 function overall(result: RunResult): Verdict {
@@ -25,7 +25,7 @@ function gates(result: RunResult): Verdict {
 function throttle(result: RunResult): Verdict {
   const t = result.throttle;
   if (t === undefined) return { label: 'Throttle', state: 'info', text: 'no limits declared' };
-  const text = `${t.verdict} (agreement ${fmtPct(t.agreement)}, min ${fmtPct(t.tolerance.minAgreement)}): ${t.reason}`;
+  const text = `${t.verdict}: ${t.reason}`;
   return { label: 'Throttle', state: t.verdict === 'pass' ? 'pass' : 'fail', text };
 }
 

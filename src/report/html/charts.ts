@@ -14,6 +14,8 @@ export interface SeriesSpec {
   readonly label: string;
   readonly color: string;
   readonly dashed?: boolean;
+  /** Draw as bars, left (-1) or right (1) of the x value: two bar series side by side. */
+  readonly bars?: -1 | 1;
 }
 
 /** One chart: x kind decides the axis (seconds since start, wall time, or percentile on a log scale). */
@@ -50,10 +52,11 @@ function emptyChart(base: Omit<ChartSpec, 'data' | 'empty'>, why: string): Chart
 
 function rateChart(r: RunResult): ChartSpec {
   const base = { id: 'chart-rate', section: 'schedule', title: 'Offered (scheduled) vs achieved rate', xKind: 'seconds', xLabel: 'time since start (s)', yLabel: 'requests per second',
-    series: [{ label: 'scheduled (offered)', color: C.grey, dashed: true }, { label: 'sent (achieved)', color: C.blue }, { label: 'dropped', color: C.red }] } as const;
+    // Scheduled last, dashed: drawn on top, so it stays visible where sent equals it.
+    series: [{ label: 'sent (achieved)', color: C.blue }, { label: 'dropped', color: C.red }, { label: 'scheduled (offered)', color: C.ink, dashed: true }] } as const;
   if (r.timeline.length === 0) return emptyChart(base, 'The timeline is empty: no arrival was scheduled.');
   const t = r.timeline;
-  return chart(base, { x: t.map((row) => row.second), series: [t.map((row) => row.scheduled), t.map((row) => row.sent), t.map((row) => row.dropped)] });
+  return chart(base, { x: t.map((row) => row.second), series: [t.map((row) => row.sent), t.map((row) => row.dropped), t.map((row) => row.scheduled)] });
 }
 
 function throttleChart(r: RunResult): ChartSpec {
@@ -127,12 +130,13 @@ function sendLagChart(r: RunResult): ChartSpec {
 
 function cloudwatchChart(r: RunResult): ChartSpec {
   const base = { id: 'chart-cloudwatch', section: 'cloudwatch', title: 'Requests per minute: CloudWatch vs client', xKind: 'time', xLabel: 'minute (UTC)', yLabel: 'requests per minute',
-    series: [{ label: 'client requests (by send time)', color: C.blue }, { label: 'gateway Count', color: C.ink, dashed: true }, { label: 'client 4xx', color: C.amber }, { label: 'gateway 4XXError', color: C.red, dashed: true }] } as const;
+    // Bars, because a short run has one or two minutes; 4xx/5xx per minute are in the tables.
+    series: [{ label: 'client requests (by send time)', color: C.blue, bars: -1 }, { label: 'gateway Count', color: C.ink, bars: 1 }] } as const;
   const cw = r.cloudwatch;
   if (cw.status !== 'ok') return emptyChart(base, `CloudWatch ${cw.status}: ${cw.reason}`);
   if (cw.minutes.length === 0) return emptyChart(base, 'CloudWatch returned no datapoints for the run window.');
   const m = cw.minutes;
-  return chart(base, { x: m.map((row) => Date.parse(row.minuteIso) / 1000), series: [m.map((row) => row.client.requests), m.map((row) => row.gateway.count), m.map((row) => row.client.status4xx), m.map((row) => row.gateway.error4xx)] });
+  return chart(base, { x: m.map((row) => Date.parse(row.minuteIso) / 1000), series: [m.map((row) => row.client.requests), m.map((row) => row.gateway.count)] });
 }
 
 /** Every chart of the report, in page order. */

@@ -39,12 +39,25 @@ export const CLIENT_SCRIPT = String.raw`
   function optsOf(c, width) {
     var xScale = c.xKind === 'time' ? { time: true } : c.xKind === 'percentile' ? { time: false, distr: 3, log: 10 } : { time: false };
     var series = [{ label: c.xLabel, value: c.xKind === 'percentile' ? function (u, v) { return v == null ? '' : pctLabel(v); } : undefined }];
+    var bars = false;
     c.series.forEach(function (s) {
+      if (s.bars) {
+        bars = true;
+        series.push({ label: s.label, stroke: s.color, fill: s.color + '99', width: 1, points: { show: false },
+          paths: uPlot.paths.bars({ size: [0.4, 120], align: s.bars }) });
+        return;
+      }
       series.push({ label: s.label, stroke: s.color, width: 2, dash: s.dashed ? [6, 4] : undefined, spanGaps: false,
         points: { show: c.data[0].length <= 60 } });
     });
+    // Bars need room on both sides of the first and last x (minutes here). From the data, not
+    // (lo, hi): for a single time point uPlot widens hi by 86400 / ms, which is years in seconds.
+    var xs = c.data[0];
+    if (bars) xScale.range = function () { return [xs[0] - 40, xs[xs.length - 1] + 40]; };
     return { width: width, height: 300, scales: { x: xScale, y: { range: function (u, lo, hi) { return [Math.min(0, lo), hi > 0 ? hi * 1.05 : 1]; } } },
-      series: series, axes: axesOf(c), legend: { show: true }, cursor: { drag: { x: true, y: false } } };
+      series: series, axes: axesOf(c), legend: { show: true }, cursor: { drag: { x: true, y: false } },
+      // CloudWatch minutes are UTC; without this uPlot labels them in the reader's local zone.
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); } };
   }
 
   payload.charts.forEach(function (c) {

@@ -26,6 +26,7 @@ table { border-collapse:collapse; margin:10px 0 4px; font-size:13px; font-varian
 caption { text-align:left; font-weight:600; color:var(--info); padding:2px 0 6px; }
 th, td { border-bottom:1px solid var(--line); padding:5px 10px; text-align:left; vertical-align:top; }
 th { background:#f1f5f9; font-weight:600; white-space:nowrap; }
+td:first-child { white-space:nowrap; }
 td.num, th.num { text-align:right; white-space:nowrap; }
 tbody tr:nth-child(even) td { background:#fafafa; }
 .t-good { color:var(--pass); font-weight:600; } .t-bad { color:var(--fail); font-weight:600; }
