@@ -61,12 +61,12 @@ function rateChart(r: RunResult): ChartSpec {
 
 function throttleChart(r: RunResult): ChartSpec {
   const base = { id: 'chart-throttle', section: 'throttle', title: 'Accepted vs throttled per second, against the model', xKind: 'seconds', xLabel: 'time since start (s)', yLabel: 'requests per second',
-    series: [{ label: 'predicted accepted (model)', color: C.ink, dashed: true }, { label: 'observed accepted', color: C.green }, { label: 'observed throttled (429)', color: C.red }] } as const;
+    series: [{ label: 'observed accepted', color: C.green }, { label: 'observed throttled (429)', color: C.red }, { label: 'predicted accepted (model)', color: C.ink, dashed: true }] } as const;
   const t = r.throttle;
   if (t === undefined) return emptyChart(base, 'No limits were declared: there is no prediction to chart.');
   if (t.perSecond.length === 0) return emptyChart(base, 'The throttle comparison has no per-second data.');
   const p = t.perSecond;
-  return chart(base, { x: p.map((s) => s.second), series: [p.map((s) => s.predictedAccepted), p.map((s) => s.observedAccepted), p.map((s) => s.observedThrottled)] });
+  return chart(base, { x: p.map((s) => s.second), series: [p.map((s) => s.observedAccepted), p.map((s) => s.observedThrottled), p.map((s) => s.predictedAccepted)] });
 }
 
 function latencyOverTimeChart(r: RunResult): ChartSpec {
