@@ -67,12 +67,6 @@ class Cell {
   readonly dataProcessed = new Values(1);
 
   constructor(readonly stage: string, readonly method: string, readonly resource: string) {}
-
-  destroy(): void {
-    this.latency.destroy();
-    this.integrationLatency.destroy();
-    this.dataProcessed.destroy();
-  }
 }
 
 /** A fresh, empty aggregate of the kind `field` uses, to merge cells into. */
@@ -97,6 +91,8 @@ export class MetricStore {
   readonly #minutes = new Map<number, Map<string, Cell>>();
   #newestMinuteMs = -Infinity;
   #recorded = 0;
+  /** The last cell written and its minute: consecutive requests mostly hit the same one. */
+  #last: { minuteMs: number; cell: Cell } | null = null;
 
   constructor(api: ApiIdentity, opts: MetricStoreOptions = {}) {
     this.api = Object.freeze({ type: api.type, name: api.name, id: api.id });
@@ -151,8 +147,7 @@ export class MetricStore {
     const points: Datapoint[] = [];
     for (const [atWallMs, agg] of buckets) {
       const value = (agg as Aggregate).statistic(stat);
-      if (value !== null && agg.sampleCount > 0) points.push({ atWallMs, value });
-      if (agg instanceof Values) agg.destroy();
+      if (value !== null) points.push({ atWallMs, value });
     }
     return points.sort((a, b) => a.atWallMs - b.atWallMs);
   }
@@ -186,6 +181,16 @@ export class MetricStore {
 
   #cellFor(m: RequestMetric): Cell {
     const minuteMs = Math.floor(m.atWallMs / MINUTE_MS) * MINUTE_MS;
+    const last = this.#last;
+    if (last && last.minuteMs === minuteMs && last.cell.stage === m.stage && last.cell.method === m.method && last.cell.resource === m.resource) {
+      return last.cell;
+    }
+    const cell = this.#lookup(m, minuteMs);
+    this.#last = { minuteMs, cell };
+    return cell;
+  }
+
+  #lookup(m: RequestMetric, minuteMs: number): Cell {
     let minute = this.#minutes.get(minuteMs);
     if (!minute) {
       minute = new Map();
@@ -214,8 +219,8 @@ export class MetricStore {
     const oldestKeptMs = this.#newestMinuteMs - (this.#retentionMinutes - 1) * MINUTE_MS;
     for (const [minuteMs, minute] of this.#minutes) {
       if (minuteMs >= oldestKeptMs) continue;
-      for (const cell of minute.values()) cell.destroy();
       this.#minutes.delete(minuteMs);
+      if (this.#last?.minuteMs === minuteMs) this.#last = null;
     }
   }
 
