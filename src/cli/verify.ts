@@ -1,0 +1,190 @@
+/**
+ * `loadgate verify`: sends a probe built to reveal a token bucket, then prints declared vs
+ * measured rate and burst with a verdict. Refuses non-local targets without --yes, and prints the
+ * request count and its cost before any traffic. Wiring only: the probe is throttle/probe.ts, the
+ * run is pipeline.ts, the judgement is throttle/analyse.ts + infer.ts.
+ */
+import { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { durationMs } from '../validate.ts';
+import { measureFull, runScenario, startTarget, skippedCloudWatch, writeReports, exitCodeOf } from '../pipeline.ts';
+import { loadScenarioFile } from '../scenario/load.ts';
+import { numberFlag, readLimitsFile } from '../scenario/flags.ts';
+import { targetUrl } from '../scenario/validate.ts';
+import type { RequestSpec, Scenario } from '../scenario/types.ts';
+import type { Inference, RunResult, ThrottleSection, Tolerance, VerifySection } from '../result/schema.ts';
+import { parseLimits, type Limits } from '../throttle/limits.ts';
+import { bindingBucket, describeBand, toleranceFor } from '../throttle/analyse.ts';
+import { inferBucket } from '../throttle/infer.ts';
+import { observedCode, OBSERVED } from '../throttle/compare.ts';
+import { guessingLadder, probeForLimits, type ProbePlan } from '../throttle/probe.ts';
+import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
+import { evaluateGates, implicitGates, withGates } from '../gates/evaluate.ts';
+import { withInterrupt } from './interrupt.ts';
+
+interface VerifyFlags {
+  target?: string; path?: string; rate?: string; burst?: string; limits?: string; limitsFrom?: string; apiKey?: string; scenario?: string;
+  maxRequests: string; maxDuration: string; throttleStatus: string; tolerance?: string; yes?: boolean; out?: string; quiet?: boolean;
+}
+
+/** The `verify` command. */
+export function verifyCommand(): Command {
+  return new Command('verify')
+    .description('Probe a target to measure its throttle (rate, burst) and compare with what is declared')
+    .option('--target <url>', 'base URL (default: the embedded emulator, started from the declared limits)')
+    .option('--rate <rps>', 'declared rate, requests per second')
+    .option('--burst <n>', 'declared burst (bucket capacity)')
+    .option('--limits <file>', 'JSON limits file (declared limits)')
+    .option('--limits-from <source>', 'read declared limits from AWS: aws:rest:<restApiId>/<stage> or aws:http:<apiId>/<stage>')
+    .option('--api-key <value>', 'x-api-key sent with the probe (and whose usage plan --limits-from reads)')
+    .option('--path <p>', 'path to probe, relative to the target (default / ; /probe on the emulator, whose catch-all needs a segment)')
+    .option('--scenario <file>', 'take the request (method, path, headers) and target from a scenario')
+    .option('--max-requests <n>', 'cap on requests the probe sends', '5000')
+    .option('--max-duration <d>', 'cap on the probe duration', '60s')
+    .option('--throttle-status <list>', 'statuses that count as throttled (nginx: 503)', '429')
+    .option('--tolerance <profile>', 'emulator (tight) or aws (best effort); default emulator for the emulator, else aws')
+    .option('--yes', 'allow a non-local target (real traffic, real cost)')
+    .option('--out <dir>', 'output folder (default reports/<run-id>)')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText('after', `
+Examples:
+  loadgate verify --rate 100 --burst 50                        (the emulator, as a demo)
+  loadgate verify --target http://127.0.0.1:8080/prod --rate 100 --burst 50
+  loadgate verify --target https://abc123.execute-api.eu-west-1.amazonaws.com/prod --limits-from aws:rest:abc123/prod --yes
+  loadgate verify --target http://127.0.0.1:8081 --rate 50 --burst 21 --throttle-status 429,503
+
+Exit codes: 0 declared and measured agree (or nothing declared), 1 they disagree, 2 bad usage.`)
+    .action(async (flags: VerifyFlags) => {
+      process.exitCode = await runVerify(flags);
+    });
+}
+
+async function runVerify(flags: VerifyFlags): Promise<number> {
+  const base = flags.scenario ? await loadScenarioFile(flags.scenario) : undefined;
+  const target = flags.target !== undefined ? targetUrl(flags.target, { file: undefined, field: '--target' }) : base?.target;
+  if (target !== undefined) assertLocalOrConsented(target, flags.yes === true);
+  const limits = await declaredLimits(flags, base?.limits);
+  const statuses = parseStatuses(flags.throttleStatus);
+  const caps = { maxRequests: numberFlag(flags.maxRequests, '--max-requests', { integer: true, min: 1 }), maxDurationMs: durationMs(flags.maxDuration, { file: undefined, field: '--max-duration' }) };
+  const request = probeRequest(base, flags.apiKey, flags.path ?? (target === undefined && !base ? '/probe' : undefined));
+  const declared = limits ? bindingBucket(limits, base?.stage ?? Object.keys(limits.stages)[0], { routeKey: undefined, method: request.method, apiKey: flags.apiKey }) : undefined;
+  const plan = declared ? probeForLimits(declared.rateRps, declared.burst, caps) : guessingLadder(caps);
+  printPlan(plan, target, declared);
+  const tolerance = toleranceFor(flags.tolerance === undefined ? (target === undefined ? 'emulator' : 'aws') : toleranceProfile(flags.tolerance));
+  const scenario: Scenario = Object.freeze({
+    name: 'verify', file: base?.file ?? null, target, requests: [request], phases: plan.phases, seed: 1, limits, stage: base?.stage,
+    emulator: base?.emulator, gates: [], tolerance: tolerance.profile === 'aws' ? 'aws' : 'emulator', throttleStatuses: statuses, aws: base?.aws ?? emptyAws,
+    // Open the burst's connections before the first arrival so connection setup does not smear the burst.
+    options: { maxInFlight: 2000, connections: Math.min(2000, plan.largestBurst + 64), timeoutMs: 35_000, graceMs: 5_000 },
+  });
+  const verifyOf = (result: RunResult): VerifySection => verifySection(result.throttle?.inferred, result.throttle, plan, declared, tolerance);
+  const outcome = await withInterrupt((signal) =>
+    limits ? runScenario(scenario, { outDir: flags.out, kind: 'verify', quiet: true, signal, verify: verifyOf }) : undeclaredRun(scenario, flags.out, signal, statuses, plan),
+  );
+  const v = outcome.result.verify;
+  if (v) printVerdict(v, outcome.result);
+  process.stderr.write(`result: ${outcome.outDir}/result.json\n`);
+  if (outcome.exitCode === 0 && v?.verdict === 'fail') return 1;
+  return outcome.exitCode;
+}
+
+const emptyAws = Object.freeze({ cloudwatch: false, region: undefined, profile: undefined, endpoint: undefined, apiName: undefined, apiId: undefined, stage: undefined });
+
+/** 127.0.0.0/8, ::1 and localhost are local; anything else needs --yes (exit 2 otherwise). */
+export function assertLocalOrConsented(target: string, yes: boolean): void {
+  const host = new URL(target).hostname.replace(/^\[|\]$/g, '');
+  const local = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (!local && !yes) throw new UsageError(`verify: --target ${target} is not local: the probe sends real traffic that may be billed; add --yes to go ahead`);
+}
+
+async function declaredLimits(flags: VerifyFlags, fromScenario: Limits | undefined): Promise<Limits | undefined> {
+  const sources = [flags.limits, flags.limitsFrom, flags.rate ?? flags.burst].filter((s) => s !== undefined);
+  if (sources.length > 1) throw new UsageError('verify: give one of --rate/--burst, --limits or --limits-from');
+  if (flags.limits) return readLimitsFile(flags.limits);
+  if (flags.limitsFrom) return limitsFromAws(parseLimitsFrom(flags.limitsFrom), { apiKey: flags.apiKey });
+  if (flags.rate === undefined && flags.burst === undefined) return fromScenario;
+  if (flags.rate === undefined || flags.burst === undefined) throw new UsageError('verify: --rate and --burst go together');
+  const rateRps = numberFlag(flags.rate, '--rate', { min: 0, exclusiveMin: true });
+  const burst = numberFlag(flags.burst, '--burst', { integer: true, min: 1 });
+  return parseLimits({ account: { rateRps: Math.max(10_000, rateRps), burst: Math.max(5_000, burst) }, stages: { v: { throttle: { rateRps, burst } } } }, '--rate/--burst');
+}
+
+function parseStatuses(text: string): number[] {
+  return text.split(',').map((s) => numberFlag(s.trim(), '--throttle-status', { integer: true, min: 100 }));
+}
+
+function toleranceProfile(text: string): 'emulator' | 'aws' {
+  if (text !== 'emulator' && text !== 'aws') throw UsageError.invalid(undefined, '--tolerance', text, 'emulator or aws');
+  return text;
+}
+
+function probeRequest(base: Scenario | undefined, apiKey: string | undefined, path: string | undefined): RequestSpec {
+  const first = base?.requests[0];
+  const headers = { ...(first?.headers ?? {}), ...(apiKey ? { 'x-api-key': apiKey } : {}) };
+  return Object.freeze({ name: first?.name ?? 'GET /', method: first?.method ?? 'GET', path: path ?? first?.path ?? '/', headers, body: first?.body, weight: 1, params: first?.params ?? {} });
+}
+
+function printPlan(plan: ProbePlan, target: string | undefined, declared: { rateRps: number; burst: number } | undefined): void {
+  const usd = (x: number) => `$${x < 0.01 ? x.toFixed(4) : x.toFixed(2)}`;
+  const lines = [
+    `verify ${target ?? 'the embedded emulator'}: ${declared ? `declared ${declared.rateRps} rps, burst ${declared.burst}` : 'nothing declared: guessing ladder'}`,
+    ...plan.description.map((d) => `  ${d}`),
+    `  ${plan.plannedRequests} requests; cost at API Gateway prices: REST API ${usd(plan.costUsd.rest.worst)} worst case (all billed), ${usd(plan.costUsd.rest.expected)} expected (accepted only); HTTP API ${usd(plan.costUsd.http.worst)} / ${usd(plan.costUsd.http.expected)}`,
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/** Declared vs measured, judged with the tolerance band. */
+export function verifySection(inf: Inference | undefined, throttle: ThrottleSection | undefined, plan: ProbePlan, declared: { rateRps: number; burst: number } | undefined, tolerance: Tolerance): VerifySection {
+  const measured = { rateRps: inf?.rateRps ?? null, burst: inf?.burst ?? null };
+  const common = { declared: { rateRps: declared?.rateRps ?? null, burst: declared?.burst ?? null }, measured, plannedRequests: plan.plannedRequests, estimatedCostUsd: { rest: plan.costUsd.rest.worst, http: plan.costUsd.http.worst } };
+  if (!inf || inf.kind === 'no-throttling') return { ...common, verdict: 'no-throttling', reason: inf?.note ?? 'nothing was throttled' };
+  if (inf.kind !== 'token-bucket' || measured.rateRps === null || measured.burst === null) return { ...common, verdict: 'inconclusive', reason: inf.note };
+  if (!declared) return { ...common, verdict: 'pass', reason: `measured ${measured.rateRps.toFixed(1)} rps, burst ${measured.burst} (nothing declared)` };
+  const rateOff = Math.abs(measured.rateRps - declared.rateRps) / declared.rateRps;
+  const burstOff = Math.abs(measured.burst - declared.burst);
+  const burstTol = Math.max(tolerance.burstAbsolute, declared.rateRps * 0.002);
+  const ok = rateOff <= tolerance.rateRelative && burstOff <= burstTol && (throttle?.verdict ?? 'pass') === 'pass';
+  const agreement = throttle ? `, agreement ${(throttle.agreement * 100).toFixed(1)}%` : '';
+  return { ...common, verdict: ok ? 'pass' : 'fail', reason: `rate off by ${(rateOff * 100).toFixed(1)}%, burst off by ${burstOff}${agreement} (${describeBand(tolerance)})` };
+}
+
+function printVerdict(v: VerifySection, result: RunResult): void {
+  const show = (x: number | null, digits = 1) => (x === null ? '—' : x.toFixed(digits));
+  process.stdout.write(
+    [
+      `            rate (rps)   burst`,
+      `declared    ${show(v.declared.rateRps).padStart(10)}   ${show(v.declared.burst, 0)}`,
+      `measured    ${show(v.measured.rateRps).padStart(10)}   ${show(v.measured.burst, 0)}   (effective bucket capacity, as the target enforces it; nginx shows burst + 1)`,
+      `verdict: ${v.verdict.toUpperCase()}: ${v.reason}`,
+      ...(result.throttle ? [`throttle: ${result.throttle.verdict}: ${result.throttle.reason}`] : []),
+    ].join('\n') + '\n',
+  );
+}
+
+/** With nothing declared there is no model to replay: measure, infer, report. */
+async function undeclaredRun(scenario: Scenario, outDir: string | undefined, signal: AbortSignal, statuses: readonly number[], plan: ProbePlan) {
+  const target = await startTarget(scenario);
+  let measured;
+  try {
+    measured = await measureFull(scenario, { target: target.url, signal, kind: 'verify', apiType: target.apiType });
+  } finally {
+    await target.stop();
+  }
+  const { sendLog: log } = measured;
+  const atMs = new Float64Array(log.count);
+  const throttled = new Uint8Array(log.count);
+  let n = 0;
+  for (let i = 0; i < log.count; i++) {
+    const code = observedCode(log, i, statuses);
+    if (code === OBSERVED.NONE) continue;
+    atMs[n] = log.sentMs[i];
+    throttled[n++] = code === OBSERVED.THROTTLED ? 1 : 0;
+  }
+  const section = verifySection(inferBucket({ atMs, throttled, count: n }), undefined, plan, undefined, toleranceFor('aws'));
+  let result: RunResult = { ...measured.result, cloudwatch: skippedCloudWatch('verify with nothing declared'), verify: section };
+  result = withGates(result, evaluateGates(result, implicitGates(result)));
+  const dir = outDir ?? `reports/${result.runId}`;
+  await writeReports(result, dir);
+  return { result, outDir: dir, exitCode: exitCodeOf(result) };
+}
