@@ -35,7 +35,7 @@ describe('runLoad against node:http on 127.0.0.1', () => {
     expect(totals.byStatus).toEqual({ '200': totals.sent });
     // Node timers may fire up to 1 ms early; the upper bound leaves room for a busy shared machine.
     expect(latencyMs.p50).toBeGreaterThanOrEqual(95);
-    expect(latencyMs.p50).toBeLessThan(200);
+    expect(latencyMs.p50).toBeLessThan(250);
     expect(out.scheduledWindowMs).toBe(3000);
     // The last arrival is due at exactly 3000 ms, so second 3 may hold it.
     expect(timeline.length).toBeGreaterThanOrEqual(3);
