@@ -191,8 +191,8 @@ export function skippedCloudWatch(reason: string): CloudWatchSection {
   return { status: 'skipped', reason, source: null, namespace: 'AWS/ApiGateway', dimensions: [], minutes: [], reconciliation: null };
 }
 
-function describeErrors(byKind: Record<string, number>): string {
-  const parts = Object.entries(byKind).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
+function describeErrors(byKind: object): string {
+  const parts = Object.entries(byKind as Record<string, number>).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
   return parts.length ? parts.join(', ') : 'no errors recorded';
 }
 
