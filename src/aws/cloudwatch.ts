@@ -9,6 +9,7 @@ import {
   GetMetricDataCommand, ListMetricsCommand, type CloudWatchClient, type Dimension, type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchSection } from '../result/schema.ts';
+import { maskSecret } from '../throttle/limits.ts';
 import { cloudWatchClient } from './credentials.ts';
 import { reconcile, type ClientSideMinutes, type GatewayMinute } from './reconcile.ts';
 
@@ -250,7 +251,15 @@ export function reasonOf(err: unknown, target: CloudWatchTarget, requestTimeoutM
   return `${where} failed (${name}): ${message}`;
 }
 
+/** Access key ids and session tokens can appear in SignatureDoesNotMatch messages: mask them. */
+function redact(text: string): string {
+  return text
+    .replace(/\b(A[KS]IA[A-Z0-9]{12,})\b/g, (id: string) => maskSecret(id))
+    .replace(/(x-amz-security-token[=:]\s*)[^\s&,;]+/gi, '$1****')
+    .replace(/(Signature=)[0-9a-f]+/gi, '$1****');
+}
+
 function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = redact(text).replace(/\s+/g, ' ').trim();
   return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }

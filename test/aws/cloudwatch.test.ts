@@ -174,6 +174,16 @@ describe('pullCloudWatch when CloudWatch cannot be read', () => {
     expect(cw.reason).toMatch(/throttled the requests .*Rate exceeded/);
   });
 
+  it('keeps access key ids and session tokens out of the reason', async () => {
+    const bad = cloudWatchError(403, 'com.amazon.coral.service#SignatureDoesNotMatch', 'SignatureDoesNotMatch;Sender',
+      'The request signature we calculated does not match. Credential=AKIAIOSFODNN7EXAMPLE/20250115/us-east-1/monitoring x-amz-security-token:IQoJb3JpZ2luX2VjEFAKE Signature=0123abcd');
+    const endpoint = await serveHttp(bad.handler);
+    const cw = await pullCloudWatch(target(endpoint), window, run(rows()).client);
+    expect(cw.status).toBe('unavailable');
+    expect(cw.reason).not.toMatch(/AKIAIOSFODNN7EXAMPLE|IQoJb3JpZ2luX2VjEFAKE|0123abcd/);
+    expect(cw.reason).toMatch(/AKIA\*\*\*\*/);
+  });
+
   it('an endpoint that accepts connections and never answers -> unavailable within the timeout', async () => {
     const sockets: Socket[] = [];
     const silent = createTcpServer((s) => sockets.push(s)); // holds every connection, never writes
