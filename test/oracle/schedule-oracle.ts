@@ -60,6 +60,7 @@ function phaseCount(p: PhaseSpec, t: Rational): Rational {
     case 'constant':
       return div(mul(q(p.rateRps), t), K);
     case 'ramp': {
+      if (p.durationMs === 0) return ZERO;
       const slope = div(sub(q(p.toRps), q(p.fromRps)), mul(q(2), q(p.durationMs)));
       return div(add(mul(q(p.fromRps), t), mul(slope, mul(t, t))), K);
     }
