@@ -3,7 +3,7 @@
  * A step holds when every part holds: no arrival dropped, achieved >= 97% of offered, p99 at or
  * under the limit (when one is set), errors (network errors + 5xx) and unexpected 429s (design.md
  * "Gates": 429s the model did not predict, or every 429 when no limits are declared) at or under
- * their rates, and at least one response.
+ * their rates, and at least one successful (2xx/3xx) response.
  */
 import type { CapacityStep, RunResult } from '../result/schema.ts';
 import { unexpected429s } from '../gates/metrics.ts';
@@ -34,21 +34,28 @@ export function objectiveLines(o: CapacityObjective): string[] {
   ];
 }
 
-function serverErrors(result: RunResult): number {
+function statusCount(result: RunResult, lo: number, hi: number): number {
   let n = 0;
-  for (const [code, count] of Object.entries(result.totals.byStatus)) if (Number(code) >= 500 && Number(code) <= 599) n += count;
+  for (const [code, count] of Object.entries(result.totals.byStatus)) if (Number(code) >= lo && Number(code) <= hi) n += count;
   return n;
+}
+
+/** `403 ×600, 404 ×2`: what came back instead of a success. */
+function statusSummary(result: RunResult): string {
+  return Object.entries(result.totals.byStatus).map(([code, n]) => `${code} ×${n}`).join(', ');
 }
 
 /** One step's figures and whether it held the objective, with the reasons it broke. */
 export function judgeStep(result: RunResult, rateRps: number, objective: CapacityObjective): CapacityStep {
   const sent = result.totals.sent;
-  const errorRate = sent > 0 ? (result.totals.errors + serverErrors(result)) / sent : 0;
+  const errorRate = sent > 0 ? (result.totals.errors + statusCount(result, 500, 599)) / sent : 0;
   const unexpected429Rate = sent > 0 ? unexpected429s(result) / sent : 0;
   const achievedRps = result.schedule.achievedRps;
   const p99 = result.latencyMs.p99;
   const broken: string[] = [];
   if (result.totals.completed === 0) broken.push('no request got a response');
+  // A target that answers only 4xx is not holding anything: the scenario's requests are wrong.
+  else if (statusCount(result, 200, 399) === 0) broken.push(`no successful (2xx/3xx) response (${statusSummary(result)}): check the scenario's requests`);
   if (result.totals.dropped > 0) broken.push(`${result.totals.dropped} arrivals dropped (in-flight cap reached)`);
   if (achievedRps < objective.minAchievedShare * rateRps) broken.push(`achieved ${fmtRps(achievedRps)} < ${fmtPct(objective.minAchievedShare, 0)} of offered`);
   if (objective.p99Ms !== undefined && p99 > objective.p99Ms) broken.push(`p99 ${fmtMs(p99)} > ${fmtMs(objective.p99Ms)}`);

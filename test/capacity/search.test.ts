@@ -119,6 +119,7 @@ describe('judgeStep', () => {
     ['errors include 5xx', makeResult({ byStatus: { '200': 980, '503': 20 } }), {}, /error rate 2\.00% > 1\.00%/],
     ['429s without limits are unexpected', makeResult({ byStatus: { '200': 980, '429': 20 } }), {}, /unexpected 429s 2\.00%/],
     ['achieved below 97% of offered', makeResult(), {}, /achieved 100\.0 rps < 97% of offered/, 110],
+    ['no success at all', makeResult({ byStatus: { '403': 1000 } }), {}, /no successful \(2xx\/3xx\) response \(403 ×1000\)/],
     ['dropped arrivals', makeResult({ overrides: { totals: { ...makeResult().totals, dropped: 3 } } }), {}, /3 arrivals dropped/],
   ])('breaks on %s', (_why, result, objective, reason, rate = 100) => {
     const s = judgeStep(result, rate, { ...DEFAULT_OBJECTIVE, ...objective });
