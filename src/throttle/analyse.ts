@@ -7,7 +7,7 @@
 import type { RequestIdentity, SendLog } from '../record/send-log.ts';
 import type { Inference, ThrottleSection, Tolerance } from '../result/schema.ts';
 import { compare, observedCode, OBSERVED, burstToleranceFor, type ThrottleComparison } from './compare.ts';
-import { inferBucket } from './infer.ts';
+import { inferBucket, type Observations } from './infer.ts';
 import { ApiGatewayModel, type Layer, type RequestKey } from './model.ts';
 import { pickStage, type Limits, type ThrottleSpec } from './limits.ts';
 import { replay } from './replay.ts';
@@ -91,17 +91,20 @@ function dominantGroup(log: SendLog, keys: readonly RequestKey[]): { key: Reques
   return { key: keys[index], members: (i) => groupOf[log.requestIndex[i]] === best };
 }
 
-function observationsOf(log: SendLog, throttleStatuses: readonly number[], member: (i: number) => boolean) {
+/** The group's answered requests as inference input, with each one's send-to-answer window. */
+export function observationsOf(log: SendLog, throttleStatuses: readonly number[], member: (i: number) => boolean = () => true): Observations {
   const atMs = new Float64Array(log.count);
+  const latencyMs = new Float64Array(log.count);
   const throttled = new Uint8Array(log.count);
   let count = 0;
   for (let i = 0; i < log.count; i++) {
     const code = observedCode(log, i, throttleStatuses);
     if (code === OBSERVED.NONE || !member(i)) continue;
     atMs[count] = log.sentMs[i];
+    latencyMs[count] = log.endMs[i] - log.sentMs[i];
     throttled[count++] = code === OBSERVED.THROTTLED ? 1 : 0;
   }
-  return { atMs, throttled, count };
+  return { atMs, throttled, count, latencyMs };
 }
 
 /** A one-line description of a tolerance band, for every verdict reason. */

@@ -16,9 +16,9 @@
  *        |  _____/  \______     bounds = {g > −tolerance}, tolerance = max(2, r × 2 ms)
  *        +------------------> r
  *
- * Client send times are not the gateway's receive times: a 429 at t is checked against every
- * acceptance sent up to t + jitterMs (default 2 ms), so reordering inside a burst is not taken for
- * a contradiction.
+ * Client send times are not the gateway's decision times: a 429 sent at t was decided before its
+ * answer came back, so it is checked against every acceptance sent up to t + max(jitterMs, its
+ * latency) (default jitter 2 ms): reordering inside a burst is not taken for a contradiction.
  */
 import type { Inference } from '../result/schema.ts';
 
@@ -27,6 +27,8 @@ export interface Observations {
   readonly atMs: ArrayLike<number>;
   readonly throttled: ArrayLike<number>;
   readonly count: number;
+  /** Send-to-response time per request, ms: the gateway decided somewhere inside it. */
+  readonly latencyMs?: ArrayLike<number>;
 }
 
 export interface InferOptions {
@@ -39,6 +41,10 @@ export interface InferOptions {
 interface Split {
   readonly acceptedS: Float64Array;
   readonly throttledS: Float64Array;
+  /** Latest time each 429 may have been decided (non-decreasing envelope); else t + jitter. */
+  readonly throttledLatestS?: Float64Array;
+  /** Latest time each acceptance may have been decided (send + latency); else its send time. */
+  readonly acceptedLatestS?: Float64Array;
 }
 
 /** Burst slack allowed for timing noise at rate r: max(2, r × 2 ms) (design.md "Agreement"). */
@@ -56,7 +62,8 @@ export function burstBounds(split: Split, rateRps: number, jitterS: number): { r
   for (let l = 0; l < a.length; l++) {
     best = Math.max(best, rateRps * a[l] - (l + 1));
     window[l] = l + 2 + best - rateRps * a[l];
-    bMin = Math.max(bMin, window[l]);
+    // Decided as late as its answer allows: the loosest lower bound the data still proves.
+    bMin = Math.max(bMin, split.acceptedLatestS ? l + 2 + best - rateRps * split.acceptedLatestS[l] : window[l]);
   }
   // A 429 sent at t may have been decided at any t' in [t, t + jitter]; the bound is the loosest
   // over t': at t itself, or just after an acceptance sent in (t, t + jitter] (window + 1).
@@ -73,7 +80,8 @@ export function burstBounds(split: Split, rateRps: number, jitterS: number): { r
       best = Math.max(best, rateRps * a[upToT] - (upToT + 1));
       upToT++;
     }
-    while (upToJitter < a.length && a[upToJitter] <= t[i] + jitterS) {
+    const latest = split.throttledLatestS ? split.throttledLatestS[i] : t[i] + jitterS;
+    while (upToJitter < a.length && a[upToJitter] <= latest) {
       if (upToJitter >= upToT) {
         while (tail > head && window[deque[tail - 1]] <= window[upToJitter]) tail--;
         deque[tail++] = upToJitter;
@@ -90,8 +98,8 @@ export function burstBounds(split: Split, rateRps: number, jitterS: number): { r
 
 /** Estimates the effective bucket from observations; see the module comment. */
 export function inferBucket(obs: Observations, options: InferOptions = {}): Inference {
-  const split = splitObservations(obs);
   const jitterS = (options.jitterMs ?? 2) / 1000;
+  const split = splitObservations(obs, jitterS);
   const minEach = options.minEach ?? 3;
   const accepted = split.acceptedS.length;
   const throttled = split.throttledS.length;
@@ -137,18 +145,29 @@ function none(kind: Inference['kind'], note: string): Inference {
   return { kind, rateRps: null, burst: null, rateRange: null, burstRange: null, note };
 }
 
-function splitObservations(obs: Observations): Split {
+function splitObservations(obs: Observations, jitterS: number): Split {
   let throttled = 0;
   for (let i = 0; i < obs.count; i++) if (obs.throttled[i]) throttled++;
   const acceptedS = new Float64Array(obs.count - throttled);
+  const acceptedLatestS = new Float64Array(obs.count - throttled);
   const throttledS = new Float64Array(throttled);
+  const throttledLatestS = new Float64Array(throttled);
   let a = 0;
   let t = 0;
+  let envelope = -Infinity;
   for (let i = 0; i < obs.count; i++) {
-    if (obs.throttled[i]) throttledS[t++] = obs.atMs[i] / 1000;
-    else acceptedS[a++] = obs.atMs[i] / 1000;
+    const atS = obs.atMs[i] / 1000;
+    const latency = obs.latencyMs && Number.isFinite(obs.latencyMs[i]) ? Math.max(0, obs.latencyMs[i] / 1000) : 0;
+    if (!obs.throttled[i]) {
+      acceptedLatestS[a] = atS + latency;
+      acceptedS[a++] = atS;
+      continue;
+    }
+    envelope = Math.max(envelope, atS + Math.max(jitterS, latency));
+    throttledLatestS[t] = envelope;
+    throttledS[t++] = atS;
   }
-  return { acceptedS, throttledS };
+  return { acceptedS, throttledS, throttledLatestS, acceptedLatestS: obs.latencyMs ? acceptedLatestS : undefined };
 }
 
 /** The smallest whole burst in [bMin, bMax); when noise leaves none, the nearest to bMin. */
