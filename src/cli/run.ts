@@ -7,7 +7,7 @@ import { UsageError } from '../errors.ts';
 import { runScenario } from '../pipeline.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { scenarioFromFlags, withOverrides, type RunFlags } from '../scenario/flags.ts';
-import { renderers } from '../report/render.ts';
+import { renderTerminal } from '../report/terminal.ts';
 import { progressPrinter } from './progress.ts';
 import { withInterrupt } from './interrupt.ts';
 import { baselineStep } from './baseline-step.ts';
@@ -56,6 +56,7 @@ Exit codes: 0 ran and every gate passed, 1 a gate failed or nothing answered, 2 
         throw new UsageError('--rps and --duration build a one-liner: use them without a scenario file (or edit the scenario)');
       }
       const scenario = await withOverrides(base, flags);
+      const finish = await baselineStep(flags.baseline, flags.maxRegression);
       const progress = flags.quiet ? undefined : progressPrinter(process.stderr);
       const outcome = await withInterrupt((signal) =>
         runScenario(scenario, {
@@ -66,10 +67,10 @@ Exit codes: 0 ran and every gate passed, 1 a gate failed or nothing answered, 2 
           cloudwatch: flags.cloudwatch,
           aws: { region: flags.region, profile: flags.profile, endpoint: flags.endpoint },
           junitFile: flags.junit,
-          finish: baselineStep(flags.baseline, flags.maxRegression),
+          finish,
         }),
       );
-      if (!flags.quiet) process.stdout.write(`${renderers.terminal(outcome.result)}\n`);
+      if (!flags.quiet) process.stdout.write(`${renderTerminal(outcome.result, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`);
       for (const note of outcome.result.notes) process.stderr.write(`note: ${note}\n`);
       process.stderr.write(`result: ${outcome.outDir}/result.json (report.html, summary.md beside it)\n`);
       process.exitCode = outcome.exitCode;

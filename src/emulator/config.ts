@@ -74,14 +74,15 @@ export function parseEmulatorConfig(raw: unknown, file?: string, field = ''): Em
 /**
  * The emulator for a scenario that declares `limits` but no `emulator` (design.md): the limits'
  * API and stages (one, `prod` or `$default`, when none is declared), every route the limits name
- * plus a catch-all (`ANY /{proxy+}` on REST, `$default` on an HTTP API), each a mock answering
+ * plus a catch-all (`ANY /` and `ANY /{proxy+}` on REST, `$default` on an HTTP API), each a mock answering
  * 200 `{}` at once. Everything else takes API Gateway's defaults.
  */
 export function emulatorConfigFromLimits(limits: Limits): EmulatorConfig {
   const withStage = withDefaultStage(limits);
-  const catchAll = limits.api.type === 'http' ? '$default' : 'ANY /{proxy+}';
+  // A greedy {proxy+} needs at least one segment, so the root gets a route of its own.
+  const catchAll = limits.api.type === 'http' ? ['$default'] : ['ANY /', 'ANY /{proxy+}'];
   const routes: Record<string, { readonly apiKeyRequired: boolean }> = {};
-  for (const key of [...effectiveRouteKeys(withStage), catchAll]) {
+  for (const key of [...effectiveRouteKeys(withStage), ...catchAll]) {
     routes[key] = limits.routes[key] ?? Object.freeze({ apiKeyRequired: false });
   }
   const full: Limits = Object.freeze({ ...withStage, routes: Object.freeze(routes) });

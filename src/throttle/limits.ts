@@ -166,13 +166,18 @@ export function parseLimits(raw: unknown, file: string | undefined, field = '', 
 
 /**
  * The API's route keys as the emulator serves them and the model buckets them: the declared
- * routes plus every route that a stage or usage plan names; `ANY /{proxy+}` when none is declared.
+ * routes plus every route that a stage or usage plan names; `ANY /` and `ANY /{proxy+}`
+ * (HTTP API: `$default`) when none is declared.
  */
 export function effectiveRouteKeys(limits: Limits): string[] {
   const keys = new Set<string>(Object.keys(limits.routes));
   for (const stage of Object.values(limits.stages)) for (const k of Object.keys(stage.routes)) keys.add(k);
   for (const plan of Object.values(limits.usagePlans)) for (const k of Object.keys(plan.methods)) keys.add(k);
-  if (Object.keys(limits.routes).length === 0) keys.add(limits.api.type === 'http' ? '$default' : 'ANY /{proxy+}');
+  if (Object.keys(limits.routes).length === 0) {
+    // A greedy {proxy+} needs at least one segment, so the root needs a route of its own.
+    if (limits.api.type === 'http') keys.add('$default');
+    else keys.add('ANY /').add('ANY /{proxy+}');
+  }
   return [...keys];
 }
 

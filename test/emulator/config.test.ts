@@ -79,10 +79,10 @@ describe('parseEmulatorConfig', () => {
 });
 
 describe('emulatorConfigFromLimits', () => {
-  it('a REST API with the limits, every named route plus ANY /{proxy+}, each a quick 200 mock', () => {
+  it('a REST API with the limits, every named route plus ANY / and ANY /{proxy+}, each a quick 200 mock', () => {
     const limits = parseLimits({ stages: { prod: { throttle: { rateRps: 50, burst: 10 }, routes: { 'GET /slow': { throttle: { rateRps: 1, burst: 1 } } } } }, routes: { 'GET /keyed': { apiKeyRequired: true } } }, undefined);
     const c = emulatorConfigFromLimits(limits);
-    expect(Object.keys(c.routes).sort()).toEqual(['ANY /{proxy+}', 'GET /keyed', 'GET /slow']);
+    expect(Object.keys(c.routes).sort()).toEqual(['ANY /', 'ANY /{proxy+}', 'GET /keyed', 'GET /slow']);
     expect(c.routes['GET /keyed'].apiKeyRequired).toBe(true);
     for (const r of Object.values(c.routes)) expect(r.integration).toMatchObject({ type: 'mock', status: 200, latencyMs: { kind: 'fixed', ms: 0 } });
     expect(c.limits.stages).toEqual(limits.stages);
@@ -93,7 +93,7 @@ describe('emulatorConfigFromLimits', () => {
     const c = emulatorConfigFromLimits(parseLimits({}, undefined));
     expect(Object.keys(c.limits.stages)).toEqual(['prod']);
     expect(c.limits.account).toEqual({ rateRps: 10_000, burst: 5_000 });
-    expect(Object.keys(c.routes)).toEqual(['ANY /{proxy+}']);
+    expect(Object.keys(c.routes)).toEqual(['ANY /', 'ANY /{proxy+}']);
   });
 
   it('an HTTP API keeps its type and catches everything with $default', () => {
