@@ -51,7 +51,7 @@ export async function measure(scenario: Scenario, opts: MeasureOptions): Promise
 }
 
 export async function measureFull(scenario: Scenario, opts: MeasureOptions): Promise<Measured> {
-  const plan = planOf(scenario.phases);
+  const plan = planOf(scenario.phases, scenario.file ?? undefined);
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -176,7 +176,7 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
     notes,
     ...m,
     schedule: {
-      targetRps: plan.durationMs > 0 ? plan.expectedArrivals / (plan.durationMs / 1000) : 0,
+      targetRps: plan.meanRateRps,
       achievedRps: windowS > 0 ? m.totals.sent / windowS : 0,
       durationS: plan.durationMs / 1000,
       phases: plan.describe(),

@@ -1,0 +1,126 @@
+/**
+ * `loadgate run` as a user runs it: the real bin, the embedded emulator in its own process,
+ * real sockets on 127.0.0.1, short bounded runs.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import type { RunResult } from '../../src/result/schema.ts';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'lg-e2e-'));
+}
+
+async function readResultJson(dir: string): Promise<RunResult> {
+  return JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as RunResult;
+}
+
+/** A port on 127.0.0.1 that nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('loadgate run', () => {
+  it('runs a one-liner against the embedded emulator and writes every report', async () => {
+    const out = await tempDir();
+    const run = await runCli(['run', '--rps', '50', '--duration', '2s', '--out', out, '--gate', 'errors.rate == 0']);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(run.code).toBe(0);
+    const result = await readResultJson(out);
+    expect(result.totals.sent).toBe(100);
+    expect(result.totals.byStatus['200']).toBe(100);
+    expect(result.cloudwatch.status).toBe('ok');
+    expect(result.cloudwatch.reconciliation?.difference).toBe(0);
+    expect(result.gates?.map((g) => [g.expr, g.passed])).toContainEqual(['errors.rate == 0', true]);
+    const md = await readFile(join(out, 'summary.md'), 'utf8');
+    expect(md).toContain('|');
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<html');
+    expect(run.stdout).toContain('Latency');
+  });
+
+  it('verifies declared limits against the emulator it starts, and fails (exit 1) when they are wrong', async () => {
+    const dir = await tempDir();
+    const scenario = (rateRps: number, burst: number) => ({
+      name: `limits ${rateRps}/${burst}`,
+      requests: [{ path: '/orders' }],
+      phases: [
+        { shape: 'burst', count: 60, duration: '500ms' },
+        { shape: 'constant', rateRps: 80, duration: '2s' },
+        { shape: 'constant', rateRps: 30, duration: '1s' },
+      ],
+      limits: { stages: { prod: { throttle: { rateRps, burst } } } },
+      emulator: { stages: { prod: { throttle: { rateRps: 40, burst: 20 } } } },
+    });
+    await writeFile(join(dir, 'right.json'), JSON.stringify(scenario(40, 20)));
+    await writeFile(join(dir, 'wrong.json'), JSON.stringify(scenario(80, 40)));
+
+    const right = await runCli(['run', join(dir, 'right.json'), '--out', join(dir, 'right'), '-q']);
+    const good = await readResultJson(join(dir, 'right'));
+    expect(good.throttle?.verdict, good.throttle?.reason).toBe('pass');
+    expect(good.throttle?.agreement).toBeGreaterThanOrEqual(0.99);
+    expect(good.totals.status429ByOrigin.throttle).toBeGreaterThan(0);
+    expect(right.code).toBe(0);
+
+    const wrong = await runCli(['run', join(dir, 'wrong.json'), '--out', join(dir, 'wrong'), '-q']);
+    const bad = await readResultJson(join(dir, 'wrong'));
+    expect(bad.throttle?.verdict).toBe('fail');
+    expect(bad.gates?.find((g) => g.expr.startsWith('throttle.verdict'))?.passed).toBe(false);
+    expect(wrong.code).toBe(1);
+  });
+
+  it.each([
+    { why: 'unknown field', scenario: { name: 'x', phases: [{ shape: 'constant', rateRps: 5, duration: '1s' }], rps: 5 }, message: /bad\.json: rps: unknown field/ },
+    { why: 'negative rate', scenario: { name: 'x', phases: [{ shape: 'constant', rateRps: -5, duration: '1s' }] }, message: /bad\.json: phases\[0\]\.rateRps: -5 is invalid/ },
+    { why: 'unparsable duration', scenario: { name: 'x', phases: [{ shape: 'constant', rateRps: 5, duration: 'a while' }] }, message: /bad\.json: phases\[0\]\.duration: "a while" is invalid/ },
+    { why: 'malformed gate', scenario: { name: 'x', phases: [{ shape: 'constant', rateRps: 5, duration: '1s' }], gates: ['latency.p99 <<< 3ms'] }, message: /latency\.p99 <<< 3ms/ },
+  ])('a bad scenario ($why) is one line naming file, field and value, exit 2', async ({ scenario, message }) => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'bad.json'), JSON.stringify(scenario));
+    const run = await runCli(['run', join(dir, 'bad.json'), '--out', join(dir, 'out')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a target that is down still yields a result, errors by kind and a clear message (exit 1)', async () => {
+    const out = await tempDir();
+    const port = await closedPort();
+    const run = await runCli(['run', '--target', `http://127.0.0.1:${port}`, '--rps', '20', '--duration', '1s', '--out', out, '-q']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/no request got a response/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const result = await readResultJson(out);
+    expect(result.totals.errorsByKind.refused).toBe(20);
+    expect(result.cloudwatch.status).toBe('skipped');
+  });
+
+  it('SIGINT stops sending, writes what was measured marked interrupted, exit 130', async () => {
+    const out = await tempDir();
+    let sent = false;
+    const run = await runCli(['run', '--rps', '50', '--duration', '30s', '--out', out], {
+      env: { CI: '1' },
+      onStart: (child) => {
+        child.stderr?.on('data', (d: Buffer) => {
+          // The first progress line means traffic is flowing.
+          if (!sent && /sent \d+/.test(d.toString())) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        });
+      },
+    });
+    expect(run.code).toBe(130);
+    const result = await readResultJson(out);
+    expect(result.interrupted).toBe(true);
+    expect(result.totals.sent).toBeGreaterThan(0);
+    expect(result.totals.sent).toBeLessThan(1500);
+  });
+});
