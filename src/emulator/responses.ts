@@ -13,8 +13,8 @@
  * | Lambda throttled  | 500 (or 502) Internal server error                    | 500 Internal Server Error         |
  *
  * REST answers carry `x-amzn-RequestId` (a uuid) and `x-amz-apigw-id`; HTTP API answers carry
- * `apigw-requestid`. No Retry-After or rate-limit header on any 429. Bodies are prebuilt buffers
- * so the 429 path allocates nothing but the ids.
+ * `apigw-requestid`. No Retry-After or rate-limit header on any 429. Answers are prebuilt, and
+ * bodies are strings so node:http sends head and body in one write instead of a writev.
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -23,7 +23,8 @@ import type { ApiType } from '../throttle/limits.ts';
 /** One prebuilt gateway answer. */
 export interface GatewayAnswer {
   readonly status: number;
-  readonly body: Buffer;
+  /** A string, so node:http sends head and body in one write. */
+  readonly body: string;
   /** Flat [name, value, ...] without the request ids and content-length. */
   readonly headers: readonly string[];
 }
@@ -44,7 +45,7 @@ export interface GatewayResponses {
 function json(status: number, message: string, errorType?: string): GatewayAnswer {
   const headers = ['content-type', 'application/json'];
   if (errorType) headers.push('x-amzn-ErrorType', errorType);
-  return Object.freeze({ status, body: Buffer.from(JSON.stringify({ message })), headers: Object.freeze(headers) });
+  return Object.freeze({ status, body: JSON.stringify({ message }), headers: Object.freeze(headers) });
 }
 
 /** REST API answers (API Gateway v1). */
@@ -56,7 +57,7 @@ export const REST_RESPONSES: GatewayResponses = Object.freeze({
   notFound: json(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException'),
   tooLarge: Object.freeze({
     status: 413,
-    body: Buffer.from('HTTP content length exceeded 10485760 bytes.'),
+    body: 'HTTP content length exceeded 10485760 bytes.',
     headers: Object.freeze(['content-type', 'text/plain']),
   }),
   timeout: json(504, 'Endpoint request timed out', 'InternalServerErrorException'),

@@ -37,14 +37,14 @@ export class LambdaRunner implements Integration {
   readonly needsBody = false;
   readonly spec: LambdaIntegration;
   readonly headers: readonly string[];
-  readonly body: Buffer;
+  readonly body: string;
   #inFlight = 0;
   readonly #queue: Waiting[] = [];
 
   constructor(spec: LambdaIntegration) {
     this.spec = spec;
     this.headers = flatHeaders(spec.headers);
-    this.body = Buffer.from(spec.body);
+    this.body = spec.body;
   }
 
   /** Invocations running now. */

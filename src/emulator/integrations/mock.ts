@@ -21,13 +21,13 @@ export class MockRunner implements Integration {
   readonly spec: MockIntegration;
   readonly status: number;
   readonly headers: readonly string[];
-  readonly body: Buffer;
+  readonly body: string;
 
   constructor(spec: MockIntegration) {
     this.spec = spec;
     this.status = spec.status;
     this.headers = flatHeaders(spec.headers);
-    this.body = Buffer.from(spec.body);
+    this.body = spec.body;
   }
 
   invoke(ex: Exchange): void {

@@ -1,0 +1,230 @@
+/**
+ * Emulator benchmark: the emulator in its own process (spawnEmulator) enforcing a stage limit of
+ * 5,000 rps / burst 500, beside nginx `limit_req` at the same rate and burst (burst=499: nginx's
+ * bucket holds burst + 1) serving a file, both driven by autocannon from this process.
+ *
+ *   offered   autocannon capped at 7,500 rps (above the limit), 50 connections, 5 s:
+ *             2xx/s must sit near the limit for both; CPU s per 10k requests of the server
+ *   max       autocannon closed loop, 50 connections, 5 s: requests/s served (any status)
+ *   memory    the emulator's RSS after each of the runs: flat under sustained load
+ *
+ * CPU is the server process tree's utime + stime from /proc (nginx: master + its one worker),
+ * so "per core" means CPU seconds per 10k requests (design.md). Runs alternate between the two
+ * servers; each figure is the median of 3 runs. Run alone: `npx tsx bench/emulator.ts`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import { parseEmulatorConfig } from '../src/emulator/config.ts';
+import { spawnEmulator } from '../src/emulator/process.ts';
+import type { BenchReport } from './engine.ts';
+import { freePort } from './servers/free-port.ts';
+
+const RATE_RPS = 5_000;
+const BURST = 500;
+const OFFERED_RPS = 7_500;
+const SECONDS = 5;
+const CONNECTIONS = 50;
+const ROUNDS = 3;
+const NGINX = '/usr/sbin/nginx';
+const CLK_TCK = 100;
+
+interface Server {
+  readonly name: string;
+  readonly url: string;
+  /** Process ids whose CPU counts as the server's. */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+interface Run {
+  readonly rps: number;
+  readonly okRps: number;
+  readonly status429: number;
+  readonly errors: number;
+  readonly cpuPer10kS: number;
+}
+
+interface AutocannonResult {
+  readonly requests: { readonly total: number };
+  readonly errors: number;
+  readonly statusCodeStats: Readonly<Record<string, { readonly count: number }>>;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+/** utime + stime of `pid` in seconds (0 once it is gone). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function nginxConfig(dir: string, port: number): string {
+  return `daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  keepalive_requests 10000000;
+  limit_req_zone $server_port zone=stage:1m rate=${RATE_RPS}r/s;
+  server {
+    listen 127.0.0.1:${port} backlog=4096;
+    root ${dir}/www;
+    location /prod/ {
+      limit_req zone=stage burst=${BURST - 1} nodelay;
+      limit_req_status 429;
+      default_type application/json;
+    }
+  }
+}
+`;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+}
+
+async function startNginx(): Promise<Server> {
+  const dir = await mkdtemp(join(tmpdir(), 'loadgate-nginx-lr-'));
+  await mkdir(join(dir, 'www', 'prod'), { recursive: true });
+  await writeFile(join(dir, 'www', 'prod', 'items'), '{}');
+  // nginx's worker drops root for `nobody`, which must be able to read the file it serves.
+  for (const d of [dir, join(dir, 'www'), join(dir, 'www', 'prod')]) await chmod(d, 0o755);
+  await chmod(join(dir, 'www', 'prod', 'items'), 0o644);
+  const port = await freePort();
+  await writeFile(join(dir, 'nginx.conf'), nginxConfig(dir, port));
+  const child = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/prod/items`;
+  let status = 0;
+  for (let i = 0; i < 200 && status === 0; i++) {
+    if (child.exitCode !== null) throw new Error(`nginx exited with code ${child.exitCode}`);
+    status = await fetch(url).then((r) => r.status, () => 0);
+    if (status === 0) await new Promise((r) => setTimeout(r, 50)); // between probes while nginx starts
+  }
+  if (status !== 200) {
+    child.kill('SIGQUIT');
+    throw new Error(`nginx answered ${status || 'nothing'} on ${url} (see ${dir}/error.log)`);
+  }
+  const pid = child.pid ?? -1;
+  return {
+    name: 'nginx limit_req',
+    url,
+    pids: () => [pid, ...childrenOf(pid)],
+    stop: async () => {
+      child.kill('SIGQUIT');
+      await exited(child);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startEmulatorServer(): Promise<Server & { readonly pid: number }> {
+  const config = parseEmulatorConfig({
+    api: { type: 'rest', name: 'bench' },
+    stages: { prod: { throttle: { rateRps: RATE_RPS, burst: BURST } } },
+    routes: { 'GET /items': { integration: { type: 'mock', status: 200, body: {} } } },
+  });
+  const emulator = await spawnEmulator(config);
+  return { name: 'loadgate emulator', url: `${emulator.stages.prod}/items`, pid: emulator.pid, pids: () => [emulator.pid], stop: () => emulator.close() };
+}
+
+async function drive(server: Server, overallRate: number | undefined): Promise<Run> {
+  const cpu0 = server.pids().reduce((s, p) => s + cpuSeconds(p), 0);
+  const r = await autocannon({ url: server.url, connections: CONNECTIONS, duration: SECONDS, overallRate });
+  const cpu = server.pids().reduce((s, p) => s + cpuSeconds(p), 0) - cpu0;
+  const count = (code: string): number => r.statusCodeStats[code]?.count ?? 0;
+  const answered = Object.values(r.statusCodeStats).reduce((s, c) => s + c.count, 0);
+  return { rps: answered / SECONDS, okRps: count('200') / SECONDS, status429: count('429'), errors: r.errors, cpuPer10kS: (cpu / Math.max(1, answered)) * 1e4 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+
+/** Runs the comparison and returns its table and figures. */
+export async function benchEmulator(): Promise<BenchReport> {
+  const notes: string[] = [];
+  const emulator = await startEmulatorServer();
+  const servers: Server[] = [emulator];
+  if (existsSync(NGINX)) servers.push(await startNginx());
+  else notes.push(`${NGINX} not installed: nginx column skipped`);
+  const offered = new Map<string, Run[]>(servers.map((s) => [s.name, []]));
+  const max = new Map<string, Run[]>(servers.map((s) => [s.name, []]));
+  const rss: number[] = [];
+  try {
+    for (const s of servers) await drive(s, undefined); // warm-up (JIT, connections), not reported
+    rss.push(rssMb(emulator.pid));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const s of servers) {
+        offered.get(s.name)?.push(await drive(s, OFFERED_RPS));
+        max.get(s.name)?.push(await drive(s, undefined));
+      }
+      rss.push(rssMb(emulator.pid));
+    }
+  } finally {
+    for (const s of servers) await s.stop();
+  }
+  const pick = (runs: Map<string, Run[]>, name: string, key: keyof Run): number => median((runs.get(name) ?? []).map((r) => r[key]));
+  const metrics: Record<string, number | null> = {};
+  const table = new Table({ head: ['server', `2xx/s at ${fmt(OFFERED_RPS)} offered`, 'CPU s / 10k (offered)', 'req/s max', 'CPU s / 10k (max)', 'errors'] });
+  for (const s of servers) {
+    const key = s === emulator ? 'emulator' : 'nginx';
+    metrics[`${key}.okRpsOffered`] = pick(offered, s.name, 'okRps');
+    metrics[`${key}.cpuPer10kOfferedS`] = pick(offered, s.name, 'cpuPer10kS');
+    metrics[`${key}.maxRps`] = pick(max, s.name, 'rps');
+    metrics[`${key}.cpuPer10kMaxS`] = pick(max, s.name, 'cpuPer10kS');
+    const errors = [...(offered.get(s.name) ?? []), ...(max.get(s.name) ?? [])].reduce((n, r) => n + r.errors, 0);
+    table.push([s.name, fmt(metrics[`${key}.okRpsOffered`] ?? NaN), fmt(metrics[`${key}.cpuPer10kOfferedS`] ?? NaN, 3), fmt(metrics[`${key}.maxRps`] ?? NaN), fmt(metrics[`${key}.cpuPer10kMaxS`] ?? NaN, 3), String(errors)]);
+  }
+  if (servers.length > 1) {
+    const ratio = (m: string): number => (metrics[`emulator.${m}`] ?? NaN) / (metrics[`nginx.${m}`] ?? NaN);
+    metrics['ratio.cpuPer10kOffered'] = ratio('cpuPer10kOfferedS');
+    metrics['ratio.cpuPer10kMax'] = ratio('cpuPer10kMaxS');
+    metrics['ratio.maxRps'] = ratio('maxRps');
+    table.push(['emulator / nginx', fmt(ratio('okRpsOffered'), 2), fmt(metrics['ratio.cpuPer10kOffered'], 2), fmt(metrics['ratio.maxRps'], 2), fmt(metrics['ratio.cpuPer10kMax'], 2), '']);
+    notes.push(`goal: emulator CPU per 10k requests within 2x of nginx (ratio <= 2): ${metrics['ratio.cpuPer10kOffered'] <= 2 ? 'met' : 'NOT met'} at the offered rate`);
+  }
+  metrics['emulator.rssStartMb'] = rss[0];
+  metrics['emulator.rssEndMb'] = rss[rss.length - 1];
+  notes.push(`emulator RSS after warm-up and after each round: ${rss.map((x) => fmt(x, 1)).join(', ')} MB`);
+  notes.push(`limit ${fmt(RATE_RPS)} rps / burst ${BURST}: ${SECONDS} s at ${fmt(OFFERED_RPS)} rps offered should admit about ${fmt(RATE_RPS + BURST / SECONDS)} 2xx/s`);
+  return { name: 'emulator', table: table.toString(), metrics, notes };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const report = await benchEmulator();
+  process.stdout.write(`${report.table}\n${report.notes.map((n) => `- ${n}`).join('\n')}\n`);
+}
