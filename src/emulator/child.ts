@@ -5,7 +5,7 @@
  *   parent -> child   { type: 'start', config | configFile, options }   then later { type: 'close' }
  *   child -> parent   { type: 'ready', emulator }  or  { type: 'error', message, usage }
  *
- * The child exits when told to close, on SIGTERM/SIGINT, and as soon as the IPC channel drops
+ * The child exits when told to close, on SIGTERM, and as soon as the IPC channel drops
  * (the parent died, however it died), so an emulator never outlives its caller.
  */
 import { isLoadgateError } from '../errors.ts';
@@ -58,5 +58,7 @@ process.on('message', (msg: StartMessage | { type: 'close' }) => {
 });
 process.on('disconnect', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
-process.on('SIGINT', () => void shutdown(0));
+// Ctrl-C reaches the whole process group: the parent decides when its emulator stops (after
+// draining and the CloudWatch pull), so the child leaves SIGINT to it.
+process.on('SIGINT', () => undefined);
 if (!process.connected) process.exit(1);

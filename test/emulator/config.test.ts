@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { UsageError } from '../../src/errors.ts';
 import { emulatorConfigFromLimits, loadEmulatorConfig, parseEmulatorConfig } from '../../src/emulator/config.ts';
 import { parseLimits } from '../../src/throttle/limits.ts';
@@ -66,6 +66,11 @@ describe('parseEmulatorConfig', () => {
     expect(text).not.toContain('\n');
     if (typeof message === 'string') expect(text).toBe(message);
     else expect(text).toMatch(message);
+  });
+
+  it.each(readdirSync(new URL('../../scenarios/emulator/', import.meta.url)).filter((f) => f.endsWith('.json')))('the example config %s is valid', async (name) => {
+    const c = await loadEmulatorConfig(new URL(`../../scenarios/emulator/${name}`, import.meta.url).pathname);
+    expect(Object.keys(c.routes).length).toBeGreaterThan(0);
   });
 
   it('prefixes fields when the config sits inside a scenario', () => {

@@ -66,6 +66,17 @@ describe('spawnEmulator', () => {
     expect(await refusedSoon(url)).toBe(true);
   });
 
+  it('leaves Ctrl-C (SIGINT to the process group) to its parent, and stops on SIGTERM', async () => {
+    emulator = await spawnEmulator(parseEmulatorConfig({ routes: { 'GET /a': {} } }));
+    expect(emulator.pid).not.toBe(process.pid);
+    process.kill(emulator.pid, 'SIGINT');
+    const r = await request(`${emulator.stages.prod}/a`);
+    expect(r.statusCode).toBe(200);
+    await r.body.dump();
+    process.kill(emulator.pid, 'SIGTERM');
+    expect(await refusedSoon(`${emulator.stages.prod}/a`)).toBe(true);
+  });
+
   it('rejects a bad config file with the one-line UsageError', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-emu-'));
     try {
