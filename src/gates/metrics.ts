@@ -127,6 +127,8 @@ function percentOf(label: string): number | undefined {
   const m = /^p(\d{1,6})$/.exec(label);
   if (!m) return undefined;
   const digits = m[1];
+  // p999 = 99.9 and p975 = 97.5, but p100 is not p10.0: longer forms start with 9.
+  if (digits.length > 2 && digits[0] !== '9') return undefined;
   const pct = digits.length <= 2 ? Number(digits) : Number(`${digits.slice(0, 2)}.${digits.slice(2)}`);
   return pct > 0 && pct < 100 ? pct : undefined;
 }
