@@ -138,6 +138,11 @@ function verdictOf(r: ComparisonRow, allowance: Allowance): GateVerdict {
   };
 }
 
+/** A target without the port of a loopback host: each auto-started emulator gets a new port. */
+function targetKey(target: string): string {
+  return target.replace(/^(https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\])):\d+/, '$1');
+}
+
 /** Compares two results figure by figure and gates the figures named by `allowances`. */
 export function compareResults(baseline: RunResult, current: RunResult, allowances: readonly Allowance[] = DEFAULT_ALLOWANCES): Comparison {
   const byMetric = new Map(allowances.map((a) => [a.metric, a]));
@@ -149,7 +154,7 @@ export function compareResults(baseline: RunResult, current: RunResult, allowanc
   if (Math.abs(b - c) > 0.05 * Math.max(b, c)) {
     notes.push(`the runs were offered different rates (baseline ${b.toFixed(1)} rps, current ${c.toFixed(1)} rps): differences may come from the load, not the system`);
   }
-  if (baseline.scenario.target !== current.scenario.target) notes.push(`different targets: baseline ${baseline.scenario.target}, current ${current.scenario.target}`);
+  if (targetKey(baseline.scenario.target) !== targetKey(current.scenario.target)) notes.push(`different targets: baseline ${baseline.scenario.target}, current ${current.scenario.target}`);
   return { baseline: summary(baseline), current: summary(current), rows, verdicts, regressed: verdicts.some((v) => !v.passed), notes };
 }
 

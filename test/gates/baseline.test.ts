@@ -73,6 +73,12 @@ describe('compareResults', () => {
     expect(compareResults(baseline, other, tenPercent).notes.join(' ')).toContain('different rates');
   });
 
+  it('notes a different target, but not a new port of an auto-started emulator', () => {
+    const moved = (target: string) => scaled(1, { scenario: { ...baseline.scenario, target } });
+    expect(compareResults(baseline, moved('http://127.0.0.1:9999/prod'), tenPercent).notes).toEqual([]);
+    expect(compareResults(baseline, moved('https://abc.execute-api.eu-west-1.amazonaws.com/prod'), tenPercent).notes.join(' ')).toContain('different targets');
+  });
+
   it('withBaseline adds the verdicts to the run and fails it on a regression', () => {
     const current = { ...scaled(1.5), gates: [{ expr: 'latency.p99 < 1s', passed: true, actual: 300, threshold: '< 1s' }], passed: true };
     const gated = withBaseline(current, baseline, tenPercent);
