@@ -3,8 +3,9 @@
  * autocannon (and wrk when installed) at their closed-loop maximum against the same target,
  * which runs in another process (bench/servers/targets.ts: nginx, else node:http).
  *
- *   loadgate  step the rate up (x1.25, 3 s each) while achieved >= 99% of target and
- *             send-lag p99 <= 2 ms; a failed step is retried once (the machine is shared)
+ *   loadgate  step the rate up (x1.5 from 1000 rps, 3 s each) while achieved >= 99% of target
+ *             and send-lag p99 <= 2 ms, then try the midpoint below the first failure; a failed
+ *             step is retried once (the machine is shared)
  *   peers     closed loop, 50 connections, 5 s, median of 3, each in its own process
  *   CPU       seconds of CPU (user + system) per 10k requests of the generating process
  *   memory    peak RSS of a child process sending 200k requests (1M with BENCH_FULL=1)
@@ -74,16 +75,24 @@ async function loadgateStep(url: string, rateRps: number, seconds: number): Prom
   return { rateRps, achievedRps, lagP99Ms: out.sendLagMs.p99, held, cpuPer10kS: ((cpu.user + cpu.system) / 1e6 / sent) * 1e4 };
 }
 
-/** Steps the rate up until a step fails twice; returns every step run. */
+async function heldTwice(url: string, rateRps: number): Promise<StepResult> {
+  const step = await loadgateStep(url, rateRps, STEP_SECONDS);
+  return step.held ? step : loadgateStep(url, rateRps, STEP_SECONDS);
+}
+
+/** Steps the rate up until a step fails twice, then tries the midpoint; returns every step run. */
 async function findMaxOpenLoopRate(url: string): Promise<StepResult[]> {
   await loadgateStep(url, 2000, 1); // JIT warm-up, not reported
   const steps: StepResult[] = [];
-  for (let rate = 2000; rate <= 200_000; rate = Math.round(rate * 1.25)) {
-    let step = await loadgateStep(url, rate, STEP_SECONDS);
-    if (!step.held) step = await loadgateStep(url, rate, STEP_SECONDS);
+  let lastHeld = 0;
+  for (let rate = 1000; rate <= 200_000; rate = Math.round(rate * 1.5)) {
+    const step = await heldTwice(url, rate);
     steps.push(step);
     if (!step.held) break;
+    lastHeld = rate;
   }
+  const failed = steps.at(-1);
+  if (lastHeld > 0 && failed && !failed.held) steps.push(await heldTwice(url, Math.round((lastHeld + failed.rateRps) / 2)));
   return steps;
 }
 
@@ -152,10 +161,10 @@ export async function benchEngine(): Promise<BenchReport> {
   const target: BenchTarget = await startTarget();
   try {
     const steps = await findMaxOpenLoopRate(target.url);
-    const held = steps.filter((s) => s.held).at(-1);
+    const held = steps.filter((s) => s.held).sort((a, b) => a.rateRps - b.rateRps).at(-1);
     const ac = await medianOf3(() => autocannonOnce(target.url));
     const wrk = existsSync(WRK) ? await medianOf3(() => wrkOnce(target.url)) : null;
-    const rssRate = Math.min(held?.rateRps ?? 2000, 10_000);
+    const rssRate = Math.min(Math.max(held?.rateRps ?? 0, 5000), 10_000);
     const rss = await peakRss(target.url, rssRequests, rssRate);
     return report(target, steps, held, ac, wrk, rss, rssRequests, rssRate);
   } finally {
