@@ -24,6 +24,12 @@ export interface LiveProgress {
   readonly rows: readonly TimelineRow[];
   /** Seconds before this one are settled: every request sent in them has an outcome. */
   readonly settledBeforeS: number;
+  /**
+   * The previous call's settledBeforeS: windows and rows settled before it were judged then, so
+   * this call looks only at what settled since (keeps each call O(new seconds), not O(run)).
+   * @default 0 (look at everything)
+   */
+  readonly checkedBeforeS?: number;
   /** Arrivals the whole run plans: the denominator of the rate budgets. */
   readonly plannedRequests: number;
   /** Whether the scenario declared limits (then 429s may be expected, see above). */
@@ -48,18 +54,24 @@ export function supportsEarlyAbort(gate: Gate, limitsDeclared: boolean): boolean
 function lowerBound(gate: Gate, progress: LiveProgress): number {
   const grows = metricByName(gate.metric)?.grows;
   if (!grows) return Number.NaN;
-  const soFar = grows.over(progress.rows);
+  // A max only grows, and rows settled before checkedBeforeS were judged by an earlier call.
+  const rows = grows.kind === 'max' ? progress.rows.filter((r) => r.second >= (progress.checkedBeforeS ?? 0)) : progress.rows;
+  const soFar = grows.over(rows);
   return grows.kind === 'rate' ? (progress.plannedRequests > 0 ? soFar / progress.plannedRequests : 0) : soFar;
 }
 
 function checkWindows(gate: Gate, progress: LiveProgress): GateVerdict | undefined {
   const metric = metricByName(gate.metric);
   if (!metric || !gate.window) return undefined;
-  const settled = progress.rows.filter((r) => r.second < progress.settledBeforeS);
+  // Only windows that ended since the last call: [start of the oldest such window, settled).
+  const { everyS, afterS } = gate.window;
+  const checked = progress.checkedBeforeS ?? 0;
+  const firstFromS = checked <= afterS ? afterS : afterS + Math.floor((checked - afterS) / everyS) * everyS;
+  const settled = progress.rows.filter((r) => r.second >= firstFromS && r.second < progress.settledBeforeS);
   const maps = { predictedAccepted: undefined, observedAccepted: undefined };
   for (const w of windowValues(settled, gate, metric, maps, progress.settledBeforeS)) {
     // Only whole windows: the trailing partial one may still gain seconds.
-    if (w.toS - w.fromS < gate.window.everyS || w.value === null || compare(w.value, gate.op, gate.value)) continue;
+    if (w.toS - w.fromS < everyS || w.toS <= checked || w.value === null || compare(w.value, gate.op, gate.value)) continue;
     const shown = formatMetricValue(gate.metric, w.value);
     return { expr: gate.source, passed: false, actual: w.value, threshold: gate.threshold, window: windowText(gate.window),
       reason: `${gate.metric} = ${shown} in ${w.fromS}-${w.toS} s fails ${gate.threshold}: stopped early (abortOnFail)` };

@@ -38,6 +38,19 @@ describe('abortCheck', () => {
     if (d.abort) expect(d.verdict.reason).toContain('0-2 s');
   });
 
+  it('looks only at what settled since the previous call (checkedBeforeS), as the live loop calls it', () => {
+    const rows = [row(0, fast), row(1, slow), row(2, fast), row(3, fast), row(4, fast), row(5, fast)];
+    const g = abortable('latency.p99 < 300ms in every 2s');
+    // The window 0-2 s was judged by the call that settled it; later calls skip it.
+    expect(abortCheck([g], progress(rows, { settledBeforeS: 6, checkedBeforeS: 2 })).abort).toBe(false);
+    expect(abortCheck([g], progress(rows, { settledBeforeS: 2, checkedBeforeS: 1 })).abort).toBe(true);
+    const late = [...rows.slice(0, 4), row(4, slow), row(5, fast)];
+    const d = abortCheck([g], progress(late, { settledBeforeS: 6, checkedBeforeS: 5 }));
+    expect(d.abort && d.verdict.reason).toContain('4-6 s');
+    expect(abortCheck([abortable('latency.max < 300ms')], progress(rows, { checkedBeforeS: 2 })).abort).toBe(false);
+    expect(abortCheck([abortable('latency.max < 300ms')], progress(late, { checkedBeforeS: 2 })).abort).toBe(true);
+  });
+
   it('stops on latency.max once it is past the threshold', () => {
     expect(abortCheck([abortable('latency.max < 300ms')], progress([row(0, fast), row(1, slow)])).abort).toBe(true);
   });
