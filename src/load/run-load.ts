@@ -6,6 +6,7 @@
  *   warm-up | 0 ........ sending ........ last arrival ... planned end | drain (graceMs) | seal
  *           ^ run time 0 (startWallMs)                   scheduledWindowMs ^
  */
+import { UsageError } from '../errors.ts';
 import type { RunOptions } from '../scenario/types.ts';
 import type { SendLog } from '../record/send-log.ts';
 import { Recorder, type Measurement } from '../record/recorder.ts';
@@ -73,9 +74,22 @@ async function drain(sender: HttpSender, clock: Clock, graceMs: number): Promise
   stopWaiting.abort();
 }
 
+function checkTarget(target: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(target);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw UsageError.invalid(undefined, 'target', target, 'an http:// or https:// URL');
+  }
+}
+
 /** Runs the schedule open-loop against `target` and returns what was measured. */
 export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   const { options, signal } = input;
+  checkTarget(input.target);
   const base = input.clock ?? performanceClock;
   const recorder = new Recorder();
   const cap = Math.max(1, Math.min(options.maxInFlight, options.connections ?? options.maxInFlight));

@@ -146,3 +146,11 @@ describe('runLoad against a raw TCP server', () => {
     }
   });
 });
+
+describe('runLoad input checks', () => {
+  it('rejects a target that is not an http(s) URL with a one-line usage error', async () => {
+    await expect(runLoad(input('ftp://example.test/x', 10, 100))).rejects.toThrow(
+      'target: "ftp://example.test/x" is invalid (expected an http:// or https:// URL)',
+    );
+  });
+});
