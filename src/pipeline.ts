@@ -22,7 +22,7 @@ import type { RequestIdentity, SendLog } from './record/send-log.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { startTarget, type StartedTarget } from './target.ts';
 import { cloudWatchFor } from './cloudwatch-step.ts';
-import { parseGate } from './gates/parse.ts';
+import { parseGates } from './gates/parse.ts';
 import { evaluateGates, implicitGates, withGates } from './gates/evaluate.ts';
 import { renderers, reportFileNames } from './report/render.ts';
 import { renderJunit } from './report/junit.ts';
@@ -99,8 +99,10 @@ export interface PipelineOptions {
   readonly quiet?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: ProgressSnapshot) => void;
-  readonly extraGates?: readonly GateSpec[];
-  readonly verify?: (result: RunResult) => VerifySection;
+  /** Gate expressions from the command line (`--gate`). */
+  readonly extraGates?: readonly string[];
+  /** `loadgate verify`: declared vs measured, from the measured run (its result and send log). */
+  readonly verify?: (measured: Measured) => VerifySection;
   /** Pull CloudWatch even for a target that does not look like API Gateway (true), or never (false). */
   readonly cloudwatch?: boolean;
   readonly aws?: { readonly region?: string; readonly profile?: string; readonly endpoint?: string };
@@ -117,7 +119,7 @@ export interface PipelineOutcome {
 
 /** A whole run: start the target, measure, analyse, pull CloudWatch, gate, write every report. */
 export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}): Promise<PipelineOutcome> {
-  const gates = [...scenario.gates, ...(opts.extraGates ?? [])].map((g) => ({ ...parseGate(g.expr, { file: scenario.file ?? undefined, field: 'gates' }), abortOnFail: g.abortOnFail }));
+  const gates = parseGates(scenario.gates, opts.extraGates ?? [], scenario.file ?? undefined);
   const target: StartedTarget = await startTarget(scenario);
   let measured: Measured;
   let cloudwatch: CloudWatchSection;
@@ -128,8 +130,8 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
     await target.stop();
   }
   let result: RunResult = { ...measured.result, cloudwatch };
-  if (opts.verify) result = { ...result, verify: opts.verify(result) };
-  result = withGates(result, evaluateGates(result, [...implicitGates(result), ...gates]));
+  if (opts.verify) result = { ...result, verify: opts.verify({ ...measured, result }) };
+  result = withGates(result, evaluateGates(result, [...implicitGates(result, gates), ...gates]));
   if (opts.finish) result = await opts.finish(result);
   const outDir = opts.outDir ?? join('reports', result.runId);
   await writeReports(result, outDir);

@@ -63,7 +63,7 @@ Exit codes: 0 ran and every gate passed, 1 a gate failed or nothing answered, 2 
           outDir: flags.out,
           signal,
           onProgress: progress,
-          extraGates: flags.gate.map((expr) => ({ expr, abortOnFail: false })),
+          extraGates: flags.gate,
           cloudwatch: flags.cloudwatch,
           aws: { region: flags.region, profile: flags.profile, endpoint: flags.endpoint },
           junitFile: flags.junit,

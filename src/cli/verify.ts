@@ -7,19 +7,19 @@
 import { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { durationMs } from '../validate.ts';
-import { measureFull, runScenario, startTarget, skippedCloudWatch, writeReports, exitCodeOf } from '../pipeline.ts';
+import { runScenario, type Measured } from '../pipeline.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { numberFlag, readLimitsFile } from '../scenario/flags.ts';
 import { targetUrl } from '../scenario/validate.ts';
 import type { RequestSpec, Scenario } from '../scenario/types.ts';
 import type { Inference, RunResult, ThrottleSection, Tolerance, VerifySection } from '../result/schema.ts';
+import type { SendLog } from '../record/send-log.ts';
 import { parseLimits, type Limits } from '../throttle/limits.ts';
 import { bindingBucket, describeBand, toleranceFor } from '../throttle/analyse.ts';
 import { inferBucket } from '../throttle/infer.ts';
 import { observedCode, OBSERVED } from '../throttle/compare.ts';
 import { guessingLadder, probeForLimits, type ProbePlan } from '../throttle/probe.ts';
 import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
-import { evaluateGates, implicitGates, withGates } from '../gates/evaluate.ts';
 import { withInterrupt } from './interrupt.ts';
 
 interface VerifyFlags {
@@ -77,10 +77,12 @@ async function runVerify(flags: VerifyFlags): Promise<number> {
     // Open the burst's connections before the first arrival so connection setup does not smear the burst.
     options: { maxInFlight: 2000, connections: Math.min(2000, plan.largestBurst + 64), timeoutMs: 35_000, graceMs: 5_000 },
   });
-  const verifyOf = (result: RunResult): VerifySection => verifySection(result.throttle?.inferred, result.throttle, plan, declared, tolerance);
-  const outcome = await withInterrupt((signal) =>
-    limits ? runScenario(scenario, { outDir: flags.out, kind: 'verify', quiet: true, signal, verify: verifyOf }) : undeclaredRun(scenario, flags.out, signal, statuses, plan),
-  );
+  // With nothing declared there is no model to replay: infer from the observations alone.
+  const verifyOf = ({ result, sendLog }: Measured): VerifySection =>
+    limits
+      ? verifySection(result.throttle?.inferred, result.throttle, plan, declared, tolerance)
+      : verifySection(inferFromLog(sendLog, statuses), undefined, plan, undefined, toleranceFor('aws'));
+  const outcome = await withInterrupt((signal) => runScenario(scenario, { outDir: flags.out, kind: 'verify', quiet: true, signal, verify: verifyOf }));
   const v = outcome.result.verify;
   if (v) printVerdict(v, outcome.result);
   process.stderr.write(`result: ${outcome.outDir}/result.json\n`);
@@ -162,16 +164,8 @@ function printVerdict(v: VerifySection, result: RunResult): void {
   );
 }
 
-/** With nothing declared there is no model to replay: measure, infer, report. */
-async function undeclaredRun(scenario: Scenario, outDir: string | undefined, signal: AbortSignal, statuses: readonly number[], plan: ProbePlan) {
-  const target = await startTarget(scenario);
-  let measured;
-  try {
-    measured = await measureFull(scenario, { target: target.url, signal, kind: 'verify', apiType: target.apiType });
-  } finally {
-    await target.stop();
-  }
-  const { sendLog: log } = measured;
+/** Effective bucket from what was observed alone: every response, throttled or not, by send time. */
+function inferFromLog(log: SendLog, statuses: readonly number[]): Inference {
   const atMs = new Float64Array(log.count);
   const throttled = new Uint8Array(log.count);
   let n = 0;
@@ -181,10 +175,5 @@ async function undeclaredRun(scenario: Scenario, outDir: string | undefined, sig
     atMs[n] = log.sentMs[i];
     throttled[n++] = code === OBSERVED.THROTTLED ? 1 : 0;
   }
-  const section = verifySection(inferBucket({ atMs, throttled, count: n }), undefined, plan, undefined, toleranceFor('aws'));
-  let result: RunResult = { ...measured.result, cloudwatch: skippedCloudWatch('verify with nothing declared'), verify: section };
-  result = withGates(result, evaluateGates(result, implicitGates(result)));
-  const dir = outDir ?? `reports/${result.runId}`;
-  await writeReports(result, dir);
-  return { result, outDir: dir, exitCode: exitCodeOf(result) };
+  return inferBucket({ atMs, throttled, count: n });
 }
