@@ -85,6 +85,13 @@ describe('REST API answers', () => {
     expect((await h.send('GET', '/prod/users/1')).status).toBe(200);
   });
 
+  it('413 reaches a client that really sends 11 MB', async () => {
+    h = await harness(rest);
+    const a = await h.send('POST', '/prod/items', { body: Buffer.alloc(11 * 1024 * 1024, 97) });
+    expect(a).toMatchObject({ status: 413, body: 'HTTP content length exceeded 10485760 bytes.' });
+    expect(h.metrics[0]).toMatchObject({ status: 413, integrationLatencyMs: null });
+  });
+
   it('413 when a chunked body grows past the configured limit', async () => {
     h = await harness({ ...rest, payloadLimitBytes: 1000 });
     async function* chunks(): AsyncGenerator<Buffer> {
