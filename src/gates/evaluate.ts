@@ -126,6 +126,8 @@ export function evaluateGates(result: RunResult, gates: readonly Gate[]): GateVe
 export function implicitGates(result: RunResult, userGates: readonly Gate[] = []): Gate[] {
   const wanted = ['requests.completed > 0'];
   if (result.throttle) wanted.push('throttle.verdict == pass');
+  // verify judges declared against measured: a disagreement is a failed run, as its exit code says.
+  if (result.verify && result.verify.declared.rateRps !== null) wanted.push('verify.verdict != fail');
   const have = new Set(userGates.filter((g) => !g.window).map((g) => `${g.metric} ${g.op} ${g.value}`));
   return wanted.map((expr) => parseGate(expr, { field: 'implicit gate' })).filter((g) => !have.has(`${g.metric} ${g.op} ${g.value}`));
 }

@@ -215,6 +215,7 @@ function otherMetrics(): MetricDef[] {
     { name: 'throttle.agreement', kind: 'ratio', reads: 'throttle.agreement', missing: noLimits, read: (r) => r.throttle?.agreement ?? null },
     { name: 'throttle.inferred.rateRps', kind: 'rps', reads: 'throttle.inferred.rateRps', missing: 'no rate was inferred', read: (r) => r.throttle?.inferred.rateRps ?? null },
     { name: 'throttle.inferred.burst', kind: 'count', reads: 'throttle.inferred.burst', missing: 'no burst was inferred', read: (r) => r.throttle?.inferred.burst ?? null },
+    { name: 'verify.verdict', kind: 'enum', words: ['pass', 'fail', 'no-throttling', 'inconclusive'], reads: 'verify.verdict', missing: 'not a verify run', read: (r) => r.verify?.verdict ?? null },
     { name: 'cloudwatch.status', kind: 'enum', words: ['ok', 'unavailable', 'skipped'], reads: 'cloudwatch.status', read: (r) => r.cloudwatch.status },
     { name: 'cloudwatch.count.diff', kind: 'count', reads: 'cloudwatch.reconciliation.difference', missing: 'CloudWatch was not reconciled',
       read: (r) => r.cloudwatch.reconciliation?.difference ?? null },

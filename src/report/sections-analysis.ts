@@ -77,7 +77,7 @@ export function throttleSection(result: RunResult): Section {
   }
   const lines = [
     `Verdict: ${t.verdict}: ${t.reason}`,
-    `Agreement ${fmtPct(t.agreement)} (minimum ${fmtPct(t.tolerance.minAgreement)}, ${t.tolerance.profile} tolerance profile; counts compared in 100 ms bins by send time).`,
+    `Agreement ${fmtPct(t.agreement)} (minimum ${fmtPct(t.tolerance.minAgreement)}, ${t.tolerance.profile} tolerance profile; 1 − the largest gap between predicted and observed running totals of accepted requests, at 100 ms steps of send time, over requests compared).`,
     `Inference: ${t.inferred.kind}${t.inferred.note ? `: ${t.inferred.note}` : ''}`,
   ];
   if (t.stage !== undefined) lines.push(`Stage: ${t.stage}`);
