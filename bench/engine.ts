@@ -3,9 +3,9 @@
  * autocannon (and wrk when installed) at their closed-loop maximum against the same target,
  * which runs in another process (bench/servers/targets.ts: nginx, else node:http).
  *
- *   loadgate  step the rate up (x1.5 from 1000 rps, 3 s each) while achieved >= 99% of target
- *             and send-lag p99 <= 2 ms, then try the midpoint below the first failure; a failed
- *             step is retried once (the machine is shared)
+ *   loadgate  step the rate up (x1.5 from 1000 rps, 3 s each) until two rates in a row miss
+ *             "achieved >= 99% of target and send-lag p99 <= 2 ms", then try the midpoint above
+ *             the best; a failed step is retried once (the machine is shared)
  *   peers     closed loop, 50 connections, 5 s, median of 3, each in its own process
  *   CPU       seconds of CPU (user + system) per 10k requests of the generating process
  *   memory    peak RSS of a child process sending 200k requests (1M with BENCH_FULL=1)
@@ -80,19 +80,22 @@ async function heldTwice(url: string, rateRps: number): Promise<StepResult> {
   return step.held ? step : loadgateStep(url, rateRps, STEP_SECONDS);
 }
 
-/** Steps the rate up until a step fails twice, then tries the midpoint; returns every step run. */
+/**
+ * Steps the rate up until two rates in a row are not held (one bad step on a shared machine
+ * is noise), then tries the midpoint above the highest held rate; returns every step run.
+ */
 async function findMaxOpenLoopRate(url: string): Promise<StepResult[]> {
   await loadgateStep(url, 2000, 1); // JIT warm-up, not reported
   const steps: StepResult[] = [];
-  let lastHeld = 0;
-  for (let rate = 1000; rate <= 200_000; rate = Math.round(rate * 1.5)) {
+  let failedInARow = 0;
+  for (let rate = 1000; rate <= 200_000 && failedInARow < 2; rate = Math.round(rate * 1.5)) {
     const step = await heldTwice(url, rate);
     steps.push(step);
-    if (!step.held) break;
-    lastHeld = rate;
+    failedInARow = step.held ? 0 : failedInARow + 1;
   }
-  const failed = steps.at(-1);
-  if (lastHeld > 0 && failed && !failed.held) steps.push(await heldTwice(url, Math.round((lastHeld + failed.rateRps) / 2)));
+  const best = steps.filter((s) => s.held).at(-1);
+  const above = best && steps.find((s) => s.rateRps > best.rateRps);
+  if (best && above) steps.push(await heldTwice(url, Math.round((best.rateRps + above.rateRps) / 2)));
   return steps;
 }
 
