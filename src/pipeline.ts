@@ -14,6 +14,7 @@ import { planOf, type Plan } from './schedule/plan.ts';
 import { arrivalCursor } from './schedule/arrivals.ts';
 import { createRequestFactory } from './load/request-factory.ts';
 import { runLoad, type LoadOutcome } from './load/run-load.ts';
+import { warmConnectionsFor } from './load/warm-up.ts';
 import type { ProgressSnapshot } from './load/progress-snapshot.ts';
 import { SCHEMA_VERSION, type CloudWatchSection, type RunResult, type VerifySection } from './result/schema.ts';
 import { writeResult } from './result/io.ts';
@@ -29,6 +30,9 @@ import { renderJunit } from './report/junit.ts';
 import { VERSION } from './version.ts';
 
 export { startTarget };
+
+/** Send lag p99 above which the result carries a note that the schedule was not kept. */
+const SEND_LAG_NOTE_MS = 5;
 
 export interface MeasureOptions {
   readonly target: string;
@@ -65,6 +69,7 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
       options: scenario.options,
       signal: controller.signal,
       onProgress: opts.onProgress,
+      warmConnections: warmConnectionsFor(scenario.phases, scenario.options.maxInFlight),
     });
     let result = resultOf(scenario, plan, load, opts);
     if (scenario.limits) {
@@ -162,7 +167,8 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
   if (m.totals.sent === 0 && m.totals.scheduled > 0) notes.push('no request was sent');
   else if (m.totals.completed === 0 && m.totals.sent > 0) notes.push(`no request got a response from ${opts.target}: is the target up? (${describeErrors(m.totals.errorsByKind)})`);
   if (m.totals.dropped > 0) notes.push(`${m.totals.dropped} arrivals dropped: the in-flight cap (${scenario.options.maxInFlight}) was reached`);
-  if (load.sendLagMs.p99 > 2) notes.push(`send lag p99 ${load.sendLagMs.p99.toFixed(1)} ms: the schedule was not kept exactly (machine overloaded?)`);
+  // An instant burst of N takes N sends of a few tens of µs each: a few ms of lag is its nature.
+  if (load.sendLagMs.p99 > SEND_LAG_NOTE_MS) notes.push(`send lag p99 ${load.sendLagMs.p99.toFixed(1)} ms: arrivals went out later than planned (a loaded machine, or the in-flight cap; see the send lag chart)`);
   if (m.totals.unfinished > 0) notes.push(`${m.totals.unfinished} requests were still unanswered when the run ended`);
   const startedAt = new Date(load.startWallMs);
   return {

@@ -34,6 +34,8 @@ export interface LoadInput {
   /** About once a second. */
   readonly onProgress?: (p: ProgressSnapshot) => void;
   readonly clock?: Clock;
+  /** Connections to open before the first arrival when `options.connections` is unset (load/warm-up.ts); they cap nothing. @default 0 */
+  readonly warmConnections?: number;
 }
 
 /** What one run of load measured. */
@@ -96,7 +98,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   const clock = new RunClock(base);
   const sender = await HttpSender.open({
     target: input.target, factory: input.factory, sink: recorder, clock,
-    timeoutMs: options.timeoutMs, maxConnections: cap, warmConnections: options.connections ?? 0,
+    timeoutMs: options.timeoutMs, maxConnections: cap, warmConnections: options.connections ?? input.warmConnections ?? 0,
   });
   clock.start();
   const startWallMs = Date.now();

@@ -1,0 +1,26 @@
+/**
+ * How many connections to open before the first arrival when the user did not fix them with
+ * `connections`: enough for the schedule's sharpest moment, so that opening sockets on demand
+ * (synchronous work on the sending thread, then a round trip) does not smear an instant burst or
+ * make the first seconds of a fast run late. They are opened outside the measured window and do
+ * not cap anything: more still open as needed up to the in-flight cap.
+ */
+import type { PhaseSpec } from '../scenario/types.ts';
+
+/** Connections that serve this much of the peak rate without opening more. */
+const HEADROOM_MS = 20;
+const MINIMUM = 8;
+
+export function warmConnectionsFor(phases: readonly PhaseSpec[], maxInFlight: number): number {
+  let need = MINIMUM;
+  for (const p of phases) {
+    const peakRps =
+      p.shape === 'constant' ? p.rateRps
+      : p.shape === 'ramp' || p.shape === 'steps' ? Math.max(p.fromRps, p.toRps)
+      : p.shape === 'sine' ? p.meanRps + p.amplitudeRps
+      : 0;
+    need = Math.max(need, Math.ceil((peakRps * HEADROOM_MS) / 1000));
+    if (p.shape === 'burst') need = Math.max(need, p.spreadMs <= HEADROOM_MS ? p.count : Math.ceil((p.count * HEADROOM_MS) / p.spreadMs));
+  }
+  return Math.min(need, maxInFlight);
+}
