@@ -18,12 +18,13 @@ import { warmConnectionsFor } from './load/warm-up.ts';
 import type { ProgressSnapshot } from './load/progress-snapshot.ts';
 import { SCHEMA_VERSION, type CloudWatchSection, type RunResult, type VerifySection } from './result/schema.ts';
 import { writeResult } from './result/io.ts';
-import type { GateSpec, Scenario } from './scenario/types.ts';
+import type { Scenario } from './scenario/types.ts';
 import type { RequestIdentity, SendLog } from './record/send-log.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { startTarget, type StartedTarget } from './target.ts';
 import { cloudWatchFor } from './cloudwatch-step.ts';
-import { parseGates } from './gates/parse.ts';
+import { parseGates, type Gate } from './gates/parse.ts';
+import { abortCheck } from './gates/abort.ts';
 import { evaluateGates, implicitGates, withGates } from './gates/evaluate.ts';
 import { renderers, reportFileNames } from './report/render.ts';
 import { renderJunit } from './report/junit.ts';
@@ -41,6 +42,8 @@ export interface MeasureOptions {
   readonly onProgress?: (p: ProgressSnapshot) => void;
   readonly kind?: RunResult['kind'];
   readonly apiType?: RunResult['scenario']['apiType'];
+  /** Gates checked once a second; an `abortOnFail` one that can no longer pass stops the run. */
+  readonly gates?: readonly Gate[];
 }
 
 export interface Measured {
@@ -59,6 +62,7 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const watch = gateWatch(opts.gates ?? [], plan.expectedArrivals, scenario.limits !== undefined, controller);
   try {
     const load = await runLoad({
       target: opts.target,
@@ -68,10 +72,10 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
       requestNames: scenario.requests.map((r) => r.name),
       options: scenario.options,
       signal: controller.signal,
-      onProgress: opts.onProgress,
+      onProgress: watch ? (p) => (watch(p), opts.onProgress?.(p)) : opts.onProgress,
       warmConnections: warmConnectionsFor(scenario.phases, scenario.options.maxInFlight),
     });
-    let result = resultOf(scenario, plan, load, opts);
+    let result = resultOf(scenario, plan, load, opts, controller.signal.reason);
     if (scenario.limits) {
       result = {
         ...result,
@@ -90,6 +94,25 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Why a run stopped early because of a gate: `interruptReason` starts with it (exit 1, not 130). */
+export const GATE_ABORT = 'stopped early: gate';
+
+/**
+ * The once-a-second check of `abortOnFail` gates (gates/abort.ts); undefined when none can abort.
+ * When one has failed for good it aborts the run with a reason naming the gate.
+ */
+function gateWatch(gates: readonly Gate[], plannedRequests: number, limitsDeclared: boolean, controller: AbortController) {
+  if (!gates.some((g) => g.abortOnFail)) return undefined;
+  let checkedBeforeS = 0;
+  return (p: ProgressSnapshot): void => {
+    if (controller.signal.aborted || p.phase === 'done') return;
+    const { rows, settledBeforeS } = p.live();
+    const decision = abortCheck(gates, { rows, settledBeforeS, checkedBeforeS, plannedRequests, limitsDeclared });
+    checkedBeforeS = settledBeforeS;
+    if (decision.abort) controller.abort(`${GATE_ABORT} "${decision.gate.source}" failed (${decision.verdict.reason ?? 'abortOnFail'})`);
+  };
 }
 
 /** What the throttle model needs of each request of the scenario. */
@@ -129,7 +152,7 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   let measured: Measured;
   let cloudwatch: CloudWatchSection;
   try {
-    measured = await measureFull(scenario, { target: target.url, signal: opts.signal, onProgress: opts.onProgress, kind: opts.kind, apiType: target.apiType });
+    measured = await measureFull(scenario, { target: target.url, signal: opts.signal, onProgress: opts.onProgress, kind: opts.kind, apiType: target.apiType, gates });
     cloudwatch = await cloudWatchFor(scenario, target, measured, opts);
   } finally {
     await target.stop();
@@ -154,13 +177,13 @@ export async function writeReports(result: RunResult, outDir: string): Promise<v
 
 /** design.md "Exit codes": 130 interrupted, 1 a gate failed or nothing answered, else 0. */
 export function exitCodeOf(result: RunResult): number {
-  if (result.interrupted) return 130;
+  if (result.interrupted && !result.interruptReason?.startsWith(GATE_ABORT)) return 130;
   if (result.totals.completed === 0) return 1;
   if (result.passed === false) return 1;
   return 0;
 }
 
-function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: MeasureOptions): RunResult {
+function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: MeasureOptions, abortReason: unknown): RunResult {
   const m = load.measurement;
   const windowS = load.scheduledWindowMs / 1000;
   const notes: string[] = [];
@@ -180,7 +203,7 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
     startedAtIso: startedAt.toISOString(),
     endedAtIso: new Date(load.endWallMs).toISOString(),
     interrupted: load.interrupted,
-    interruptReason: load.interrupted ? 'interrupted (signal)' : null,
+    interruptReason: load.interrupted ? interruptReasonOf(abortReason) : null,
     notes,
     ...m,
     schedule: {
@@ -193,6 +216,11 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
     },
     cloudwatch: skippedCloudWatch('not pulled yet'),
   };
+}
+
+function interruptReasonOf(reason: unknown): string {
+  if (typeof reason === 'string' && reason.startsWith(GATE_ABORT)) return reason;
+  return typeof reason === 'string' && reason.startsWith('SIG') ? `interrupted by ${reason}` : 'interrupted';
 }
 
 export function skippedCloudWatch(reason: string): CloudWatchSection {

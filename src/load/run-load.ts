@@ -144,7 +144,7 @@ function progressTicker(input: LoadInput, recorder: Recorder, sender: HttpSender
     input.onProgress?.({
       elapsedMs: nowMs, plannedDurationMs: input.plannedDurationMs, sent: c.sent, dropped: c.dropped,
       completed: c.completed, errors: c.errors, throttled: c.throttled, inFlight: sender.inFlight,
-      recentRps, recentP99Ms: c.recentP99Ms, phase: phase(),
+      recentRps, recentP99Ms: c.recentP99Ms, phase: phase(), live: () => recorder.live(nowMs),
     });
   };
   const timer = setInterval(tick, PROGRESS_INTERVAL_MS);

@@ -4,7 +4,7 @@
  * per-second rows, per-route stats, status and 429-origin counts, error kinds, and the send log.
  * `measurement()` turns it into the plain data result.json stores.
  */
-import type { ErrorKind, ErrorsByKind, RouteStats, RunResult, Status429ByOrigin } from '../result/schema.ts';
+import type { ErrorKind, ErrorsByKind, RouteStats, RunResult, Status429ByOrigin, TimelineRow } from '../result/schema.ts';
 import { encodeHistogram, newHistogram, percentilesMs, recordMs, addHistogram, type Histogram } from './histograms.ts';
 import { SendLogBuilder } from './send-log-builder.ts';
 import { ORIGIN, type OriginCode } from './send-log.ts';
@@ -116,6 +116,11 @@ export class Recorder implements RecordSink {
       sent: this.sendLog.count, dropped: this.#dropped, completed: this.#completed, errors: this.#errors,
       throttled: o.throttle + o.quota, recentResponses: recent.totalCount, recentP99Ms: percentilesMs(recent).p99,
     };
+  }
+
+  /** The timeline so far and how much of it is settled, for gates that may stop a run early. */
+  live(nowMs: number): { readonly rows: TimelineRow[]; readonly settledBeforeS: number } {
+    return { rows: this.#timeline.rows(0), settledBeforeS: this.#timeline.settledBefore(secondOf(nowMs)) };
   }
 
   /** The recorded run as result.json data; `seconds` = at least this many timeline rows. */

@@ -89,6 +89,13 @@ export class Timeline {
     row.histogram = undefined;
   }
 
+  /** Seconds before the returned one are settled: over, with every request sent in them answered. */
+  settledBefore(currentSecond: number): number {
+    const end = Math.min(currentSecond, this.#rows.length);
+    for (let s = 0; s < end; s++) if (this.#rows[s].pending > 0) return s;
+    return currentSecond;
+  }
+
   /** The rows as result.json stores them, at least `minSeconds` of them (empty seconds included). */
   rows(minSeconds: number): TimelineRow[] {
     while (this.#rows.length < minSeconds) this.#rows.push(new SecondRow());

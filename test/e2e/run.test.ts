@@ -104,6 +104,29 @@ describe('loadgate run', () => {
     expect(result.cloudwatch.status).toBe('skipped');
   });
 
+  it('an abortOnFail gate that can no longer pass stops the run early, writes the result, exit 1', async () => {
+    const dir = await tempDir();
+    const port = await closedPort();
+    await writeFile(
+      join(dir, 'abort.json'),
+      JSON.stringify({
+        name: 'abort',
+        target: `http://127.0.0.1:${port}`,
+        phases: [{ shape: 'constant', rateRps: 50, duration: '30s' }],
+        gates: [{ expr: 'errors.count < 10', abortOnFail: true }],
+      }),
+    );
+    const started = Date.now();
+    const run = await runCli(['run', join(dir, 'abort.json'), '--out', join(dir, 'out'), '-q']);
+    expect(run.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const result = await readResultJson(join(dir, 'out'));
+    expect(result.interrupted).toBe(true);
+    expect(result.interruptReason).toMatch(/stopped early: gate "errors.count < 10" failed/);
+    expect(result.gates?.find((g) => g.expr === 'errors.count < 10')?.passed).toBe(false);
+    expect(result.totals.sent).toBeLessThan(500);
+  });
+
   it('SIGINT stops sending, writes what was measured marked interrupted, exit 130', async () => {
     const out = await tempDir();
     let sent = false;

@@ -5,7 +5,7 @@ import type { ProgressSnapshot } from '../../src/load/progress-snapshot.ts';
 function snap(elapsedMs: number, phase: ProgressSnapshot['phase'] = 'sending'): ProgressSnapshot {
   return {
     elapsedMs, plannedDurationMs: 60_000, sent: elapsedMs, dropped: 0, completed: elapsedMs - 5, errors: 1,
-    throttled: 7, inFlight: 5, recentRps: 1000, recentP99Ms: 12.34, phase,
+    throttled: 7, inFlight: 5, recentRps: 1000, recentP99Ms: 12.34, phase, live: () => ({ rows: [], settledBeforeS: 0 }),
   };
 }
 
