@@ -15,7 +15,7 @@ const EXECUTE_API_HOST = /^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.co
 /** The CloudWatch target for this run, or the reason there is none. */
 export function cloudWatchTargetFor(scenario: Scenario, target: StartedTarget, opts: Pick<PipelineOptions, 'cloudwatch' | 'aws'>): CloudWatchTarget | string {
   if (opts.cloudwatch === false || scenario.aws.cloudwatch === false) return 'CloudWatch pull turned off';
-  const aws = { ...scenario.aws, ...definedOnly(opts.aws ?? {}) };
+  const aws = { ...scenario.aws, ...definedOnly({ region: opts.aws?.region, profile: opts.aws?.profile, endpoint: opts.aws?.endpoint }) };
   if (target.emulator) {
     const emu = target.emulator;
     const stage = Object.entries(emu.stages).find(([, url]) => url === target.url)?.[0];
@@ -45,7 +45,10 @@ export async function cloudWatchFor(scenario: Scenario, target: StartedTarget, m
   }
   const { load, sendLog } = measured;
   const window = { startWallMs: load.startWallMs, endWallMs: load.endWallMs };
-  return pullCloudWatch(cw, window, clientMinutes(sendLog, load.startWallMs), { maxWaitMs: cw.source === 'emulator' ? 5_000 : 180_000 });
+  return pullCloudWatch(cw, window, clientMinutes(sendLog, load.startWallMs), {
+    maxWaitMs: cw.source === 'emulator' ? 5_000 : 180_000,
+    requestTimeoutMs: opts.aws?.requestTimeoutMs,
+  });
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
+import { durationMs } from '../validate.ts';
 import { runScenario } from '../pipeline.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { scenarioFromFlags, withOverrides, type RunFlags } from '../scenario/flags.ts';
@@ -37,6 +38,7 @@ export function runCommand(): Command {
     .option('--region <r>', 'AWS region for CloudWatch')
     .option('--profile <p>', 'AWS profile for CloudWatch')
     .option('--endpoint <url>', 'CloudWatch endpoint override')
+    .option('--cloudwatch-timeout <d>', 'timeout of each CloudWatch call (default 10s)')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
     .option('-q, --quiet', 'no progress line and no summary table')
     .addHelpText(
@@ -65,7 +67,12 @@ Exit codes: 0 ran and every gate passed, 1 a gate failed or nothing answered, 2 
           onProgress: progress,
           extraGates: flags.gate,
           cloudwatch: flags.cloudwatch,
-          aws: { region: flags.region, profile: flags.profile, endpoint: flags.endpoint },
+          aws: {
+            region: flags.region,
+            profile: flags.profile,
+            endpoint: flags.endpoint,
+            requestTimeoutMs: flags.cloudwatchTimeout === undefined ? undefined : durationMs(flags.cloudwatchTimeout, { file: undefined, field: '--cloudwatch-timeout' }),
+          },
           junitFile: flags.junit,
           finish,
         }),

@@ -32,6 +32,7 @@ export interface RunFlags {
   readonly region?: string;
   readonly profile?: string;
   readonly endpoint?: string;
+  readonly cloudwatchTimeout?: string;
   readonly out?: string;
   readonly quiet?: boolean;
 }
