@@ -15,7 +15,7 @@ const EXECUTE_API_HOST = /^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.co
 /** The CloudWatch target for this run, or the reason there is none. */
 export function cloudWatchTargetFor(scenario: Scenario, target: StartedTarget, opts: Pick<PipelineOptions, 'cloudwatch' | 'aws'>): CloudWatchTarget | string {
   if (opts.cloudwatch === false || scenario.aws.cloudwatch === false) return 'CloudWatch pull turned off';
-  const aws = { ...scenario.aws, ...definedOnly({ region: opts.aws?.region, profile: opts.aws?.profile, endpoint: opts.aws?.endpoint }) };
+  const aws = { ...scenario.aws, ...definedOnly({ region: opts.aws?.region, profile: opts.aws?.profile, endpoint: opts.aws?.endpoint, apiName: opts.aws?.apiName, apiId: opts.aws?.apiId }) };
   if (target.emulator) {
     const emu = target.emulator;
     const stage = Object.entries(emu.stages).find(([, url]) => url === target.url)?.[0];

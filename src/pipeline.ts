@@ -133,7 +133,14 @@ export interface PipelineOptions {
   readonly verify?: (measured: Measured) => VerifySection;
   /** Pull CloudWatch even for a target that does not look like API Gateway (true), or never (false). */
   readonly cloudwatch?: boolean;
-  readonly aws?: { readonly region?: string; readonly profile?: string; readonly endpoint?: string; readonly requestTimeoutMs?: number };
+  readonly aws?: {
+    readonly region?: string;
+    readonly profile?: string;
+    readonly endpoint?: string;
+    readonly apiName?: string;
+    readonly apiId?: string;
+    readonly requestTimeoutMs?: number;
+  };
   readonly junitFile?: string;
   /** Extra sections computed from the finished result (baseline comparison). */
   readonly finish?: (result: RunResult) => Promise<RunResult> | RunResult;

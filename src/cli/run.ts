@@ -38,6 +38,8 @@ export function runCommand(): Command {
     .option('--region <r>', 'AWS region for CloudWatch')
     .option('--profile <p>', 'AWS profile for CloudWatch')
     .option('--endpoint <url>', 'CloudWatch endpoint override')
+    .option('--api-name <name>', 'REST API name for CloudWatch (dimension ApiName)')
+    .option('--api-id <id>', 'HTTP API id for CloudWatch (dimension ApiId; taken from an execute-api host)')
     .option('--cloudwatch-timeout <d>', 'timeout of each CloudWatch call (default 10s)')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
     .option('-q, --quiet', 'no progress line and no summary table')
@@ -71,6 +73,8 @@ Exit codes: 0 ran and every gate passed, 1 a gate failed or nothing answered, 2 
             region: flags.region,
             profile: flags.profile,
             endpoint: flags.endpoint,
+            apiName: flags.apiName,
+            apiId: flags.apiId,
             requestTimeoutMs: flags.cloudwatchTimeout === undefined ? undefined : durationMs(flags.cloudwatchTimeout, { file: undefined, field: '--cloudwatch-timeout' }),
           },
           junitFile: flags.junit,

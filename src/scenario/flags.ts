@@ -33,6 +33,8 @@ export interface RunFlags {
   readonly profile?: string;
   readonly endpoint?: string;
   readonly cloudwatchTimeout?: string;
+  readonly apiName?: string;
+  readonly apiId?: string;
   readonly out?: string;
   readonly quiet?: boolean;
 }
