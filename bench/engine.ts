@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { runLoad } from '../src/load/run-load.ts';
+import { warmConnectionsFor } from '../src/load/warm-up.ts';
 import type { ArrivalCursor, RequestFactory } from '../src/load/inputs.ts';
 import { startTarget, type BenchTarget } from './servers/targets.ts';
 
@@ -67,6 +68,8 @@ async function loadgateStep(url: string, rateRps: number, seconds: number): Prom
     target: url, arrivals: constantArrivals(rateRps, durationMs), plannedDurationMs: durationMs, factory: getRoot,
     requestNames: ['GET /'], signal: new AbortController().signal,
     options: { maxInFlight: 2000, connections: undefined, timeoutMs: 10_000, graceMs: 2000 },
+    // As `loadgate run` does: connections for the schedule's peak opened before the first arrival.
+    warmConnections: warmConnectionsFor([{ shape: 'constant', rateRps, durationMs, arrivals: 'uniform' }], 2000),
   });
   const cpu = process.cpuUsage(cpu0);
   const { sent, errors } = out.measurement.totals;
@@ -218,6 +221,8 @@ async function rssChild(url: string, requests: number, rateRps: number): Promise
     target: url, arrivals: constantArrivals(rateRps, durationMs), plannedDurationMs: durationMs, factory: getRoot,
     requestNames: ['GET /'], signal: new AbortController().signal,
     options: { maxInFlight: 2000, connections: undefined, timeoutMs: 10_000, graceMs: 2000 },
+    // As `loadgate run` does: connections for the schedule's peak opened before the first arrival.
+    warmConnections: warmConnectionsFor([{ shape: 'constant', rateRps, durationMs, arrivals: 'uniform' }], 2000),
   });
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(JSON.stringify({ maxRssMb, sent: out.measurement.totals.sent }));
