@@ -13,11 +13,9 @@ import { numberFlag, readLimitsFile } from '../scenario/flags.ts';
 import { targetUrl } from '../scenario/validate.ts';
 import type { RequestSpec, Scenario } from '../scenario/types.ts';
 import type { Inference, RunResult, ThrottleSection, Tolerance, VerifySection } from '../result/schema.ts';
-import type { SendLog } from '../record/send-log.ts';
 import { parseLimits, type Limits } from '../throttle/limits.ts';
-import { bindingBucket, describeBand, toleranceFor } from '../throttle/analyse.ts';
+import { bindingBucket, describeBand, observationsOf, toleranceFor } from '../throttle/analyse.ts';
 import { inferBucket } from '../throttle/infer.ts';
-import { observedCode, OBSERVED } from '../throttle/compare.ts';
 import { guessingLadder, probeForLimits, type ProbePlan } from '../throttle/probe.ts';
 import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
 import { withInterrupt } from './interrupt.ts';
@@ -81,7 +79,7 @@ async function runVerify(flags: VerifyFlags): Promise<number> {
   const verifyOf = ({ result, sendLog }: Measured): VerifySection =>
     limits
       ? verifySection(result.throttle?.inferred, result.throttle, plan, declared, tolerance)
-      : verifySection(inferFromLog(sendLog, statuses), undefined, plan, undefined, toleranceFor('aws'));
+      : verifySection(inferBucket(observationsOf(sendLog, statuses)), undefined, plan, undefined, toleranceFor('aws'));
   const outcome = await withInterrupt((signal) => runScenario(scenario, { outDir: flags.out, kind: 'verify', quiet: true, signal, verify: verifyOf }));
   const v = outcome.result.verify;
   if (v) printVerdict(v, outcome.result);
@@ -163,16 +161,3 @@ function printVerdict(v: VerifySection, result: RunResult): void {
   );
 }
 
-/** Effective bucket from what was observed alone: every response, throttled or not, by send time. */
-function inferFromLog(log: SendLog, statuses: readonly number[]): Inference {
-  const atMs = new Float64Array(log.count);
-  const throttled = new Uint8Array(log.count);
-  let n = 0;
-  for (let i = 0; i < log.count; i++) {
-    const code = observedCode(log, i, statuses);
-    if (code === OBSERVED.NONE) continue;
-    atMs[n] = log.sentMs[i];
-    throttled[n++] = code === OBSERVED.THROTTLED ? 1 : 0;
-  }
-  return inferBucket({ atMs, throttled, count: n });
-}

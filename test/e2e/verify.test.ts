@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile, mkdir, rm } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +60,31 @@ describe('verify against the emulator', () => {
     expect(code).toBe(1);
     expect(result.verify?.verdict).toBe('fail');
     expect(result.throttle?.verdict).toBe('fail');
+  });
+
+  it('measures rate and burst with nothing declared (guessing ladder), from the observations alone', async () => {
+    const { code, result } = await verify(['--target', emulator.stages.prod, '--max-requests', '1500', '--max-duration', '8s'], 'undeclared');
+    expect(result.verify?.verdict, result.verify?.reason).toBe('pass');
+    expect(Math.abs(result.verify!.measured.rateRps! - RATE) / RATE).toBeLessThanOrEqual(0.03);
+    expect(Math.abs(result.verify!.measured.burst! - BURST)).toBeLessThanOrEqual(2);
+    expect(result.totals.sent).toBeLessThanOrEqual(1500 + 5);
+    expect(code).toBe(0);
+  });
+
+  it('says so when nothing is throttled, instead of inventing limits', async () => {
+    const server = createHttpServer((req, res) => (req.resume(), res.end('ok')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const { code, result } = await verify(['--target', `http://127.0.0.1:${port}`, '--max-requests', '600', '--max-duration', '5s'], 'unthrottled');
+      expect(result.verify?.verdict).toBe('no-throttling');
+      expect(result.verify?.measured).toEqual({ rateRps: null, burst: null });
+      expect(result.verify?.reason).toMatch(/nothing was throttled/);
+      expect(code).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('refuses a non-local target without --yes (exit 2), before any traffic', async () => {
