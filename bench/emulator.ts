@@ -16,19 +16,15 @@
  * The load generator shares the machine: on a busy 2-core box the absolute figures move, the
  * ratios much less.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { parseEmulatorConfig } from '../src/emulator/config.ts';
 import { spawnEmulator } from '../src/emulator/process.ts';
 import { runLoad, type ArrivalCursor, type RequestFactory } from '../src/load/run-load.ts';
 import type { BenchReport } from './engine.ts';
-import { freePort } from './servers/free-port.ts';
+import { NGINX, nginxInstalled, startNginx } from './servers/nginx.ts';
 
 const RATE_RPS = 5_000;
 const BURST = 500;
@@ -36,7 +32,6 @@ const OFFERED_RPS = 7_500;
 const SECONDS = 5;
 const CONNECTIONS = 50;
 const ROUNDS = 3;
-const NGINX = '/usr/sbin/nginx';
 const CLK_TCK = 100;
 
 interface Server {
@@ -91,71 +86,22 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-function nginxConfig(dir: string, port: number): string {
-  return `daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  keepalive_requests 10000000;
-  limit_req_zone $server_port zone=stage:1m rate=${RATE_RPS}r/s;
-  server {
-    listen 127.0.0.1:${port} backlog=4096;
-    root ${dir}/www;
-    location /prod/ {
-      limit_req zone=stage burst=${BURST - 1} nodelay;
-      limit_req_status 429;
-      default_type application/json;
-    }
-  }
-}
-`;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
-}
-
-async function startNginx(): Promise<Server> {
-  const dir = await mkdtemp(join(tmpdir(), 'loadgate-nginx-lr-'));
-  await mkdir(join(dir, 'www', 'prod'), { recursive: true });
-  await writeFile(join(dir, 'www', 'prod', 'items'), '{}');
-  // nginx's worker drops root for `nobody`, which must be able to read the file it serves.
-  for (const d of [dir, join(dir, 'www'), join(dir, 'www', 'prod')]) await chmod(d, 0o755);
-  await chmod(join(dir, 'www', 'prod', 'items'), 0o644);
-  const port = await freePort();
-  await writeFile(join(dir, 'nginx.conf'), nginxConfig(dir, port));
-  const child = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}/prod/items`;
-  const base = `http://127.0.0.1:${port}/prod`;
-  let status = 0;
-  for (let i = 0; i < 200 && status === 0; i++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with code ${child.exitCode}`);
-    status = await fetch(url).then((r) => r.status, () => 0);
-    if (status === 0) await new Promise((r) => setTimeout(r, 50)); // between probes while nginx starts
-  }
+/**
+ * nginx limit_req at the emulator's rate and burst (burst B-1: nginx's bucket holds B), serving a
+ * file since `return` would run before limit_req.
+ */
+async function startNginxLimiter(): Promise<Server> {
+  const nginx = await startNginx({
+    http: `limit_req_zone $server_port zone=stage:1m rate=${RATE_RPS}r/s;`,
+    locations: `location /prod/ { limit_req zone=stage burst=${BURST - 1} nodelay; limit_req_status 429; default_type application/json; }`,
+    files: { 'prod/items': '{}' },
+  });
+  const status = await fetch(`${nginx.url}/prod/items`).then((r) => r.status, () => 0);
   if (status !== 200) {
-    child.kill('SIGQUIT');
-    throw new Error(`nginx answered ${status || 'nothing'} on ${url} (see ${dir}/error.log)`);
+    await nginx.stop();
+    throw new Error(`nginx answered ${status || 'nothing'} on ${nginx.url}/prod/items`);
   }
-  const pid = child.pid ?? -1;
-  return {
-    name: 'nginx limit_req',
-    base,
-    pids: () => [pid, ...childrenOf(pid)],
-    stop: async () => {
-      child.kill('SIGQUIT');
-      await exited(child);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return { name: 'nginx limit_req', base: `${nginx.url}/prod`, pids: () => [nginx.pid, ...childrenOf(nginx.pid)], stop: () => nginx.stop() };
 }
 
 async function startEmulatorServer(): Promise<Server & { readonly pid: number }> {
@@ -220,7 +166,7 @@ export async function benchEmulator(): Promise<BenchReport> {
   const notes: string[] = [];
   const emulator = await startEmulatorServer();
   const servers: Server[] = [emulator];
-  if (existsSync(NGINX)) servers.push(await startNginx());
+  if (nginxInstalled()) servers.push(await startNginxLimiter());
   else notes.push(`${NGINX} not installed: nginx column skipped`);
   const offered = new Map<string, Run[]>(servers.map((s) => [s.name, []]));
   const max = new Map<string, Run[]>(servers.map((s) => [s.name, []]));

@@ -2,10 +2,8 @@
  * `loadgate verify` end to end: against the emulator (its own process) and against Debian's
  * nginx limit_req, each a few seconds and a few hundred requests on 127.0.0.1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile, mkdir, rm } from 'node:fs/promises';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +13,7 @@ import { spawnEmulator, type RunningEmulator } from '../../src/emulator/process.
 import { emulatorConfigFromLimits } from '../../src/emulator/config.ts';
 import { parseLimits } from '../../src/throttle/limits.ts';
 import type { RunResult } from '../../src/result/schema.ts';
+import { NGINX, nginxInstalled, startNginx, type RunningNginx } from '../../bench/servers/nginx.ts';
 
 const RATE = 50;
 const BURST = 20;
@@ -92,35 +91,20 @@ describe('verify against the emulator', () => {
   });
 });
 
-const NGINX = '/usr/sbin/nginx';
-describe.skipIf(!existsSync(NGINX))(`verify against nginx limit_req (${existsSync(NGINX) ? NGINX : 'skipped: /usr/sbin/nginx is absent'})`, () => {
-  let nginx: ChildProcess;
+describe.skipIf(!nginxInstalled())(`verify against nginx limit_req (${nginxInstalled() ? NGINX : 'skipped: /usr/sbin/nginx is absent'})`, () => {
+  let nginx: RunningNginx;
   let port: number;
   beforeAll(async () => {
-    port = await freePort();
-    const root = join(dir, 'nginx');
-    await mkdir(join(root, 'www'), { recursive: true });
-    await writeFile(join(root, 'www', 'index.html'), 'ok\n');
-    // nginx's bucket holds burst + 1: burst=19 makes an effective bucket of 20 (design.md).
-    await writeFile(
-      join(root, 'nginx.conf'),
-      `worker_processes 1; daemon off; pid ${root}/nginx.pid; error_log ${root}/error.log;
-events { worker_connections 4096; }
-http { access_log off; client_body_temp_path ${root}; proxy_temp_path ${root}; fastcgi_temp_path ${root}; uwsgi_temp_path ${root}; scgi_temp_path ${root};
-  limit_req_zone $binary_remote_addr zone=z:1m rate=${RATE}r/s;
-  server { listen 127.0.0.1:${port}; root ${root}/www;
-    location / { limit_req zone=z burst=${BURST - 1} nodelay; limit_req_status 429; } } }
-`,
-    );
-    nginx = spawn(NGINX, ['-p', root, '-c', join(root, 'nginx.conf')], { stdio: 'ignore' });
-    await listening(port);
+    // nginx's bucket holds burst + 1: burst=B-1 makes an effective bucket of B (design.md).
+    nginx = await startNginx({
+      http: `limit_req_zone $binary_remote_addr zone=z:1m rate=${RATE}r/s;`,
+      locations: `location / { limit_req zone=z burst=${BURST - 1} nodelay; limit_req_status 429; }`,
+      files: { 'index.html': 'ok\n' },
+    });
+    port = nginx.port;
   });
   afterAll(async () => {
-    if (nginx?.pid !== undefined && nginx.exitCode === null) {
-      const exited = new Promise((resolve) => nginx.once('exit', resolve));
-      nginx.kill('SIGQUIT');
-      await exited;
-    }
+    await nginx?.stop();
   });
 
   it('measures the rate within 5 % and the effective burst (B + 1) within 2', async () => {
@@ -131,33 +115,3 @@ http { access_log off; client_body_temp_path ${root}; proxy_temp_path ${root}; f
     expect(code).toBe(0);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once something accepts connections on the port (each refusal triggers the next try). */
-function listening(port: number, attempts = 200): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const attempt = (left: number) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (left <= 0) reject(new Error(`nothing listens on 127.0.0.1:${port}`));
-        else setImmediate(() => attempt(left - 1));
-      });
-    };
-    attempt(attempts);
-  });
-}
