@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TokenBucket } from '../../src/throttle/bucket.ts';
 import { inferBucket } from '../../src/throttle/infer.ts';
+import { createRng } from '../../src/schedule/rng.ts';
 
 /** The verify probe's shape: an instant burst of 2B + 5, then 1.5R held, then 0.7R. Send times, ms. */
 function probeTimes(rateRps: number, burst: number, poisson?: () => number): number[] {
@@ -24,24 +25,13 @@ function throughBucket(sentMs: readonly number[], spec: { rateRps: number; burst
   return { atMs: sentMs, throttled, count: sentMs.length };
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const bucketSpec = fc.record({ rateRps: fc.double({ min: 5, max: 2000, noNaN: true }), burst: fc.integer({ min: 3, max: 300 }) });
 
 describe('inferBucket recovers a token bucket from its own traffic', () => {
   it('exact times, uniform or Poisson spacing: rate within 3 %, burst within 2', () => {
     fc.assert(
       fc.property(bucketSpec, fc.option(fc.integer(), { nil: undefined }), (spec, seed) => {
-        const obs = throughBucket(probeTimes(spec.rateRps, spec.burst, seed === undefined ? undefined : mulberry(seed)), spec);
+        const obs = throughBucket(probeTimes(spec.rateRps, spec.burst, seed === undefined ? undefined : createRng(seed)), spec);
         const inf = inferBucket(obs);
         expect(inf.kind).toBe('token-bucket');
         expect(Math.abs(inf.rateRps! - spec.rateRps) / spec.rateRps).toBeLessThanOrEqual(0.03);
@@ -56,7 +46,7 @@ describe('inferBucket recovers a token bucket from its own traffic', () => {
   it('the gateway deciding up to 1 ms after the send, in its own order: still within bounds', () => {
     fc.assert(
       fc.property(bucketSpec.filter((s) => s.rateRps <= 1000 && s.burst >= 5), fc.integer(), (spec, seed) => {
-        const rnd = mulberry(seed);
+        const rnd = createRng(seed);
         const obs = throughBucket(probeTimes(spec.rateRps, spec.burst), spec, (t) => t + rnd());
         const inf = inferBucket(obs);
         expect(inf.kind).toBe('token-bucket');
