@@ -88,7 +88,8 @@ export function guessingLadder(caps: ProbeCaps): ProbePlan {
     lines.push(`burst of ${size}, then 1 s rest`);
   }
   const rampMs = Math.max(1000, Math.min(caps.maxDurationMs - durationMs, 10_000));
-  const topRps = Math.max(10, Math.min(largest * 2, (2 * (caps.maxRequests - requests)) / (rampMs / 1000)));
+  // A ramp 1 -> top over T s sends (1 + top) / 2 * T: solve for the requests left under the cap.
+  const topRps = Math.max(10, Math.min(largest * 2, (2 * (caps.maxRequests - requests)) / (rampMs / 1000) - 1));
   phases.push({ shape: 'ramp', fromRps: 1, toRps: topRps, durationMs: rampMs, arrivals: 'uniform' });
   lines.push(`ramp 1 → ${fmt(topRps)} rps over ${(rampMs / 1000).toFixed(1)} s`);
   requests += Math.ceil(((1 + topRps) / 2) * (rampMs / 1000));
