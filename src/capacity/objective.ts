@@ -61,6 +61,6 @@ export function judgeStep(result: RunResult, rateRps: number, objective: Capacit
   if (objective.p99Ms !== undefined && p99 > objective.p99Ms) broken.push(`p99 ${fmtMs(p99)} > ${fmtMs(objective.p99Ms)}`);
   if (errorRate > objective.maxErrorRate) broken.push(`error rate ${fmtPct(errorRate)} > ${fmtPct(objective.maxErrorRate)}`);
   if (unexpected429Rate > objective.maxUnexpected429Rate) broken.push(`unexpected 429s ${fmtPct(unexpected429Rate)} > ${fmtPct(objective.maxUnexpected429Rate)}`);
-  const reason = broken.length > 0 ? broken.join('; ') : `held: p99 ${fmtMs(p99)}, errors ${fmtPct(errorRate)}, unexpected 429s ${fmtPct(unexpected429Rate)}`;
+  const reason = broken.length > 0 ? broken.join('; ') : `p99 ${fmtMs(p99)}, errors ${fmtPct(errorRate)}, unexpected 429s ${fmtPct(unexpected429Rate)}`;
   return { rateRps, held: broken.length === 0, reason, achievedRps, latencyP99Ms: p99, errorRate, unexpected429Rate, requests: sent };
 }
