@@ -51,7 +51,6 @@ interface Token {
   readonly column: number;
 }
 
-const OPS: readonly GateOp[] = ['<=', '>=', '==', '!=', '<', '>'];
 const TIME_UNITS_MS: Record<string, number> = { '': 1, ms: 1, s: 1000, us: 0.001, µs: 0.001, m: 60_000 };
 const WINDOW_UNITS_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 

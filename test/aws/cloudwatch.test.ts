@@ -7,7 +7,6 @@ import { clientMinutes, type ClientSideMinutes } from '../../src/aws/reconcile.t
 import { createCloudWatchHandler, MetricStore, type MetricStoreOptions } from '../../src/emulator/metrics/store.ts';
 import { ORIGIN, type SendLog } from '../../src/record/send-log.ts';
 
-const MIN = 60_000;
 /** A run that started 50 s into a minute, so it spans a minute boundary. */
 const START = Date.UTC(2025, 0, 15, 12, 0, 50);
 const REST_API = { type: 'rest', name: 'orders-api', id: 'a1b2c3' } as const;

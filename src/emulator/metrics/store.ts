@@ -217,7 +217,7 @@ export class MetricStore {
 
   #evict(): void {
     const oldestKeptMs = this.#newestMinuteMs - (this.#retentionMinutes - 1) * MINUTE_MS;
-    for (const [minuteMs, minute] of this.#minutes) {
+    for (const minuteMs of this.#minutes.keys()) {
       if (minuteMs >= oldestKeptMs) continue;
       this.#minutes.delete(minuteMs);
       if (this.#last?.minuteMs === minuteMs) this.#last = null;
