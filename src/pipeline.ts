@@ -221,7 +221,7 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
       sendLagMs: load.sendLagMs,
       seed: scenario.seed,
     },
-    cloudwatch: skippedCloudWatch('not pulled yet'),
+    cloudwatch: skippedCloudWatch('not pulled for a single measurement (capacity steps); loadgate run and verify pull it'),
   };
 }
 
