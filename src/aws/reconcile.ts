@@ -83,17 +83,11 @@ export function clientMinutes(log: SendLog, startWallMs: number, opts: ClientMin
   return { minutes, noResponse };
 }
 
-/** One minute as CloudWatch reported it; null where it had no datapoint. */
-export interface GatewayMinute {
+type GatewayFigures = CloudWatchMinute['gateway'];
+
+/** One minute as CloudWatch reported it (null where it had no datapoint), with what reconciling needs. */
+export interface GatewayMinute extends GatewayFigures {
   readonly minuteStartWallMs: number;
-  readonly count: number | null;
-  readonly error4xx: number | null;
-  readonly error5xx: number | null;
-  readonly latencyAvgMs: number | null;
-  readonly latencyP50Ms: number | null;
-  readonly latencyP90Ms: number | null;
-  readonly latencyP99Ms: number | null;
-  readonly integrationLatencyAvgMs: number | null;
   /** SampleCount of IntegrationLatency (throttled requests have none). */
   readonly integrationLatencyCount: number | null;
 }
