@@ -21,6 +21,11 @@ export function compare(actual: number | string, op: GateOp, value: number | str
 }
 
 /** A metric's value as people read it: `312 ms`, `0.52%`, `1,204`, `98.2 rps`, `pass`. */
+/** The metric a gate expression reads: `latency.p99 < 250ms in every 10s` -> `latency.p99`. */
+export function gateMetricName(expr: string): string {
+  return /^\s*([A-Za-z_][A-Za-z0-9_.]*)/.exec(expr)?.[1] ?? expr;
+}
+
 export function formatMetricValue(metricName: string, value: number | string | null): string {
   if (value === null) return 'no data';
   if (typeof value === 'string') return value;

@@ -4,7 +4,7 @@
  * without opening the report. Reads only the RunResult (redacted first, like every renderer).
  */
 import type { GateVerdict, RunResult } from '../result/schema.ts';
-import { formatMetricValue } from '../gates/evaluate.ts';
+import { formatMetricValue, gateMetricName } from '../gates/evaluate.ts';
 import { redactResult } from './redact.ts';
 import type { Render } from './render.ts';
 
@@ -22,18 +22,14 @@ function attrs(values: Readonly<Record<string, string | number>>): string {
 }
 
 /** The metric name a gate expression starts with (`latency.p99 < 250ms` -> `latency.p99`). */
-function metricOf(expr: string): string {
-  return /^\s*([A-Za-z_][A-Za-z0-9_.]*)/.exec(expr)?.[1] ?? expr;
-}
-
 function testcase(v: GateVerdict, classname: string): string {
   const open = `    <testcase${attrs({ classname, name: v.expr, time: 0 })}`;
   if (v.passed) return `${open}>\n      <system-out>${escapeXml(v.reason ?? '')}</system-out>\n    </testcase>`;
-  const actual = formatMetricValue(metricOf(v.expr), v.actual);
+  const actual = formatMetricValue(gateMetricName(v.expr), v.actual);
   const lines = [`actual: ${actual}`, `threshold: ${v.threshold}`];
   if (v.window) lines.push(`window: ${v.window}`);
   if (v.reason) lines.push(`reason: ${v.reason}`);
-  const message = `${metricOf(v.expr)} was ${actual}, threshold ${v.threshold}${v.window ? ` (${v.window})` : ''}`;
+  const message = `${gateMetricName(v.expr)} was ${actual}, threshold ${v.threshold}${v.window ? ` (${v.window})` : ''}`;
   return `${open}>\n      <failure${attrs({ message, type: 'GateFailed' })}>${escapeXml(lines.join('\n'))}</failure>\n    </testcase>`;
 }
 

@@ -4,6 +4,7 @@
 import type { Percentiles, RunResult } from '../result/schema.ts';
 import { fmtCount, fmtMs, fmtRps, fmtShare } from './format.ts';
 import { emptySection, toned, type Cell, type Section, type Table } from './model.ts';
+import { formatMetricValue, gateMetricName } from '../gates/evaluate.ts';
 
 /** Gates: expression, threshold, measured value, window, pass/fail. */
 export function gatesSection(result: RunResult): Section {
@@ -13,7 +14,7 @@ export function gatesSection(result: RunResult): Section {
     g.passed ? toned('pass', 'good') : toned('FAIL', 'bad'),
     g.expr,
     g.threshold,
-    g.actual === null ? '–' : typeof g.actual === 'number' ? String(Number(g.actual.toFixed(3))) : g.actual,
+    g.actual === null ? '–' : formatMetricValue(gateMetricName(g.expr), g.actual),
     g.window ?? 'whole run',
     g.reason ?? '',
   ]);
