@@ -29,7 +29,8 @@ export type RoutingModel = LimitModel & { routeFor(method: string, path: string)
 
 /**
  * Predicts every answered row of `log` with `model`, which it advances (pass a fresh model).
- * O(n): the route of each scenario request is resolved once.
+ * O(n): the route of each scenario request is resolved once. The model decides each request at
+ * its estimated decision time (decisionTimesMs), not at its send time.
  */
 export function replay(log: SendLog, requests: readonly RequestIdentity[], model: RoutingModel): Prediction {
   const keys: RequestKey[] = requests.map((r) => ({ routeKey: model.routeFor(r.method, r.path)?.key, method: r.method.toUpperCase(), apiKey: r.apiKey }));
@@ -38,9 +39,10 @@ export function replay(log: SendLog, requests: readonly RequestIdentity[], model
   let accepted = 0;
   let throttled = 0;
   let firstThrottledMs: number | null = null;
+  const decidedMs = decisionTimesMs(log);
   for (let i = 0; i < log.count; i++) {
     if (log.status[i] === 0) continue;
-    const verdict = model.admit(keys[log.requestIndex[i]] ?? fallback, log.sentMs[i]);
+    const verdict = model.admit(keys[log.requestIndex[i]] ?? fallback, decidedMs[i]);
     if (verdict.admitted) {
       code[i] = PREDICTED.ACCEPTED;
       accepted++;
@@ -54,4 +56,33 @@ export function replay(log: SendLog, requests: readonly RequestIdentity[], model
     }
   }
   return { code, accepted, throttled, firstThrottledMs };
+}
+
+/**
+ * When the gateway decided each request, as well as the client can tell. The gateway decides on
+ * its own receive time, which lies between the send and the response; in a large instant burst
+ * it is much later than the send (one emulator process reads 400 requests in ~75 ms, and its
+ * bucket refills meanwhile). A gateway that takes requests in arrival order decides request i
+ * no later than any later request's response, so
+ *
+ *   decided(i) = max( sent(i), decided(i-1), min over j >= i of end(j) )
+ *
+ *   sent:     ||||||||                          (a burst, sent in 5 ms)
+ *   ends:                 |  | | ||| |||| ||     (responses, 30-100 ms later)
+ *   decided:  ^^^^^^^^^^^ clamped up to the earliest later response, then following the ends
+ *
+ * Outside bursts the next response comes within a round trip (plus the integration's latency
+ * for admitted requests), so decisions stay close to the sends. Rows with no response are
+ * skipped as bounds. Measured on the emulator: 1000 rps / burst 200 with a 405-request burst,
+ * agreement 98.8% replayed on send times, 99.9% on these.
+ */
+export function decisionTimesMs(log: SendLog): Float64Array {
+  const decided = new Float64Array(log.count);
+  let earliestLaterEndMs = Infinity;
+  for (let i = log.count - 1; i >= 0; i--) {
+    if (log.status[i] !== 0 && log.endMs[i] < earliestLaterEndMs) earliestLaterEndMs = log.endMs[i];
+    decided[i] = Math.max(log.sentMs[i], earliestLaterEndMs === Infinity ? log.sentMs[i] : earliestLaterEndMs);
+  }
+  for (let i = 1; i < log.count; i++) if (decided[i] < decided[i - 1]) decided[i] = decided[i - 1];
+  return decided;
 }
