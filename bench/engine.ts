@@ -6,6 +6,8 @@
  *   loadgate  step the rate up (x1.5 from 1000 rps, 3 s each) until two rates in a row miss
  *             "achieved >= 99% of target and send-lag p99 <= 2 ms", then try the midpoint above
  *             the best; a failed step is retried once (the machine is shared)
+ *   saturated loadgate with arrivals far above capacity and 50 in flight: like-for-like with
+ *             the closed-loop peers (5 s, median of 3, in this process)
  *   peers     closed loop, 50 connections, 5 s, median of 3, each in its own process
  *   CPU       seconds of CPU (user + system) per 10k requests of the generating process
  *   memory    peak RSS of a child process sending 200k requests (1M with BENCH_FULL=1)
@@ -76,6 +78,24 @@ async function loadgateStep(url: string, rateRps: number, seconds: number): Prom
   const achievedRps = sent / (durationMs / 1000);
   const held = achievedRps >= 0.99 * rateRps && out.sendLagMs.p99 <= LAG_P99_LIMIT_MS && errors === 0;
   return { rateRps, achievedRps, lagP99Ms: out.sendLagMs.p99, held, cpuPer10kS: ((cpu.user + cpu.system) / 1e6 / sent) * 1e4 };
+}
+
+/**
+ * loadgate like-for-like with a closed-loop peer: arrivals far above what the target can answer,
+ * at most PEER_CONNECTIONS in flight (the rest dropped and counted), so throughput is bounded the
+ * way autocannon's is: by its connections and the per-request cost of both ends.
+ */
+async function loadgateSaturated(url: string): Promise<PeerResult> {
+  const durationMs = PEER_SECONDS * 1000;
+  const cpu0 = process.cpuUsage();
+  const out = await runLoad({
+    target: url, arrivals: constantArrivals(500_000, durationMs), plannedDurationMs: durationMs, factory: getRoot,
+    requestNames: ['GET /'], signal: new AbortController().signal,
+    options: { maxInFlight: PEER_CONNECTIONS, connections: PEER_CONNECTIONS, timeoutMs: 10_000, graceMs: 2000 },
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const { completed } = out.measurement.totals;
+  return { rps: completed / PEER_SECONDS, cpuPer10kS: ((cpu.user + cpu.system) / 1e6 / completed) * 1e4 };
 }
 
 async function heldTwice(url: string, rateRps: number): Promise<StepResult> {
@@ -168,24 +188,26 @@ export async function benchEngine(): Promise<BenchReport> {
   try {
     const steps = await findMaxOpenLoopRate(target.url);
     const held = steps.filter((s) => s.held).sort((a, b) => a.rateRps - b.rateRps).at(-1);
+    const saturated = await medianOf3(() => loadgateSaturated(target.url));
     const ac = await medianOf3(() => autocannonOnce(target.url));
     const wrk = existsSync(WRK) ? await medianOf3(() => wrkOnce(target.url)) : null;
     const rssRate = Math.min(Math.max(held?.rateRps ?? 0, 5000), 10_000);
     const rss = await peakRss(target.url, rssRequests, rssRate);
-    return report(target, steps, held, ac, wrk, rss, rssRequests, rssRate);
+    return report(target, steps, held, saturated, ac, wrk, rss, rssRequests, rssRate);
   } finally {
     await target.stop();
   }
 }
 
 function report(
-  target: BenchTarget, steps: readonly StepResult[], held: StepResult | undefined, ac: PeerResult,
+  target: BenchTarget, steps: readonly StepResult[], held: StepResult | undefined, saturated: PeerResult, ac: PeerResult,
   wrk: PeerResult | null, rss: { maxRssMb: number; sent: number }, rssRequests: number, rssRate: number,
 ): BenchReport {
   const table = new Table({ head: ['tool', 'mode', 'rps', 'vs autocannon', 'CPU s / 10k req'] });
   const lg = held?.rateRps ?? 0;
   table.push(
     ['loadgate', `open loop, lag p99 <= ${LAG_P99_LIMIT_MS} ms`, fmt(lg), fmt(lg / ac.rps, 2), fmt(held?.cpuPer10kS ?? null, 3)],
+    ['loadgate', `saturated, ${PEER_CONNECTIONS} in flight`, fmt(saturated.rps), fmt(saturated.rps / ac.rps, 2), fmt(saturated.cpuPer10kS, 3)],
     ['autocannon 8', `closed, ${PEER_CONNECTIONS} conns`, fmt(ac.rps), '1.00', fmt(ac.cpuPer10kS, 3)],
   );
   if (wrk) table.push(['wrk', `closed, ${PEER_CONNECTIONS} conns, 1 thread`, fmt(wrk.rps), fmt(wrk.rps / ac.rps, 2), fmt(wrk.cpuPer10kS, 3)]);
@@ -196,7 +218,8 @@ function report(
     metrics: {
       loadgateMaxOpenLoopRps: held?.rateRps ?? null, loadgateCpuPer10kS: held?.cpuPer10kS ?? null,
       autocannonRps: ac.rps, autocannonCpuPer10kS: ac.cpuPer10kS, wrkRps: wrk?.rps ?? null, wrkCpuPer10kS: wrk?.cpuPer10kS ?? null,
-      loadgateVsAutocannon: held ? held.rateRps / ac.rps : null, peakRssMb: rss.maxRssMb, rssRequests,
+      loadgateVsAutocannon: held ? held.rateRps / ac.rps : null,
+      loadgateSaturatedRps: saturated.rps, loadgateSaturatedCpuPer10kS: saturated.cpuPer10kS, peakRssMb: rss.maxRssMb, rssRequests,
     },
     notes: [`target ${target.name} in its own process; machine shared, figures are medians or best held step`],
   };
