@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
-import { parseLimits } from '../throttle/limits.ts';
+import { parseLimits, type Limits } from '../throttle/limits.ts';
+import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
 import { durationMs, number } from '../validate.ts';
 import type { Scenario } from './types.ts';
 import { targetUrl, validateScenario } from './validate.ts';
@@ -24,6 +25,7 @@ export interface RunFlags {
   readonly timeout?: string;
   readonly seed?: string;
   readonly limits?: string;
+  readonly limitsFrom?: string;
   readonly gate: string[];
   readonly junit?: string;
   readonly baseline?: string;
@@ -81,12 +83,23 @@ export async function withOverrides(scenario: Scenario, flags: RunFlags): Promis
     ...scenario,
     target: flags.target === undefined ? scenario.target : targetUrl(flags.target, { file: undefined, field: '--target' }),
     seed: flags.seed === undefined ? scenario.seed : numberFlag(flags.seed, '--seed', { integer: true, min: 0 }),
-    limits: flags.limits === undefined ? scenario.limits : await readLimitsFile(flags.limits),
+    limits: await limitsFromFlags(flags, scenario),
     options: Object.freeze({ ...scenario.options, maxInFlight, connections, timeoutMs }),
   });
 }
 
-export async function readLimitsFile(file: string) {
+/** `--limits FILE` or `--limits-from aws:rest|http:<id>/<stage>` (one of them), else the scenario's. */
+async function limitsFromFlags(flags: RunFlags, scenario: Scenario): Promise<Limits | undefined> {
+  if (flags.limits !== undefined && flags.limitsFrom !== undefined) throw new UsageError('give one of --limits and --limits-from');
+  if (flags.limits !== undefined) return readLimitsFile(flags.limits);
+  if (flags.limitsFrom !== undefined) {
+    const source = parseLimitsFrom(flags.limitsFrom);
+    return limitsFromAws(source, { apiKey: scenario.requests.find((r) => r.headers['x-api-key'])?.headers['x-api-key'] });
+  }
+  return scenario.limits;
+}
+
+export async function readLimitsFile(file: string): Promise<Limits> {
   const shown = displayPath(file);
   let text: string;
   try {
