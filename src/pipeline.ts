@@ -16,7 +16,7 @@ import { createRequestFactory } from './load/request-factory.ts';
 import { runLoad, type LoadOutcome } from './load/run-load.ts';
 import { warmConnectionsFor } from './load/warm-up.ts';
 import type { ProgressSnapshot } from './load/progress-snapshot.ts';
-import { SCHEMA_VERSION, type CloudWatchSection, type RunResult, type VerifySection } from './result/schema.ts';
+import { SCHEDULE_KEPT_LAG_P99_MS, SCHEMA_VERSION, type CloudWatchSection, type RunResult, type VerifySection } from './result/schema.ts';
 import { writeResult } from './result/io.ts';
 import type { Scenario } from './scenario/types.ts';
 import type { RequestIdentity, SendLog } from './record/send-log.ts';
@@ -31,9 +31,6 @@ import { renderJunit } from './report/junit.ts';
 import { VERSION } from './version.ts';
 
 export { startTarget };
-
-/** Send lag p99 above which the result carries a note that the schedule was not kept. */
-const SEND_LAG_NOTE_MS = 5;
 
 export interface MeasureOptions {
   readonly target: string;
@@ -197,8 +194,7 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
   if (m.totals.sent === 0 && m.totals.scheduled > 0) notes.push('no request was sent');
   else if (m.totals.completed === 0 && m.totals.sent > 0) notes.push(`no request got a response from ${opts.target}: is the target up? (${describeErrors(m.totals.errorsByKind)})`);
   if (m.totals.dropped > 0) notes.push(`${m.totals.dropped} arrivals dropped: the in-flight cap (${scenario.options.maxInFlight}) was reached`);
-  // An instant burst of N takes N sends of a few tens of µs each: a few ms of lag is its nature.
-  if (load.sendLagMs.p99 > SEND_LAG_NOTE_MS) notes.push(`send lag p99 ${load.sendLagMs.p99.toFixed(1)} ms: arrivals went out later than planned (a loaded machine, or the in-flight cap; see the send lag chart)`);
+  if (load.sendLagMs.p99 > SCHEDULE_KEPT_LAG_P99_MS) notes.push(`send lag p99 ${load.sendLagMs.p99.toFixed(1)} ms: arrivals went out later than planned (a loaded machine, or the in-flight cap; see the send lag chart)`);
   if (m.totals.unfinished > 0) notes.push(`${m.totals.unfinished} requests were still unanswered when the run ended`);
   const startedAt = new Date(load.startWallMs);
   return {

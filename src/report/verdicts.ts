@@ -2,7 +2,7 @@
  * The headline verdicts every report opens with: did the run pass, did the gates pass, did the
  * target throttle as declared, did CloudWatch agree, was the schedule kept.
  */
-import type { RunResult } from '../result/schema.ts';
+import { SCHEDULE_KEPT_LAG_P99_MS, type RunResult } from '../result/schema.ts';
 import { fmtCount, fmtRps } from './format.ts';
 import type { Verdict } from './model.ts';
 
@@ -43,6 +43,7 @@ function schedule(result: RunResult): Verdict {
   const { totals, schedule: s } = result;
   const kept = `${fmtRps(s.achievedRps)} of ${fmtRps(s.targetRps)} target, send lag p99 ${s.sendLagMs.p99.toFixed(2)} ms`;
   if (totals.dropped > 0) return { label: 'Schedule', state: 'warn', text: `${fmtCount(totals.dropped)} arrivals dropped at the in-flight cap; ${kept}` };
+  if (s.sendLagMs.p99 > SCHEDULE_KEPT_LAG_P99_MS) return { label: 'Schedule', state: 'warn', text: `late: ${kept} (over ${SCHEDULE_KEPT_LAG_P99_MS} ms)` };
   return { label: 'Schedule', state: 'pass', text: `kept: ${kept}` };
 }
 

@@ -7,6 +7,12 @@ import type { Limits } from '../throttle/limits.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
+/**
+ * Send lag p99 above which a run did not keep its schedule: results carry a note and reports a
+ * warning. An instant burst of N takes N sends of tens of µs each, so a few ms is its nature.
+ */
+export const SCHEDULE_KEPT_LAG_P99_MS = 5;
+
 export interface Percentiles {
   readonly p50: number;
   readonly p90: number;
