@@ -5,7 +5,7 @@
 import type { RunResult } from '../result/schema.ts';
 import { fmtIso } from './format.ts';
 import type { Section, Verdict } from './model.ts';
-import { redactResult } from './redact.ts';
+import { redactResult } from '../result/redact.ts';
 import { capacitySection, cloudwatchSection, throttleSection, verifySection } from './sections-analysis.ts';
 import { gatesSection, latencySection, routesSection, scheduleSection, totalsSection } from './sections-run.ts';
 import { verdictsOf } from './verdicts.ts';

@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { SCHEMA_VERSION, type RunResult } from './schema.ts';
+import { redactResult } from './redact.ts';
 
 const REQUIRED_SECTIONS = ['runId', 'scenario', 'totals', 'schedule', 'latencyMs', 'serviceTimeMs', 'timeline', 'cloudwatch'] as const;
 
@@ -38,10 +39,14 @@ export function parseResult(text: string, path = 'result.json'): RunResult {
   return raw as RunResult;
 }
 
-/** Writes atomically (temp file + rename), so an interrupted write never leaves half a result. */
+/**
+ * Writes atomically (temp file + rename), so an interrupted write never leaves half a result,
+ * and with every secret masked (API keys as `k-go****`, header values dropped): result.json is
+ * shared as a CI artifact.
+ */
 export async function writeResult(path: string, result: RunResult): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(tmp, `${JSON.stringify(redactResult(result), null, 2)}\n`);
   await rename(tmp, path);
 }

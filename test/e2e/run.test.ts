@@ -104,6 +104,35 @@ describe('loadgate run', () => {
     expect(result.cloudwatch.status).toBe('skipped');
   });
 
+  it('never writes an API key or a header value: result.json and the reports carry the masked key', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'keyed.json'),
+      JSON.stringify({
+        name: 'keyed',
+        requests: [{ path: '/keyed', headers: { 'x-api-key': 'k-gold-0001', authorization: 'Bearer sekret-token-123' } }],
+        phases: [{ shape: 'constant', rateRps: 20, duration: '1s' }],
+        limits: {
+          stages: { prod: { throttle: { rateRps: 100, burst: 50 } } },
+          routes: { 'GET /keyed': { apiKeyRequired: true } },
+          apiKeys: { 'k-gold-0001': { usagePlan: 'gold' } },
+          usagePlans: { gold: { throttle: { rateRps: 10, burst: 5 } } },
+        },
+      }),
+    );
+    const run = await runCli(['run', join(dir, 'keyed.json'), '--out', join(dir, 'out')]);
+    expect(run.code).toBe(0);
+    const result = await readResultJson(join(dir, 'out'));
+    expect(result.totals.status429ByOrigin.throttle).toBeGreaterThan(0); // the plan's 10 rps bucket applied to the key
+    for (const name of ['result.json', 'summary.md', 'report.html']) {
+      const text = await readFile(join(dir, 'out', name), 'utf8');
+      expect(text, name).not.toContain('k-gold-0001');
+      expect(text, name).not.toContain('sekret-token-123');
+    }
+    expect(Object.keys(result.throttle?.limits.apiKeys ?? {})).toEqual(['k-go****']);
+    expect(run.stdout + run.stderr).not.toContain('k-gold-0001');
+  });
+
   it('an abortOnFail gate that can no longer pass stops the run early, writes the result, exit 1', async () => {
     const dir = await tempDir();
     const port = await closedPort();

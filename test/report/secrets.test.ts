@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderers, REPORT_FORMATS } from '../../src/report/render.ts';
-import { redactText } from '../../src/report/redact.ts';
+import { redactText } from '../../src/result/redact.ts';
 import { renderTerminal } from '../../src/report/terminal.ts';
 import type { RunResult } from '../../src/result/schema.ts';
 import { maskSecret } from '../../src/throttle/limits.ts';

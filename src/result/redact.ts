@@ -9,7 +9,7 @@
  *     name and lose their value.
  * Encoded histograms are left alone: they are base64 and carry no text.
  */
-import type { RunResult } from '../result/schema.ts';
+import type { RunResult } from './schema.ts';
 import { maskSecret } from '../throttle/limits.ts';
 
 const HEADER_VALUE =
