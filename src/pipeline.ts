@@ -9,7 +9,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LoadgateError } from './errors.ts';
 import { planOf, type Plan } from './schedule/plan.ts';
 import { arrivalCursor } from './schedule/arrivals.ts';
 import { createRequestFactory } from './load/request-factory.ts';
@@ -35,7 +34,6 @@ export { startTarget };
 export interface MeasureOptions {
   readonly target: string;
   readonly signal?: AbortSignal;
-  readonly quiet?: boolean;
   readonly onProgress?: (p: ProgressSnapshot) => void;
   readonly kind?: RunResult['kind'];
   readonly apiType?: RunResult['scenario']['apiType'];
@@ -121,7 +119,6 @@ export interface PipelineOptions {
   /** @default reports/<runId> */
   readonly outDir?: string;
   readonly kind?: RunResult['kind'];
-  readonly quiet?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: ProgressSnapshot) => void;
   /** Gate expressions from the command line (`--gate`). */
@@ -239,8 +236,4 @@ function runIdOf(name: string, at: Date): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'run';
   return `${stamp}-${slug}-${randomBytes(2).toString('hex')}`;
-}
-
-export function assertNever(x: never): never {
-  throw new LoadgateError('INTERNAL', `unexpected value ${JSON.stringify(x)}`);
 }

@@ -79,7 +79,7 @@ export async function runCapacity(scenario: Scenario, opts: CapacityRunOptions):
   try {
     outcome = await searchCapacity(opts.plan, {
       step: async (rateRps) => {
-        const result = await measure(stepScenario(scenario, rateRps, opts.plan.stepDurationMs), { target: target.url, signal: opts.signal, quiet: true, kind: 'capacity', apiType: target.apiType });
+        const result = await measure(stepScenario(scenario, rateRps, opts.plan.stepDurationMs), { target: target.url, signal: opts.signal, kind: 'capacity', apiType: target.apiType });
         results.set(rateRps, result);
         const step = judgeStep(result, rateRps, opts.objective);
         opts.onStep?.(step, results.size - 1);

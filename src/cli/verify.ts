@@ -80,7 +80,7 @@ async function runVerify(flags: VerifyFlags): Promise<number> {
     limits
       ? verifySection(result.throttle?.inferred, result.throttle, plan, declared, tolerance)
       : verifySection(inferBucket(observationsOf(sendLog, statuses)), undefined, plan, undefined, toleranceFor('aws'));
-  const outcome = await withInterrupt((signal) => runScenario(scenario, { outDir: flags.out, kind: 'verify', quiet: true, signal, verify: verifyOf }));
+  const outcome = await withInterrupt((signal) => runScenario(scenario, { outDir: flags.out, kind: 'verify', signal, verify: verifyOf }));
   const v = outcome.result.verify;
   if (v) printVerdict(v, outcome.result);
   process.stderr.write(`result: ${outcome.outDir}/result.json\n`);

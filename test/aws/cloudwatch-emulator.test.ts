@@ -9,7 +9,8 @@ import { pullCloudWatch } from '../../src/aws/cloudwatch.ts';
 import { clientMinutes } from '../../src/aws/reconcile.ts';
 import { parseEmulatorConfig } from '../../src/emulator/config.ts';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.ts';
-import { ORIGIN, type SendLog } from '../../src/record/send-log.ts';
+import type { SendLog } from '../../src/record/send-log.ts';
+import { sendLogOf } from '../helpers/send-log.ts';
 
 let emulator: RunningEmulator | undefined;
 let pool: Pool | undefined;
@@ -33,14 +34,7 @@ async function sendAll(base: string, paths: readonly string[]): Promise<{ log: S
     return { sentMs, endMs: performance.now() - t0, status: r.statusCode };
   }));
   rows.sort((a, b) => a.sentMs - b.sentMs);
-  const log: SendLog = {
-    count: rows.length,
-    sentMs: Float64Array.from(rows.map((r) => r.sentMs)),
-    endMs: Float64Array.from(rows.map((r) => r.endMs)),
-    status: Uint16Array.from(rows.map((r) => r.status)),
-    origin: Uint8Array.from(rows.map((r) => (r.status === 429 ? ORIGIN.THROTTLE : ORIGIN.NONE))),
-    requestIndex: new Uint16Array(rows.length),
-  };
+  const log = sendLogOf(rows);
   return { log, startWallMs, endWallMs: Date.now() };
 }
 

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pullCloudWatch, type CloudWatchTarget } from '../../src/aws/cloudwatch.ts';
 import { clientMinutes, type ClientSideMinutes } from '../../src/aws/reconcile.ts';
 import { createCloudWatchHandler, MetricStore, type MetricStoreOptions } from '../../src/emulator/metrics/store.ts';
-import { ORIGIN, type SendLog } from '../../src/record/send-log.ts';
+import type { SendLog } from '../../src/record/send-log.ts';
+import { sendLogOf } from '../helpers/send-log.ts';
 
 /** A run that started 50 s into a minute, so it spans a minute boundary. */
 const START = Date.UTC(2025, 0, 15, 12, 0, 50);
@@ -37,14 +38,7 @@ interface Row { sentMs: number; endMs: number; status: number; stage?: string }
 
 /** The client's send log of `rows`, and the same requests as the gateway recorded them. */
 function run(rows: readonly Row[]): { log: SendLog; client: ClientSideMinutes } {
-  const log: SendLog = {
-    count: rows.length,
-    sentMs: Float64Array.from(rows.map((r) => r.sentMs)),
-    endMs: Float64Array.from(rows.map((r) => r.endMs)),
-    status: Uint16Array.from(rows.map((r) => r.status)),
-    origin: Uint8Array.from(rows.map((r) => (r.status === 429 ? ORIGIN.THROTTLE : ORIGIN.NONE))),
-    requestIndex: new Uint16Array(rows.length),
-  };
+  const log = sendLogOf(rows);
   return { log, client: clientMinutes(log, START) };
 }
 

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../src/throttle/compare.ts';
 import { PREDICTED, type Prediction } from '../../src/throttle/replay.ts';
-import { ORIGIN, type SendLog } from '../../src/record/send-log.ts';
+import type { SendLog } from '../../src/record/send-log.ts';
+import { sendLogOf } from '../helpers/send-log.ts';
 
 /** A log of requests at `sentMs`, each answered 200 or 429 (throttle) as `accepted` says. */
 function logOf(sentMs: readonly number[], accepted: readonly boolean[]): SendLog {
-  const n = sentMs.length;
-  return {
-    count: n,
-    sentMs: Float64Array.from(sentMs),
-    endMs: Float64Array.from(sentMs, (t) => t + 5),
-    status: Uint16Array.from(accepted, (a) => (a ? 200 : 429)),
-    origin: Uint8Array.from(accepted, (a) => (a ? ORIGIN.NONE : ORIGIN.THROTTLE)),
-    requestIndex: new Uint16Array(n),
-  };
+  return sendLogOf(sentMs.map((t, i) => ({ sentMs: t, endMs: t + 5, status: accepted[i] ? 200 : 429 })));
 }
-
 function predictionOf(accepted: readonly boolean[]): Prediction {
   const code = Uint8Array.from(accepted, (a) => (a ? PREDICTED.ACCEPTED : PREDICTED.THROTTLED));
   const acc = accepted.filter(Boolean).length;

@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decisionTimesMs, replay } from '../../src/throttle/replay.ts';
 import { ApiGatewayModel } from '../../src/throttle/model.ts';
 import { parseLimits } from '../../src/throttle/limits.ts';
-import { ORIGIN, type SendLog } from '../../src/record/send-log.ts';
+import { sendLogOf } from '../helpers/send-log.ts';
 
-function logOf(rows: readonly { sentMs: number; endMs: number; status: number }[]): SendLog {
-  return {
-    count: rows.length,
-    sentMs: Float64Array.from(rows, (r) => r.sentMs),
-    endMs: Float64Array.from(rows, (r) => r.endMs),
-    status: Uint16Array.from(rows, (r) => r.status),
-    origin: Uint8Array.from(rows, (r) => (r.status === 429 ? ORIGIN.THROTTLE : ORIGIN.NONE)),
-    requestIndex: new Uint16Array(rows.length),
-  };
-}
 
 describe('decisionTimesMs', () => {
   it.each([
@@ -38,12 +28,12 @@ describe('decisionTimesMs', () => {
       expected: [7, 7],
     },
   ])('$why', ({ rows, expected }) => {
-    expect([...decisionTimesMs(logOf(rows))]).toEqual(expected);
+    expect([...decisionTimesMs(sendLogOf(rows))]).toEqual(expected);
   });
 
   it('never decides before the send and never goes back in time', () => {
     const rows = Array.from({ length: 500 }, (_, i) => ({ sentMs: i * 0.3, endMs: i * 0.3 + ((i * 7919) % 13), status: i % 5 === 0 ? 429 : 200 }));
-    const decided = decisionTimesMs(logOf(rows));
+    const decided = decisionTimesMs(sendLogOf(rows));
     rows.forEach((r, i) => {
       expect(decided[i]).toBeGreaterThanOrEqual(r.sentMs);
       if (i > 0) expect(decided[i]).toBeGreaterThanOrEqual(decided[i - 1]);
@@ -56,7 +46,7 @@ describe('replay', () => {
     // 405 requests sent in 4 ms to a 1000 rps / burst 200 stage; the gateway answers them from 30 to 104 ms.
     const rows = Array.from({ length: 405 }, (_, i) => ({ sentMs: i * 0.01, endMs: 30 + (i * 74) / 404, status: 200 }));
     const limits = parseLimits({ stages: { prod: { throttle: { rateRps: 1000, burst: 200 } } } }, 'test');
-    const prediction = replay(logOf(rows), [{ method: 'GET', path: '/x' }], new ApiGatewayModel(limits));
+    const prediction = replay(sendLogOf(rows), [{ method: 'GET', path: '/x' }], new ApiGatewayModel(limits));
     // 200 from the full bucket plus about 74 refilled while the burst was being decided.
     expect(prediction.accepted).toBeGreaterThanOrEqual(270);
     expect(prediction.accepted).toBeLessThanOrEqual(276);
