@@ -129,9 +129,24 @@ export interface Inference {
   readonly kind: 'token-bucket' | 'no-throttling' | 'not-a-token-bucket' | 'insufficient-data';
   readonly rateRps: number | null;
   readonly burst: number | null;
+  /** Every rate (rps) a token bucket explaining the data can have; null when none was found. */
   readonly rateRange: readonly [number, number] | null;
+  /** Every burst such a bucket can have (whole requests, inclusive). */
   readonly burstRange: readonly [number, number] | null;
+  /** The parameters this traffic could not pin down, each with what traffic would. */
+  readonly unidentified: readonly UnidentifiedParameter[];
+  /** The gateway's decision delay after the send that inference estimated (ms); null when not estimated. */
+  readonly decisionDelayMs: number | null;
   readonly note: string;
+}
+
+/** A bucket parameter the run's traffic could not identify (Inference.unidentified). */
+export interface UnidentifiedParameter {
+  readonly parameter: 'rate' | 'burst';
+  /** Why not, one clause: "the traffic was never held above the limit for a second". */
+  readonly why: string;
+  /** What traffic would identify it: "hold at least 1.2 × the rate for 3 s". */
+  readonly traffic: string;
 }
 
 export interface Tolerance {

@@ -129,7 +129,7 @@ export function inferBucket(obs: Observations, options: InferOptions = {}): Infe
   const burst = burstAt(burstBounds(split, rateRps, jitterS));
   const burstRange: [number, number] = [Math.floor(burstBounds(split, hi, jitterS).bMin), Math.ceil(burstBounds(split, lo, jitterS).bMax)];
   if (hi >= grid[grid.length - 1]) {
-    return { kind: 'insufficient-data', rateRps: null, burst, rateRange: null, burstRange, note: `burst ≈ ${burst}, but the rate is only bounded below (≥ ${fmt(lo)} rps): traffic was never held above the limit long enough` };
+    return { kind: 'insufficient-data', rateRps: null, burst, rateRange: null, burstRange, unidentified: [{ parameter: 'rate', why: 'the traffic was never held above the limit long enough', traffic: 'hold more than the rate for several seconds' }], decisionDelayMs: null, note: `burst ≈ ${burst}, but the rate is only bounded below (≥ ${fmt(lo)} rps): traffic was never held above the limit long enough` };
   }
   return {
     kind: 'token-bucket',
@@ -137,12 +137,14 @@ export function inferBucket(obs: Observations, options: InferOptions = {}): Infe
     burst,
     rateRange: [lo, hi],
     burstRange,
+    unidentified: [],
+    decisionDelayMs: null,
     note: `a token bucket of ${fmt(rateRps)} rps (${fmt(lo)}–${fmt(hi)}) and burst ${burst} (${burstRange[0]}–${burstRange[1]}) explains the ${accepted} accepted and ${throttled} throttled requests`,
   };
 }
 
 function none(kind: Inference['kind'], note: string): Inference {
-  return { kind, rateRps: null, burst: null, rateRange: null, burstRange: null, note };
+  return { kind, rateRps: null, burst: null, rateRange: null, burstRange: null, unidentified: [], decisionDelayMs: null, note };
 }
 
 function splitObservations(obs: Observations, jitterS: number): Split {

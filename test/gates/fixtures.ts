@@ -95,7 +95,7 @@ export function throttleSection(predictedThrottled: number, observedThrottled: n
     agreement: 0.995,
     firstThrottledS: { predicted: null, observed: null },
     perSecond,
-    inferred: { kind: 'no-throttling', rateRps: null, burst: null, rateRange: null, burstRange: null, note: '' },
+    inferred: { kind: 'no-throttling', rateRps: null, burst: null, rateRange: null, burstRange: null, unidentified: [], decisionDelayMs: null, note: '' },
     tolerance: { profile: 'emulator', minAgreement: 0.98, rateRelative: 0.05, burstAbsolute: 2 },
   };
 }
