@@ -16,6 +16,7 @@ import { classifyError } from './outcome.ts';
 import type { Sender } from './sender.ts';
 import type { RecordSink, SentRequest } from '../record/sink.ts';
 import { ORIGIN_BODY_BYTES, throttleOrigin } from '../record/throttle-origin.ts';
+import { requestTargetFor } from './target-path.ts';
 
 /** How to build an HttpSender. */
 export interface HttpSenderOptions {
@@ -101,7 +102,7 @@ function openSocket(connector: buildConnector.connector, url: URL): Promise<Sock
 export class HttpSender implements Sender {
   inFlight = 0;
   readonly #origin: string;
-  readonly #basePath: string;
+  readonly #target: URL;
   readonly #options: HttpSenderOptions;
   readonly #warm: Socket[];
   readonly #connect: buildConnector.connector;
@@ -115,7 +116,7 @@ export class HttpSender implements Sender {
     const url = new URL(options.target);
     this.#options = options;
     this.#origin = url.origin;
-    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#target = url;
     this.#warm = warm;
     this.#connect = (params, callback) => {
       const socket = this.#warm.pop();
@@ -152,7 +153,7 @@ export class HttpSender implements Sender {
     this.inFlight++;
     client.dispatch(
       {
-        path: this.#basePath + request.path,
+        path: requestTargetFor(this.#target, request.path),
         method: request.method as Dispatcher.HttpMethod,
         headers: request.headers,
         body: request.body,

@@ -52,7 +52,8 @@ export function targetUrl(value: unknown, where: Where): string {
     throw UsageError.invalid(where.file, where.field, value, 'an absolute http:// or https:// URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw UsageError.invalid(where.file, where.field, value, 'an http:// or https:// URL');
-  return text.replace(/\/+$/, '');
+  // As given: a trailing slash is the user's to choose (load/target-path.ts joins paths).
+  return text;
 }
 
 function defaultRequest(): RequestSpec {

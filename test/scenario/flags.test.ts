@@ -9,7 +9,7 @@ const base: RunFlags = { method: 'GET', path: '/', header: [], gate: [], maxRegr
 describe('run flags', () => {
   it('build a one-liner with headers, body and the target', () => {
     const s = scenarioFromFlags({ ...base, target: 'http://127.0.0.1:9/prod/', method: 'post', path: '/orders', header: ['x-api-key: k-1', 'content-type: application/json'], body: '{"a":1}' });
-    expect(s.target).toBe('http://127.0.0.1:9/prod');
+    expect(s.target).toBe('http://127.0.0.1:9/prod/'); // as given: load/target-path.ts joins paths
     expect(s.requests[0]).toMatchObject({ method: 'POST', path: '/orders', body: '{"a":1}', headers: { 'x-api-key': 'k-1', 'content-type': 'application/json' } });
     expect(s.phases).toEqual([{ shape: 'constant', rateRps: 10, durationMs: 2000, arrivals: 'uniform' }]);
   });
