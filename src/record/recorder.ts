@@ -62,11 +62,11 @@ export class Recorder implements RecordSink {
   #errors = 0;
   #sealed = false;
 
-  sent(requestIndex: number, intendedMs: number, sentMs: number): number {
+  sent(arrivalIndex: number, requestIndex: number, intendedMs: number, sentMs: number): number {
     recordMs(this.#sendLag, sentMs - intendedMs);
     this.#timeline.sent(intendedMs, sentMs);
     this.#route(requestIndex).sent++;
-    return this.sendLog.append(requestIndex, sentMs);
+    return this.sendLog.append(arrivalIndex, requestIndex, intendedMs, sentMs);
   }
 
   dropped(intendedMs: number): void {

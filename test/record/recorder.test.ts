@@ -7,7 +7,7 @@ import { decodeHistogram } from '../../src/record/histograms.ts';
 describe('SendLogBuilder', () => {
   it('grows past its initial capacity and keeps every row', () => {
     const log = new SendLogBuilder(16);
-    for (let i = 0; i < 1000; i++) log.append(i % 3, i * 0.5);
+    for (let i = 0; i < 1000; i++) log.append(i, i % 3, i * 0.5 - 0.1, i * 0.5);
     log.complete(999, 600, 429, ORIGIN.QUOTA);
     expect(log.count).toBe(1000);
     expect(log.sentMs[999]).toBe(499.5);
@@ -22,10 +22,10 @@ describe('SendLogBuilder', () => {
 describe('Recorder', () => {
   it('files outcomes by send second, drops by intended second, and counts unfinished', () => {
     const rec = new Recorder();
-    const a = { row: rec.sent(0, 900, 1100), requestIndex: 0, intendedMs: 900, sentMs: 1100 };
-    const b = { row: rec.sent(1, 1200, 1200), requestIndex: 1, intendedMs: 1200, sentMs: 1200 };
-    const c = { row: rec.sent(1, 1300, 1300), requestIndex: 1, intendedMs: 1300, sentMs: 1300 };
-    rec.sent(0, 1400, 1400); // never settles
+    const a = { row: rec.sent(0, 0, 900, 1100), requestIndex: 0, intendedMs: 900, sentMs: 1100 };
+    const b = { row: rec.sent(1, 1, 1200, 1200), requestIndex: 1, intendedMs: 1200, sentMs: 1200 };
+    const c = { row: rec.sent(2, 1, 1300, 1300), requestIndex: 1, intendedMs: 1300, sentMs: 1300 };
+    rec.sent(3, 0, 1400, 1400); // never settles
     rec.dropped(950);
     rec.answered(a, 1150, 200, ORIGIN.NONE);
     rec.answered(b, 1250, 429, ORIGIN.THROTTLE);
