@@ -22,7 +22,7 @@ import type { RequestIdentity, SendLog } from './record/send-log.ts';
 import { SEND_LOG_FILE, writeSendLogFile } from './record/send-log-file.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { keyIdOf } from './throttle/key-id.ts';
-import { startTarget, type StartedTarget } from './target.ts';
+import { isLocalTarget, startTarget, type StartedTarget } from './target.ts';
 import { cloudWatchFor } from './cloudwatch-step.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
 import { abortCheck } from './gates/abort.ts';
@@ -82,7 +82,7 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
           limits: scenario.limits,
           stage: scenario.stage,
           originWallMs: load.startWallMs,
-          tolerance: toleranceFor(scenario.tolerance ?? (scenario.target === undefined ? 'emulator' : 'aws')),
+          tolerance: toleranceFor(scenario.tolerance ?? (scenario.target === undefined || isLocalTarget(scenario.target) ? 'emulator' : 'aws')),
           throttleStatuses: scenario.throttleStatuses,
         }),
       };
@@ -167,7 +167,7 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   const outDir = opts.outDir ?? join('reports', result.runId);
   await writeReports(result, outDir);
   // The record a re-judgement needs (verify --from, docs/send-log.md): rows and key ids, no secrets.
-  writeSendLogFile(join(outDir, SEND_LOG_FILE), measured.sendLog, { originWallMs: measured.load.startWallMs, requests: requestIdentities(scenario) });
+  writeSendLogFile(join(outDir, SEND_LOG_FILE), measured.sendLog, { originWallMs: measured.load.startWallMs, requests: requestIdentities(scenario), stage: scenario.stage, throttleStatuses: scenario.throttleStatuses });
   if (opts.junitFile) await writeFile(opts.junitFile, renderJunit(result));
   return { result, outDir, exitCode: exitCodeOf(result) };
 }

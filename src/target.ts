@@ -35,3 +35,9 @@ export async function startTarget(scenario: Scenario): Promise<StartedTarget> {
   }
   return { url, emulator, apiType: emulator.apiType, stop: () => emulator.close() };
 }
+
+/** 127.0.0.0/8, ::1 and localhost: targets on this machine (no bill, timing noise of a few ms). */
+export function isLocalTarget(target: string): boolean {
+  const host = new URL(target).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}

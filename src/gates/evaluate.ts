@@ -126,13 +126,14 @@ export function evaluateGates(result: RunResult, gates: readonly Gate[]): GateVe
 /**
  * The gates every run carries besides the user's: `requests.completed > 0` (a run in which no
  * request got a response must not pass, design.md "Exit codes") and, when limits were declared,
- * `throttle.verdict == pass`. A gate the user already wrote is not added twice.
+ * `throttle.verdict == pass` (unless the run did not exercise them). A gate the user already wrote is not added twice.
  */
 export function implicitGates(result: RunResult, userGates: readonly Gate[] = []): Gate[] {
   const wanted = ['requests.completed > 0'];
-  if (result.throttle) wanted.push('throttle.verdict == pass');
-  // verify judges declared against measured: a disagreement is a failed run, as its exit code says.
-  if (result.verify && result.verify.declared.rateRps !== null) wanted.push('verify.verdict != fail');
+  // A run that never reached its declared limits could not test them: said in the verdict, not failed (docs/throttling.md).
+  if (result.throttle && result.throttle.verdict !== 'not-exercised') wanted.push('throttle.verdict == pass');
+  // verify judges declared against measured: only a pass passes; with nothing declared, only an answer is needed.
+  if (result.verify) wanted.push(result.verify.declared.rateRps !== null ? 'verify.verdict == pass' : 'verify.verdict != no-response');
   const have = new Set(userGates.filter((g) => !g.window).map((g) => `${g.metric} ${g.op} ${g.value}`));
   return wanted.map((expr) => parseGate(expr, { field: 'implicit gate' })).filter((g) => !have.has(`${g.metric} ${g.op} ${g.value}`));
 }

@@ -55,7 +55,7 @@ const TIME_UNITS_MS: Record<string, number> = { '': 1, ms: 1, s: 1000, us: 0.001
 const WINDOW_UNITS_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 
 function tokenize(source: string, fail: (column: number, text: string, why: string) => never): Token[] {
-  const re = /\s*(?:(-?\d+(?:\.\d+)?)([A-Za-zµ%]*)|([A-Za-z_][A-Za-z0-9_.]*)|(<=|>=|==|!=|<|>)|(\S+?(?=\s|$|[<>=!])|\S))/gy;
+  const re = /\s*(?:(-?\d+(?:\.\d+)?)([A-Za-zµ%]*)|([A-Za-z_][A-Za-z0-9_.]*(?:-[A-Za-z0-9_.]+)*)|(<=|>=|==|!=|<|>)|(\S+?(?=\s|$|[<>=!])|\S))/gy;
   const tokens: Token[] = [];
   let m: RegExpExecArray | null;
   while (re.lastIndex < source.length && (m = re.exec(source)) !== null) {

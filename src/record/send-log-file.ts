@@ -25,6 +25,10 @@ export interface SendLogHeader {
   readonly originWallMs: number;
   /** By requestIndex. */
   readonly requests: readonly RequestIdentity[];
+  /** The stage of the declared limits the run addressed, if it named one. */
+  readonly stage?: string;
+  /** Statuses the run counted as throttled (nginx answers 503). */
+  readonly throttleStatuses?: readonly number[];
 }
 
 /** Appends chunks of rows to a send-log file; `close()` writes the end mark. */
@@ -103,7 +107,7 @@ export function readSendLogFile(path: string): ReadSendLog {
   let header: SendLogHeader;
   try {
     const parsed = JSON.parse(bytes.subarray(16, 16 + headerBytes).toString('utf8')) as SendLogHeader;
-    header = { originWallMs: parsed.originWallMs, requests: parsed.requests };
+    header = { originWallMs: parsed.originWallMs, requests: parsed.requests, stage: parsed.stage, throttleStatuses: parsed.throttleStatuses };
   } catch {
     throw bad('its header is not JSON');
   }

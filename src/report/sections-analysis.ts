@@ -28,15 +28,6 @@ function declaredTable(limits: Limits, activeStage: string | undefined): Table {
   return { caption: `Declared limits (${limits.api.type === 'rest' ? 'REST API' : 'HTTP API'} ${limits.api.name})`, head: ['Level', 'Scope', 'Rate', 'Burst', 'Quota'], rows, numeric: [false, false, true, true, false] };
 }
 
-/** The tightest rate bucket on the stage path (account, stage default, stage overrides). */
-function tightestDeclared(limits: Limits, stage: string | undefined): ThrottleSpec {
-  const specs: ThrottleSpec[] = [limits.account];
-  const s = stage === undefined ? undefined : limits.stages[stage];
-  if (s?.throttle) specs.push(s.throttle);
-  for (const o of Object.values(s?.routes ?? {})) if (o.throttle) specs.push(o.throttle);
-  return specs.reduce((a, b) => (b.rateRps < a.rateRps ? b : a));
-}
-
 function comparisonTable(t: ThrottleSection): Table {
   const diff = (p: number, o: number): Cell => (p === o ? toned('0', 'good') : toned(fmtSigned(o - p), 'warn'));
   const first = t.firstThrottledS;
@@ -52,20 +43,21 @@ function comparisonTable(t: ThrottleSection): Table {
   };
 }
 
-function inferenceTable(t: ThrottleSection): Table {
-  const declared = tightestDeclared(t.limits, t.stage);
-  const inf = t.inferred;
-  const rateOk = inf.rateRps !== null && Math.abs(inf.rateRps - declared.rateRps) <= declared.rateRps * t.tolerance.rateRelative;
-  const burstOk = inf.burst !== null && Math.abs(inf.burst - declared.burst) <= t.tolerance.burstAbsolute;
-  const mark = (ok: boolean, v: number | null): Cell => (v === null ? '–' : ok ? toned('within tolerance', 'good') : toned('outside tolerance', 'bad'));
+/** One row per bucket the traffic went through: declared, measured, each parameter's verdict, what the run could detect. */
+function bucketsTable(t: ThrottleSection): Table {
+  const judged = (v: 'pass' | 'fail' | 'untested'): Cell => (v === 'pass' ? toned('pass', 'good') : v === 'fail' ? toned('fail', 'bad') : toned('untested', 'warn'));
+  const rows = t.buckets.map((b): Cell[] => {
+    const inf = b.inferred;
+    const measured = inf.kind === 'token-bucket' ? `${fmtRps(inf.rateRps)} / ${fmtNum(inf.burst)}` : inf.kind;
+    const range = inf.kind === 'token-bucket' ? `${fmtRange(inf.rateRange, fmtRps)} / ${fmtRange(inf.burstRange, fmtNum)}` : '–';
+    const detects = `${b.detection.burst === null ? '–' : `±${fmtNum(b.detection.burst)}`} / ${b.detection.rateRelative === null ? '–' : `±${fmtPct(b.detection.rateRelative)}`}`;
+    return [`${b.label} (${b.layer})`, `${fmtRps(b.declared.rateRps)} / ${fmtNum(b.declared.burst)}`, measured, range, judged(b.rate.verdict), judged(b.burst.verdict), detects, fmtCount(b.requests)];
+  });
   return {
-    caption: 'Declared vs inferred (tightest declared bucket on the stage path)',
-    head: ['', 'Declared', 'Inferred', 'Inferred range', 'Tolerance', ''],
-    rows: [
-      ['Rate', fmtRps(declared.rateRps), fmtRps(inf.rateRps), fmtRange(inf.rateRange, fmtRps), `±${fmtPct(t.tolerance.rateRelative, 0)}`, mark(rateOk, inf.rateRps)],
-      ['Burst', fmtNum(declared.burst), fmtNum(inf.burst), fmtRange(inf.burstRange, fmtNum), `±${fmtNum(t.tolerance.burstAbsolute)}`, mark(burstOk, inf.burst)],
-    ],
-    numeric: [false, true, true, true, true, false],
+    caption: 'Each bucket the traffic went through (binding layer), judged on its own requests',
+    head: ['Bucket', 'Declared rate / burst', 'Measured', 'Measured range', 'Rate', 'Burst', 'Detects burst / rate', 'Requests'],
+    rows,
+    numeric: [false, true, true, true, false, false, true, true],
   };
 }
 
@@ -77,11 +69,12 @@ export function throttleSection(result: RunResult): Section {
   }
   const lines = [
     `Verdict: ${t.verdict}: ${t.reason}`,
-    `Agreement ${fmtPct(t.agreement)} (minimum ${fmtPct(t.tolerance.minAgreement)}, ${t.tolerance.profile} tolerance profile; 1 − the largest gap between predicted and observed running totals of accepted requests, at 100 ms steps of send time, over requests compared).`,
+    `This run could detect ${t.detection.burst === null ? 'no burst error' : `a burst off by ${fmtNum(t.detection.burst)} or more`} and ${t.detection.rateRelative === null ? 'no rate error' : `a rate off by ${fmtPct(t.detection.rateRelative)} or more`} (${t.tolerance.profile} tolerance: ±${fmtNum(t.tolerance.burstAbsolute)} requests, rate ±${fmtPct(t.tolerance.rateRelative, 0)}).`,
+    `Agreement ${fmtPct(t.agreement)} (a figure, not the judge: 1 − the largest gap between predicted and observed running totals of accepted requests, at 100 ms steps of send time, over requests compared).`,
     `Inference: ${t.inferred.kind}${t.inferred.note ? `: ${t.inferred.note}` : ''}`,
   ];
   if (t.stage !== undefined) lines.push(`Stage: ${t.stage}`);
-  return { id: 'throttle', title: 'Throttling', lines, tables: [comparisonTable(t), inferenceTable(t), declaredTable(t.limits, t.stage)] };
+  return { id: 'throttle', title: 'Throttling', lines, tables: [comparisonTable(t), ...(t.buckets.length > 0 ? [bucketsTable(t)] : []), declaredTable(t.limits, t.stage)] };
 }
 
 function minuteCounts(m: CloudWatchMinute): Cell[] {
@@ -146,6 +139,7 @@ export function verifySection(result: RunResult): Section | undefined {
     `Verdict: ${v.verdict}: ${v.reason}`,
     `Planned requests: ${fmtCount(v.plannedRequests)} (estimated cost if run on AWS: REST $${v.estimatedCostUsd.rest.toFixed(4)}, HTTP API $${v.estimatedCostUsd.http.toFixed(4)}).`,
   ];
+  if (v.binding) lines.push(`Binding bucket: ${v.binding.label} (${v.binding.layer}).`);
   const rows: Cell[][] = [
     ['Rate', fmtRps(v.declared.rateRps), fmtRps(v.measured.rateRps)],
     ['Burst', fmtNum(v.declared.burst), fmtNum(v.measured.burst)],

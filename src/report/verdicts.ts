@@ -26,7 +26,7 @@ function throttle(result: RunResult): Verdict {
   const t = result.throttle;
   if (t === undefined) return { label: 'Throttle', state: 'info', text: 'no limits declared' };
   const text = `${t.verdict}: ${t.reason}`;
-  return { label: 'Throttle', state: t.verdict === 'pass' ? 'pass' : 'fail', text };
+  return { label: 'Throttle', state: t.verdict === 'pass' ? 'pass' : t.verdict === 'not-exercised' ? 'warn' : 'fail', text };
 }
 
 function cloudwatch(result: RunResult): Verdict {

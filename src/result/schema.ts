@@ -4,6 +4,7 @@
  * All times inside are ms since run start unless the name says `Iso`; latencies are ms floats.
  */
 import type { Limits } from '../throttle/limits.ts';
+import type { Layer } from '../throttle/layers.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -108,15 +109,58 @@ export interface EncodedHistograms {
   readonly sendLagUs: string;
 }
 
+/**
+ * The throttle verdict (throttle/verdict.ts, docs/throttling.md): `pass` every bucket the traffic
+ * exercised behaved as declared, and the run could have told otherwise; `fail` one did not;
+ * `inconclusive` throttling was seen but the run could not place rate or burst; `not-exercised`
+ * neither predicted nor observed throttling anywhere (the run could not test the limits);
+ * `no-response` nothing was answered.
+ */
+export type ThrottleVerdict = 'pass' | 'fail' | 'inconclusive' | 'not-exercised' | 'no-response';
+
+/** The smallest declaration errors this run would have caught; null where it could not tell. */
+export interface DetectionPower {
+  /** A declared rate off by this share or more would have failed. */
+  readonly rateRelative: number | null;
+  /** A declared burst off by this many requests or more would have failed. */
+  readonly burst: number | null;
+}
+
+/** One bucket the run's traffic went through, judged on its own requests. */
+export interface BucketVerdict {
+  /** The binding bucket's label: `stage prod, GET /slow (override)`. */
+  readonly label: string;
+  readonly layer: Layer;
+  /** The declared bucket that binds these requests (lowest rate on their path, and its burst). */
+  readonly declared: { readonly rateRps: number; readonly burst: number };
+  /** Route keys (and key ids) whose requests share this bucket. */
+  readonly routes: readonly string[];
+  readonly requests: number;
+  readonly verdict: ThrottleVerdict;
+  readonly reason: string;
+  readonly rate: { readonly verdict: 'pass' | 'fail' | 'untested'; readonly reason: string };
+  readonly burst: { readonly verdict: 'pass' | 'fail' | 'untested'; readonly reason: string };
+  readonly detection: DetectionPower;
+  readonly predicted: { readonly accepted: number; readonly throttled: number };
+  readonly observed: { readonly accepted: number; readonly throttled: number };
+  /** Largest gap between predicted and observed accepted running totals, and when (s). */
+  readonly largestGap: { readonly requests: number; readonly atS: number } | null;
+  readonly inferred: Inference;
+}
+
 export interface ThrottleSection {
   readonly limits: Limits;
   readonly stage: string | undefined;
-  readonly verdict: 'pass' | 'fail';
+  readonly verdict: ThrottleVerdict;
   /** Why the verdict is what it is, one line. */
   readonly reason: string;
+  /** What this run could detect, for the bucket that decides the verdict. */
+  readonly detection: DetectionPower;
+  /** Every bucket the traffic went through, most requests first. */
+  readonly buckets: readonly BucketVerdict[];
   readonly predicted: { readonly accepted: number; readonly throttled: number };
   readonly observed: { readonly accepted: number; readonly throttled: number };
-  /** 1 - sum over 100 ms bins of |predicted accepted - observed accepted| / compared. */
+  /** 1 - the largest gap between predicted and observed accepted running totals / compared (a figure, not the judge). */
   readonly agreement: number;
   readonly firstThrottledS: { readonly predicted: number | null; readonly observed: number | null };
   readonly perSecond: readonly { readonly second: number; readonly predictedAccepted: number; readonly observedAccepted: number; readonly observedThrottled: number }[];
@@ -261,8 +305,10 @@ export interface CapacitySection {
 export interface VerifySection {
   readonly declared: { readonly rateRps: number | null; readonly burst: number | null };
   readonly measured: { readonly rateRps: number | null; readonly burst: number | null };
-  readonly verdict: 'pass' | 'fail' | 'no-throttling' | 'inconclusive';
+  readonly verdict: 'pass' | 'fail' | 'no-throttling' | 'inconclusive' | 'no-response';
   readonly reason: string;
+  /** The declared bucket the probe was sized for, and the layer it comes from. */
+  readonly binding: { readonly layer: string; readonly label: string } | null;
   readonly plannedRequests: number;
   readonly estimatedCostUsd: { readonly rest: number; readonly http: number };
 }

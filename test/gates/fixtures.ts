@@ -90,6 +90,8 @@ export function throttleSection(predictedThrottled: number, observedThrottled: n
     stage: 'prod',
     verdict: 'pass',
     reason: 'fixture',
+    detection: { rateRelative: 0.04, burst: 3 },
+    buckets: [],
     predicted: { accepted: compared - predictedThrottled, throttled: predictedThrottled },
     observed: { accepted: compared - observedThrottled, throttled: observedThrottled },
     agreement: 0.995,

@@ -24,7 +24,7 @@ describe('summary.md', () => {
     expect(lines.slice(2, 7)).toEqual([
       '- ❌ **Run**: FAILED',
       expect.stringMatching(/^- ❌ \*\*Gates\*\*: 1 of 3 failed: /),
-      expect.stringMatching(/^- ✅ \*\*Throttle\*\*: pass: the model and the target agree/),
+      expect.stringMatching(/^- ✅ \*\*Throttle\*\*: pass: stage prod default, GET \/items: 100 rps \/ burst 50 as declared/),
       '- ✅ **CloudWatch**: totals match (5,999 requests)',
       expect.stringMatching(/^- ✅ \*\*Schedule\*\*: kept/),
     ]);

@@ -21,7 +21,7 @@ describe('terminal summary', () => {
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).toMatch(/Throttled \(429\)\s+│\s+89 │\s+81 │\s+-8 │/);
-    expect(text).toMatch(/Rate\s+│\s+100\.0 rps │\s+100\.6 rps │/);
+    expect(text).toMatch(/stage prod default, GET \/items \(stage\)\s+│\s+100\.0 rps \/ 50 │\s+100\.6 rps \/ 49 │/);
     expect(text).toMatch(/-1 \(in flight\)/);
   });
 

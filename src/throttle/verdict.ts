@@ -1,0 +1,325 @@
+/**
+ * The throttle verdict of one bucket group (groups.ts), judged on its own evidence
+ * (docs/throttling.md "The verdict"):
+ *
+ *   gap(t) = predicted accepted so far − observed accepted so far      (this group's requests)
+ *   allowed(t) = noise + rateRelative × rate × (seconds throttled so far)
+ *
+ *   gap ^         a burst declared too large: the gap opens when the bucket first empties
+ *       |   ______________________        and stays open, however long the run
+ *       |  |        allowed  ___---       a rate declared too high: the gap grows by the
+ *       |  | ___-------''''               error × time in overload, and leaves the band
+ *       +--+--------------------------> t
+ *
+ * A gap outside the band for a sustained stretch (PERSIST_ROWS rows and PERSIST_MS) fails the
+ * bucket; one that never leaves it passes only if the run could have seen an error: the same
+ * test is run between the declared bucket and the declared bucket with its burst or rate moved,
+ * and the smallest move that would have failed is the run's detection power. A parameter
+ * nothing in the run could have caught is `untested`, and the group `inconclusive`.
+ */
+import type { BucketVerdict, DetectionPower, Inference, Tolerance } from '../result/schema.ts';
+import type { BucketGroup } from './groups.ts';
+
+/** Noise a sustained gap must outlast: a few rows, and a tenth of a second. */
+const PERSIST_ROWS = 3;
+const PERSIST_MS = 100;
+const BIN_MS = 100;
+
+/** The evidence of one group, row by row in send order. */
+export interface GroupEvidence {
+  /** When the gateway decided each row (replay.ts decisionTimesMs), ms. */
+  readonly decidedMs: Float64Array;
+  /** 1 where the declared limits predict acceptance. */
+  readonly predictedAccepted: Uint8Array;
+  /** 1 where the target accepted. */
+  readonly observedAccepted: Uint8Array;
+  /**
+   * How long after its send the gateway may have decided each row, ms (latestDecisionMs − sent):
+   * the bucket may have refilled by rate × this much more or less than the replay assumed.
+   */
+  readonly windowMs: Float64Array;
+}
+
+/**
+ * The latest time the gateway can have decided each request: before its own answer, and (taking
+ * requests in arrival order) before any later request's answer: min over j >= i of end(j).
+ * Outside instant bursts a throttled answer comes back within a round trip, so the window is
+ * small; inside one it spans the gateway's time to read the burst (replay.ts decisionTimesMs).
+ */
+export function latestDecisionMs(sentMs: ArrayLike<number>, endMs: ArrayLike<number>, answered: (i: number) => boolean, count: number): Float64Array {
+  const latest = new Float64Array(count);
+  let earliestLaterEnd = Infinity;
+  for (let i = count - 1; i >= 0; i--) {
+    if (answered(i) && endMs[i] < earliestLaterEnd) earliestLaterEnd = endMs[i];
+    latest[i] = Math.max(sentMs[i], earliestLaterEnd === Infinity ? sentMs[i] : earliestLaterEnd);
+  }
+  return latest;
+}
+
+/** Requests of noise a gap may show, and its rate allowance: the tolerance band for this bucket. */
+export function bandOf(tolerance: Tolerance, rateRps: number): { noise: number; rateRelative: number } {
+  return { noise: Math.max(tolerance.burstAbsolute, rateRps * 0.002), rateRelative: tolerance.rateRelative };
+}
+
+interface GapTest {
+  /** First row of a sustained excursion of the gap itself outside the band (a burst, or a rate error grown large), or -1. */
+  readonly levelRow: number;
+  /** First row of a sustained drift of the gap within one episode of load (a rate error), or -1. */
+  readonly driftRow: number;
+  readonly largestGap: number;
+  readonly largestGapRow: number;
+}
+
+/** The rows where an episode of load starts: the first row, and any row after a gap long enough to refill the bucket. */
+function episodeStarts(decidedMs: Float64Array, rateRps: number, burst: number): Uint8Array {
+  const refillMs = (Math.max(1, burst) / rateRps) * 1000;
+  const starts = new Uint8Array(decidedMs.length);
+  for (let i = 0; i < decidedMs.length; i++) starts[i] = i === 0 || decidedMs[i] - decidedMs[i - 1] >= refillMs ? 1 : 0;
+  return starts;
+}
+
+/**
+ * Seconds of decision-time uncertainty accumulated at each row. Within one episode the gateway's
+ * decisions may have been up to the largest window late, so its bucket may hold rate × that
+ * window more tokens than the replay gave it, and the admissions that follow keep that offset in
+ * the running totals: each episode adds its largest window, and it stays.
+ */
+function windowAllowanceS(e: GroupEvidence, starts: Uint8Array): Float64Array {
+  const out = new Float64Array(e.decidedMs.length);
+  let closed = 0;
+  let current = 0;
+  for (let i = 0; i < out.length; i++) {
+    if (starts[i] === 1) {
+      closed += current;
+      current = 0;
+    }
+    current = Math.max(current, e.windowMs[i] / 1000);
+    out[i] = closed + current;
+  }
+  return out;
+}
+
+/** Counts consecutive out-of-band rows; true once the stretch is long enough to be more than noise. */
+class Streak {
+  #start = -1;
+  first = -1;
+  step(i: number, outside: boolean, decidedMs: Float64Array): void {
+    if (this.first >= 0) return;
+    if (!outside) {
+      this.#start = -1;
+      return;
+    }
+    if (this.#start < 0) this.#start = i;
+    if (i - this.#start + 1 >= PERSIST_ROWS && decidedMs[i] - decidedMs[this.#start] >= PERSIST_MS) this.first = this.#start;
+  }
+  /** A stretch still open at the end of the run is sustained too: nothing closed it. */
+  end(n: number): void {
+    if (this.first < 0 && this.#start >= 0 && n - this.#start >= PERSIST_ROWS) this.first = this.#start;
+  }
+}
+
+/**
+ * The gap test between two accepted sequences over the same rows.
+ *   level: |gap(i)| > noise + rate × (ρ × throttled s(i) + accumulated windows(i))
+ *   drift: |gap(j) − gap(i)| > 2 noise + rate × (ρ × (throttled s(j) − throttled s(i)) + window(i) + window(j)),
+ *          i < j in one episode: while the bucket is empty both sides admit at the refill rate, so
+ *          only the two ends' timing is uncertain. Running extremes of gap ∓ allowance keep it O(n).
+ */
+function gapTest(a: Uint8Array, b: Uint8Array, e: GroupEvidence, ctx: GapContext): GapTest {
+  const { decidedMs, windowMs } = e;
+  const { overS, windowS, starts, rateRps, band } = ctx;
+  const rho = band.rateRelative * rateRps;
+  const level = new Streak();
+  const drift = new Streak();
+  let gap = 0;
+  let largestGap = 0;
+  let largestGapRow = -1;
+  let lowest = Infinity; // min over i of gap(i) − ρR·over(i) + R·w(i)
+  let highest = -Infinity; // max over i of gap(i) + ρR·over(i) − R·w(i)
+  const n = decidedMs.length;
+  for (let i = 0; i < n; i++) {
+    gap += a[i] - b[i];
+    const size = gap < 0 ? -gap : gap;
+    if (size > largestGap) [largestGap, largestGapRow] = [size, i];
+    level.step(i, size > band.noise + rho * overS[i] + rateRps * windowS[i], decidedMs);
+    const w = (rateRps * windowMs[i]) / 1000;
+    if (starts[i] === 1) [lowest, highest] = [Infinity, -Infinity];
+    const up = gap - rho * overS[i] - w - lowest;
+    const down = highest - (gap + rho * overS[i] + w);
+    drift.step(i, up > 2 * band.noise || down > 2 * band.noise, decidedMs);
+    lowest = Math.min(lowest, gap - rho * overS[i] + w);
+    highest = Math.max(highest, gap + rho * overS[i] - w);
+    if (level.first >= 0 && drift.first >= 0) break;
+  }
+  level.end(n);
+  drift.end(n);
+  return { levelRow: level.first, driftRow: drift.first, largestGap, largestGapRow };
+}
+
+interface GapContext {
+  readonly overS: Float64Array;
+  readonly windowS: Float64Array;
+  readonly starts: Uint8Array;
+  readonly rateRps: number;
+  readonly band: { noise: number; rateRelative: number };
+}
+
+const violated = (t: GapTest) => t.levelRow >= 0 || t.driftRow >= 0;
+
+/** Cumulative seconds of throttling (100 ms bins with a predicted or observed 429) at each row. */
+function throttledSeconds(e: GroupEvidence): Float64Array {
+  const n = e.decidedMs.length;
+  const out = new Float64Array(n);
+  let bins = 0;
+  let lastBin = -1;
+  let binHasThrottle = false;
+  // A bin counts from its first throttled row on: conservative by under a bin.
+  for (let i = 0; i < n; i++) {
+    const bin = Math.floor(e.decidedMs[i] / BIN_MS);
+    if (bin !== lastBin) {
+      lastBin = bin;
+      binHasThrottle = false;
+    }
+    if (!binHasThrottle && (e.predictedAccepted[i] === 0 || e.observedAccepted[i] === 0)) {
+      binHasThrottle = true;
+      bins++;
+    }
+    out[i] = (bins * BIN_MS) / 1000;
+  }
+  return out;
+}
+
+/** A single token bucket replayed on the decision times: 1 where it admits. */
+function bucketAccepts(decidedMs: Float64Array, rateRps: number, burst: number, out: Uint8Array): Uint8Array {
+  let tokens = burst;
+  let lastMs = decidedMs.length > 0 ? decidedMs[0] : 0;
+  const perMs = rateRps / 1000;
+  for (let i = 0; i < decidedMs.length; i++) {
+    const t = decidedMs[i];
+    if (t > lastMs) {
+      tokens = Math.min(burst, tokens + perMs * (t - lastMs));
+      lastMs = t;
+    }
+    if (tokens >= 1 - 1e-9) {
+      tokens -= 1;
+      out[i] = 1;
+    } else out[i] = 0;
+  }
+  return out;
+}
+
+/**
+ * The smallest change of burst, and of rate, that the gap test would have caught on this run's
+ * traffic: null where even a fourfold burst, or a doubled or zeroed rate, would have passed.
+ */
+export function detectionPower(e: GroupEvidence, ctx: GapContext, burst: number): DetectionPower {
+  const { rateRps } = ctx;
+  const n = e.decidedMs.length;
+  const base = bucketAccepts(e.decidedMs, rateRps, burst, new Uint8Array(n));
+  const scratch = new Uint8Array(n);
+  const caught = (r: number, b: number) => b >= 0 && r >= 0 && violated(gapTest(base, bucketAccepts(e.decidedMs, r, b, scratch), e, ctx));
+  const burstCaught = (k: number) => caught(rateRps, burst + k) || caught(rateRps, burst - k);
+  const rateCaught = (x: number) => caught(rateRps * (1 + x), burst) || caught(rateRps * (1 - x), burst);
+  return { burst: smallest(burstCaught, 1, Math.max(4 * burst, 64), true), rateRelative: smallest(rateCaught, 0.005, 1, false) };
+}
+
+/** Smallest x in [lo, hi] with caught(x) (assumed monotone), by doubling then bisection; null if none. */
+function smallest(caught: (x: number) => boolean, lo: number, hi: number, integer: boolean): number | null {
+  let miss = 0;
+  let x = lo;
+  while (!caught(x)) {
+    miss = x;
+    if (x >= hi) return null;
+    x = Math.min(hi, x * 2);
+  }
+  for (let i = 0; i < (integer ? 40 : 6) && (integer ? x - miss > 1 : x / Math.max(miss, lo / 2) > 1.15); i++) {
+    const mid = integer ? Math.floor((miss + x) / 2) : (miss + x) / 2;
+    if (mid <= miss) break;
+    if (caught(mid)) x = mid;
+    else miss = mid;
+  }
+  return x;
+}
+
+/** The largest error a run may leave undetected and still have tested a parameter. */
+export function testedBounds(tolerance: Tolerance, burst: number, noise: number): { rateRelative: number; burst: number } {
+  return { rateRelative: Math.max(2 * tolerance.rateRelative, 0.1), burst: Math.max(Math.ceil(noise) + 1, Math.ceil(burst / 2)) };
+}
+
+/** Judges one group. */
+export function judgeGroup(group: BucketGroup, e: GroupEvidence, inferred: Inference, tolerance: Tolerance): BucketVerdict {
+  const rateRps = group.binding.spec.rateRps;
+  const burst = group.burst;
+  const n = e.decidedMs.length;
+  let predictedAccepted = 0;
+  let observedAccepted = 0;
+  for (let i = 0; i < n; i++) {
+    predictedAccepted += e.predictedAccepted[i];
+    observedAccepted += e.observedAccepted[i];
+  }
+  const band = bandOf(tolerance, rateRps);
+  const overS = throttledSeconds(e);
+  const starts = episodeStarts(e.decidedMs, rateRps, burst);
+  const ctx: GapContext = { overS, windowS: windowAllowanceS(e, starts), starts, rateRps, band };
+  const test = gapTest(e.predictedAccepted, e.observedAccepted, e, ctx);
+  const common = {
+    label: group.binding.label, layer: group.binding.layer, declared: { rateRps, burst }, routes: group.routes, requests: n,
+    predicted: { accepted: predictedAccepted, throttled: n - predictedAccepted }, observed: { accepted: observedAccepted, throttled: n - observedAccepted },
+    largestGap: test.largestGapRow < 0 ? null : { requests: test.largestGap, atS: round3(e.decidedMs[test.largestGapRow] / 1000) }, inferred,
+  };
+  if (predictedAccepted === n && observedAccepted === n) {
+    const why = `neither predicted nor observed throttling (${n} requests, all accepted): the traffic stayed within ${fmt(rateRps)} rps / burst ${burst}`;
+    return { ...common, verdict: 'not-exercised', reason: why, rate: { verdict: 'untested', reason: why }, burst: { verdict: 'untested', reason: why }, detection: { rateRelative: null, burst: null } };
+  }
+  const detection = detectionPower(e, ctx, burst);
+  const bandText = `band ±${fmt(band.noise)} requests + ${pct(band.rateRelative)} of the rate over time throttled + the rate over each decision window`;
+  if (violated(test)) return failed(common, e, test, overS, inferred, rateRps, burst, detection, bandText);
+  const bounds = testedBounds(tolerance, burst, band.noise);
+  const rateTested = detection.rateRelative !== null && detection.rateRelative <= bounds.rateRelative;
+  const burstTested = detection.burst !== null && detection.burst <= bounds.burst;
+  const hint = (p: 'rate' | 'burst') => inferred.unidentified.find((u) => u.parameter === p)?.traffic ?? (p === 'rate' ? `hold more than ${fmt(rateRps)} rps for ${Math.max(3, Math.ceil((4 * band.noise) / (rateRps * 0.1)))} s or more` : `send more than ${burst} requests faster than the rate refills (an instant burst of ${2 * burst + 5})`);
+  const rate = rateTested
+    ? { verdict: 'pass' as const, reason: `held within the band; a rate off by ${pct(detection.rateRelative!)} or more would have failed` }
+    : { verdict: 'untested' as const, reason: `this traffic could not tell the rate (${detection.rateRelative === null ? 'no rate change up to 100% would have failed' : `only a rate off by ${pct(detection.rateRelative)} would have failed`}): ${hint('rate')}` };
+  const burstJudged = burstTested
+    ? { verdict: 'pass' as const, reason: `held within the band; a burst off by ${detection.burst} or more would have failed` }
+    : { verdict: 'untested' as const, reason: `this traffic could not tell the burst (${detection.burst === null ? 'no burst change up to fourfold would have failed' : `only a burst off by ${detection.burst} would have failed`}): ${hint('burst')}` };
+  const verdict = rateTested && burstTested ? 'pass' : 'inconclusive';
+  const could = `a burst off by ${detection.burst ?? '—'} or more, or a rate off by ${detection.rateRelative === null ? '—' : pct(detection.rateRelative)} or more, would have failed`;
+  const reason = verdict === 'pass'
+    ? `${group.binding.label}: ${fmt(rateRps)} rps / burst ${burst} as declared (largest gap ${test.largestGap} requests, ${bandText}); ${could}`
+    : `${group.binding.label}: throttled as declared so far, but ${[rate, burstJudged].filter((x) => x.verdict === 'untested').map((x) => x.reason).join('; ')}`;
+  return { ...common, verdict, reason, rate, burst: burstJudged, detection };
+}
+
+function failed(
+  common: Omit<BucketVerdict, 'verdict' | 'reason' | 'rate' | 'burst' | 'detection'>, e: GroupEvidence, test: GapTest, overS: Float64Array,
+  inferred: Inference, rateRps: number, burst: number, detection: DetectionPower, bandText: string,
+): BucketVerdict {
+  const row = test.driftRow >= 0 ? test.driftRow : test.levelRow;
+  let gap = 0;
+  for (let i = 0; i <= test.largestGapRow; i++) gap += e.predictedAccepted[i] - e.observedAccepted[i];
+  const at = test.largestGapRow;
+  const where = `by ${(e.decidedMs[at] / 1000).toFixed(2)} s (${overS[at].toFixed(1)} s of throttling) the target had accepted ${Math.abs(gap)} ${gap > 0 ? 'fewer' : 'more'} requests than ${fmt(rateRps)} rps / burst ${burst} predicts, outside the band from ${(e.decidedMs[row] / 1000).toFixed(2)} s on (${bandText})`;
+  const token = inferred.kind === 'token-bucket' && inferred.rateRange && inferred.burstRange ? inferred : undefined;
+  // A drift within an episode is the rate; a level reached first (or alone) is the burst.
+  const rateFails = test.driftRow >= 0;
+  const burstFails = test.levelRow >= 0 && (test.driftRow < 0 || test.levelRow < test.driftRow);
+  const measured = token ? `measured ${fmt(token.rateRps!)} rps / burst ${token.burst}` : inferred.kind === 'not-a-token-bucket' ? `not a token bucket: ${inferred.note}` : `measured: ${inferred.note}`;
+  const rate = rateFails ? { verdict: 'fail' as const, reason: `${where}; ${measured}` } : { verdict: 'untested' as const, reason: 'not judged: the burst already disagrees' };
+  const burstJudged = burstFails ? { verdict: 'fail' as const, reason: `${where}; ${measured}` } : { verdict: 'untested' as const, reason: 'not judged: the rate already disagrees' };
+  const which = [rateFails ? 'rate' : '', burstFails ? 'burst' : ''].filter(Boolean).join(' and ');
+  return { ...common, verdict: 'fail', reason: `${common.label}: the declared ${which} ${rateFails && burstFails ? 'are' : 'is'} not what the target enforces: ${where}; ${measured}`, rate, burst: burstJudged, detection };
+}
+
+function fmt(x: number): string {
+  return x >= 100 ? x.toFixed(0) : Number(x.toFixed(1)).toString();
+}
+
+function pct(x: number): string {
+  return `${Number((x * 100).toFixed(1))}%`;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
