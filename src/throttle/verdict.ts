@@ -273,7 +273,7 @@ export function judgeGroup(group: BucketGroup, e: GroupEvidence, inferred: Infer
   }
   const detection = detectionPower(e, ctx, burst);
   const bandText = `band ±${fmt(band.noise)} requests + ${pct(band.rateRelative)} of the rate over time throttled + the rate over each decision window`;
-  if (violated(test)) return failed(common, e, test, overS, inferred, rateRps, burst, detection, bandText);
+  if (violated(test)) return failed(common, e, test, ctx, inferred, burst, detection, bandText);
   const bounds = testedBounds(tolerance, burst, band.noise);
   const rateTested = detection.rateRelative !== null && detection.rateRelative <= bounds.rateRelative;
   const burstTested = detection.burst !== null && detection.burst <= bounds.burst;
@@ -292,24 +292,47 @@ export function judgeGroup(group: BucketGroup, e: GroupEvidence, inferred: Infer
   return { ...common, verdict, reason, rate, burst: burstJudged, detection };
 }
 
+/**
+ * Which declared parameter is wrong: the one whose change alone brings the observations back
+ * into the band (replaying the declared bucket with only its burst, or only its rate, moved to
+ * the values the observations suggest). Neither alone: both.
+ */
+function blame(e: GroupEvidence, ctx: GapContext, test: GapTest, inferred: Inference, burst: number): { rate: boolean; burst: boolean } {
+  const { rateRps } = ctx;
+  const scratch = new Uint8Array(e.decidedMs.length);
+  const explains = (r: number, b: number) => r > 0 && b >= 0 && !violated(gapTest(bucketAccepts(e.decidedMs, r, b, scratch), e.observedAccepted, e, ctx));
+  let gapAtLargest = 0;
+  for (let i = 0; i <= test.largestGapRow; i++) gapAtLargest += e.predictedAccepted[i] - e.observedAccepted[i];
+  const bursts = new Set<number>([burst - gapAtLargest]);
+  if (inferred.burst !== null) bursts.add(inferred.burst);
+  for (const b of [...bursts]) for (const d of [-2, -1, 1, 2]) bursts.add(b + d);
+  const rates = new Set<number>([0.5, 0.65, 0.8, 0.9, 0.95, 0.98, 1.02, 1.05, 1.1, 1.2, 1.35, 1.5, 2].map((k) => rateRps * k));
+  if (inferred.rateRps !== null) rates.add(inferred.rateRps);
+  const burstAlone = [...bursts].some((b) => b !== burst && explains(rateRps, b));
+  const rateAlone = [...rates].some((r) => explains(r, burst));
+  if (burstAlone !== rateAlone) return { rate: rateAlone, burst: burstAlone };
+  // Both or neither explain alone: the test that tripped first names the parameter, else both.
+  if (burstAlone) return test.driftRow >= 0 && test.driftRow < test.levelRow ? { rate: true, burst: false } : { rate: false, burst: true };
+  return { rate: true, burst: true };
+}
+
 function failed(
-  common: Omit<BucketVerdict, 'verdict' | 'reason' | 'rate' | 'burst' | 'detection'>, e: GroupEvidence, test: GapTest, overS: Float64Array,
-  inferred: Inference, rateRps: number, burst: number, detection: DetectionPower, bandText: string,
+  common: Omit<BucketVerdict, 'verdict' | 'reason' | 'rate' | 'burst' | 'detection'>, e: GroupEvidence, test: GapTest, ctx: GapContext,
+  inferred: Inference, burst: number, detection: DetectionPower, bandText: string,
 ): BucketVerdict {
-  const row = test.driftRow >= 0 ? test.driftRow : test.levelRow;
+  const { overS, rateRps } = ctx;
+  const row = Math.min(...[test.levelRow, test.driftRow].filter((r) => r >= 0));
   let gap = 0;
   for (let i = 0; i <= test.largestGapRow; i++) gap += e.predictedAccepted[i] - e.observedAccepted[i];
   const at = test.largestGapRow;
   const where = `by ${(e.decidedMs[at] / 1000).toFixed(2)} s (${overS[at].toFixed(1)} s of throttling) the target had accepted ${Math.abs(gap)} ${gap > 0 ? 'fewer' : 'more'} requests than ${fmt(rateRps)} rps / burst ${burst} predicts, outside the band from ${(e.decidedMs[row] / 1000).toFixed(2)} s on (${bandText})`;
-  const token = inferred.kind === 'token-bucket' && inferred.rateRange && inferred.burstRange ? inferred : undefined;
-  // A drift within an episode is the rate; a level reached first (or alone) is the burst.
-  const rateFails = test.driftRow >= 0;
-  const burstFails = test.levelRow >= 0 && (test.driftRow < 0 || test.levelRow < test.driftRow);
-  const measured = token ? `measured ${fmt(token.rateRps!)} rps / burst ${token.burst}` : inferred.kind === 'not-a-token-bucket' ? `not a token bucket: ${inferred.note}` : `measured: ${inferred.note}`;
-  const rate = rateFails ? { verdict: 'fail' as const, reason: `${where}; ${measured}` } : { verdict: 'untested' as const, reason: 'not judged: the burst already disagrees' };
-  const burstJudged = burstFails ? { verdict: 'fail' as const, reason: `${where}; ${measured}` } : { verdict: 'untested' as const, reason: 'not judged: the rate already disagrees' };
-  const which = [rateFails ? 'rate' : '', burstFails ? 'burst' : ''].filter(Boolean).join(' and ');
-  return { ...common, verdict: 'fail', reason: `${common.label}: the declared ${which} ${rateFails && burstFails ? 'are' : 'is'} not what the target enforces: ${where}; ${measured}`, rate, burst: burstJudged, detection };
+  const token = inferred.kind === 'token-bucket' && inferred.rateRps !== null ? inferred : undefined;
+  const wrong = blame(e, ctx, test, inferred, burst);
+  const measured = token ? `measured ${fmt(token.rateRps!)} rps / burst ${token.burst}` : inferred.kind === 'not-a-token-bucket' ? `the target is not a token bucket: ${inferred.note}` : `measured: ${inferred.note}`;
+  const rate = wrong.rate ? { verdict: 'fail' as const, reason: `${where}; ${measured}` } : { verdict: 'pass' as const, reason: `the declared rate explains the observations once the burst is corrected; a rate off by ${detection.rateRelative === null ? '—' : pct(detection.rateRelative)} or more would have failed` };
+  const burstJudged = wrong.burst ? { verdict: 'fail' as const, reason: `${where}; ${measured}` } : { verdict: 'pass' as const, reason: `the declared burst explains the observations once the rate is corrected; a burst off by ${detection.burst ?? '—'} or more would have failed` };
+  const which = [wrong.rate ? 'rate' : '', wrong.burst ? 'burst' : ''].filter(Boolean).join(' and ');
+  return { ...common, verdict: 'fail', reason: `${common.label}: the declared ${which} ${wrong.rate && wrong.burst ? 'are' : 'is'} not what the target enforces: ${where}; ${measured}`, rate, burst: burstJudged, detection };
 }
 
 function fmt(x: number): string {
