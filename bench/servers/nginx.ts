@@ -68,15 +68,15 @@ http {
 `;
 }
 
-function exited(child: ChildProcess): Promise<void> {
+export function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /** Resolves once `port` accepts a TCP connection; rejects if nginx exits first or after 10 s. */
-async function acceptsConnections(port: number, child: ChildProcess, prefix: string): Promise<void> {
+export async function acceptsConnections(port: number, child: ChildProcess, prefix: string): Promise<void> {
   const deadline = performance.now() + 10_000;
   while (performance.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with code ${child.exitCode} before listening (see ${prefix}/error.log)`);
+    if (child.exitCode !== null) throw new Error(`${child.spawnfile} exited with code ${child.exitCode} before listening (see ${prefix})`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
       socket.once('error', () => resolve(false));
@@ -84,7 +84,7 @@ async function acceptsConnections(port: number, child: ChildProcess, prefix: str
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 50)); // between connect attempts while nginx starts
   }
-  throw new Error(`nginx did not listen on 127.0.0.1:${port} within 10 s`);
+  throw new Error(`${child.spawnfile} did not listen on 127.0.0.1:${port} within 10 s`);
 }
 
 export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {

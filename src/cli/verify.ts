@@ -19,7 +19,7 @@ import { ApiGatewayModel } from '../throttle/model.ts';
 import { bindingOf, requestKeysOf } from '../throttle/groups.ts';
 import { keyIdOf, limitsKeyedById } from '../throttle/key-id.ts';
 import { isLocalTarget } from '../target.ts';
-import { inferBucket } from '../throttle/infer.ts';
+import { inferBucket, type Observations } from '../throttle/infer.ts';
 import { guessingLadder, probeForLimits, type ProbePlan } from '../throttle/probe.ts';
 import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
 import { withInterrupt } from './interrupt.ts';
@@ -91,7 +91,7 @@ async function runVerify(flags: VerifyFlags): Promise<number> {
   const verifyOf = ({ result, sendLog }: Measured): VerifySection =>
     limits
       ? verifySection(result.throttle?.inferred, result.throttle, plan, declared)
-      : verifySection(inferBucket(observationsOf(sendLog, statuses)), undefined, plan, undefined);
+      : verifySection(answeredInference(observationsOf(sendLog, statuses)), undefined, plan, undefined);
   const outcome = await withInterrupt((signal) => runScenario(scenario, { outDir: flags.out, kind: 'verify', signal, verify: verifyOf }));
   const v = outcome.result.verify;
   if (v) printVerdict(v);
@@ -160,6 +160,11 @@ function printPlan(plan: ProbePlan, target: string | undefined, declared: Declar
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 
+/** What the observations alone say; undefined when nothing was answered (no-response, never "no throttling"). */
+function answeredInference(obs: Observations): Inference | undefined {
+  return obs.count === 0 ? undefined : inferBucket(obs);
+}
+
 /** The declared bucket that binds the probe's request: its route's override, its key's usage plan, or the stage default. */
 export interface DeclaredBinding {
   readonly rateRps: number;
@@ -192,7 +197,8 @@ export function verifySection(inf: Inference | undefined, throttle: ThrottleSect
     const verdict = throttle.verdict === 'not-exercised' ? 'inconclusive' : throttle.verdict;
     return { ...common, verdict, reason: throttle.reason };
   }
-  if (!inf || inf.kind === 'no-throttling') return { ...common, verdict: 'no-throttling', reason: inf?.note ?? 'nothing was throttled' };
+  if (!inf) return { ...common, verdict: 'no-response', reason: 'no request got an HTTP response: nothing to measure (is the target up?)' };
+  if (inf.kind === 'no-throttling') return { ...common, verdict: 'no-throttling', reason: inf.note };
   if (inf.kind !== 'token-bucket' || measured.rateRps === null || measured.burst === null) return { ...common, verdict: 'inconclusive', reason: inf.note };
   return { ...common, verdict: 'pass', reason: `measured ${measured.rateRps.toFixed(1)} rps, burst ${measured.burst} (nothing declared)` };
 }

@@ -143,7 +143,7 @@ function toSeconds(ms: number | null): number | null {
 export function toleranceFor(profile: 'emulator' | 'aws', overrides: Partial<Omit<Tolerance, 'profile'>> = {}): Tolerance {
   const base: Tolerance =
     profile === 'emulator'
-      ? { profile, minAgreement: 0.99, rateRelative: 0.03, burstAbsolute: 2 }
+      ? { profile, minAgreement: 0.99, rateRelative: 0.03, burstAbsolute: 1 }
       : { profile, minAgreement: 0.8, rateRelative: 0.2, burstAbsolute: 50 };
   const changed = Object.values(overrides).some((v) => v !== undefined);
   return Object.freeze(changed ? { ...base, ...stripUndefined(overrides), profile: 'custom' as const } : base);
