@@ -63,12 +63,14 @@ export function analyseThrottle(input: AnalyseInput): ThrottleSection {
 function judgeOne(group: BucketGroup, input: AnalyseInput, predicted: Uint8Array, decidedAll: Float64Array, latestAll: Float64Array): BucketVerdict {
   const n = group.rows.length;
   const decidedMs = new Float64Array(n);
+  const sentMs = new Float64Array(n);
   const predictedAccepted = new Uint8Array(n);
   const observedAccepted = new Uint8Array(n);
   const windowMs = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     const i = group.rows[j];
     decidedMs[j] = decidedAll[i];
+    sentMs[j] = input.log.sentMs[i];
     windowMs[j] = latestAll[i] - input.log.sentMs[i];
     predictedAccepted[j] = predicted[i] === PREDICTED.ACCEPTED || predicted[i] === PREDICTED.FORBIDDEN ? 1 : 0;
     observedAccepted[j] = observedCode(input.log, i, input.throttleStatuses) === OBSERVED.THROTTLED ? 0 : 1;
@@ -76,7 +78,7 @@ function judgeOne(group: BucketGroup, input: AnalyseInput, predicted: Uint8Array
   const member = new Uint8Array(input.log.count);
   for (let j = 0; j < n; j++) member[group.rows[j]] = 1;
   const inferred = inferBucket(observationsOf(input.log, input.throttleStatuses, (i) => member[i] === 1));
-  return judgeGroup(group, { decidedMs, predictedAccepted, observedAccepted, windowMs }, inferred, input.tolerance);
+  return judgeGroup(group, { sentMs, decidedMs, predictedAccepted, observedAccepted, windowMs }, inferred, input.tolerance);
 }
 
 /** The bucket that decides the run: the first that failed, else the first inconclusive, else the largest exercised. */

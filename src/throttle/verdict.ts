@@ -27,6 +27,8 @@ const BIN_MS = 100;
 
 /** The evidence of one group, row by row in send order. */
 export interface GroupEvidence {
+  /** When each row was sent, ms. */
+  readonly sentMs: Float64Array;
   /** When the gateway decided each row (replay.ts decisionTimesMs), ms. */
   readonly decidedMs: Float64Array;
   /** 1 where the declared limits predict acceptance. */
@@ -119,11 +121,58 @@ class Streak {
 }
 
 /**
- * The gap test between two accepted sequences over the same rows.
- *   level: |gap(i)| > noise + rate × (ρ × throttled s(i) + accumulated windows(i))
- *   drift: |gap(j) − gap(i)| > 2 noise + rate × (ρ × (throttled s(j) − throttled s(i)) + window(i) + window(j)),
- *          i < j in one episode: while the bucket is empty both sides admit at the refill rate, so
- *          only the two ends' timing is uncertain. Running extremes of gap ∓ allowance keep it O(n).
+ * Where the gateway's cut may be for each row: the gateway decides on its own receive times and,
+ * inside a burst, in its own order, so "the first i requests" in send order may be, at the
+ * gateway, any prefix up to the last request sent before row i (or any earlier row) could have
+ * been decided. cutEnd(i) = the last row j with sent(j) <= max over k <= i of latest(k).
+ */
+export function cutEnds(sentMs: Float64Array, windowMs: Float64Array): Uint32Array {
+  const n = sentMs.length;
+  const out = new Uint32Array(n);
+  let latest = -Infinity;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    latest = Math.max(latest, sentMs[i] + windowMs[i]);
+    if (j < i) j = i;
+    while (j + 1 < n && sentMs[j + 1] <= latest) j++;
+    out[i] = j;
+  }
+  return out;
+}
+
+/** Per row i, the least and greatest of gap over rows [i, cutEnd(i)] (monotone deques: O(n)). */
+function gapRanges(a: Uint8Array, b: Uint8Array, cutEnd: Uint32Array): { gap: Int32Array; lo: Int32Array; hi: Int32Array } {
+  const n = a.length;
+  const gap = new Int32Array(n);
+  for (let i = 0, g = 0; i < n; i++) gap[i] = g += a[i] - b[i];
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  const minQ = new Int32Array(n);
+  const maxQ = new Int32Array(n);
+  let [minHead, minTail, maxHead, maxTail, next] = [0, 0, 0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    for (; next <= cutEnd[i]; next++) {
+      while (minTail > minHead && gap[minQ[minTail - 1]] >= gap[next]) minTail--;
+      minQ[minTail++] = next;
+      while (maxTail > maxHead && gap[maxQ[maxTail - 1]] <= gap[next]) maxTail--;
+      maxQ[maxTail++] = next;
+    }
+    while (minQ[minHead] < i) minHead++;
+    while (maxQ[maxHead] < i) maxHead++;
+    lo[i] = gap[minQ[minHead]];
+    hi[i] = gap[maxQ[maxHead]];
+  }
+  return { gap, lo, hi };
+}
+
+/**
+ * The gap test between two accepted sequences over the same rows, on the range each row's gap
+ * can have once the gateway's own order is allowed for (gapRanges):
+ *   level: the whole range outside noise + rate × (ρ × throttled s(i) + accumulated windows(i))
+ *   drift: the least change between rows i < j of one episode beyond 2 noise + rate × (ρ ×
+ *          (throttled s(j) − throttled s(i)) + window(i) + window(j)): while the bucket is empty
+ *          both sides admit at the refill rate, so only the two ends' timing is uncertain.
+ *          Running extremes keep it O(n).
  */
 function gapTest(a: Uint8Array, b: Uint8Array, e: GroupEvidence, ctx: GapContext): GapTest {
   const { decidedMs, windowMs } = e;
@@ -131,24 +180,28 @@ function gapTest(a: Uint8Array, b: Uint8Array, e: GroupEvidence, ctx: GapContext
   const rho = band.rateRelative * rateRps;
   const level = new Streak();
   const drift = new Streak();
-  let gap = 0;
+  const { lo, hi } = gapRanges(a, b, ctx.cutEnd);
   let largestGap = 0;
   let largestGapRow = -1;
-  let lowest = Infinity; // min over i of gap(i) − ρR·over(i) + R·w(i)
-  let highest = -Infinity; // max over i of gap(i) + ρR·over(i) − R·w(i)
+  let lowest = Infinity; // min over i of hi(i) − ρR·over(i) + R·w(i)
+  let highest = -Infinity; // max over i of lo(i) + ρR·over(i) − R·w(i)
+  let emptied = false;
   const n = decidedMs.length;
   for (let i = 0; i < n; i++) {
-    gap += a[i] - b[i];
-    const size = gap < 0 ? -gap : gap;
+    const size = lo[i] > 0 ? lo[i] : hi[i] < 0 ? -hi[i] : 0;
     if (size > largestGap) [largestGap, largestGapRow] = [size, i];
     level.step(i, size > band.noise + rho * overS[i] + rateRps * windowS[i], decidedMs);
     const w = (rateRps * windowMs[i]) / 1000;
-    if (starts[i] === 1) [lowest, highest] = [Infinity, -Infinity];
-    const up = gap - rho * overS[i] - w - lowest;
-    const down = highest - (gap + rho * overS[i] + w);
+    if (starts[i] === 1) [lowest, highest, emptied] = [Infinity, -Infinity, false];
+    // Drift is measured from rows after the episode's first 429 on: before it the bucket was
+    // filling or full, and what it held is the level test's business.
+    emptied ||= a[i] === 0 || b[i] === 0;
+    if (!emptied) continue;
+    const up = lo[i] - rho * overS[i] - w - lowest;
+    const down = highest - (hi[i] + rho * overS[i] + w);
     drift.step(i, up > 2 * band.noise || down > 2 * band.noise, decidedMs);
-    lowest = Math.min(lowest, gap - rho * overS[i] + w);
-    highest = Math.max(highest, gap + rho * overS[i] - w);
+    lowest = Math.min(lowest, hi[i] - rho * overS[i] + w);
+    highest = Math.max(highest, lo[i] + rho * overS[i] - w);
     if (level.first >= 0 && drift.first >= 0) break;
   }
   level.end(n);
@@ -158,6 +211,7 @@ function gapTest(a: Uint8Array, b: Uint8Array, e: GroupEvidence, ctx: GapContext
 
 interface GapContext {
   readonly overS: Float64Array;
+  readonly cutEnd: Uint32Array;
   readonly windowS: Float64Array;
   readonly starts: Uint8Array;
   readonly rateRps: number;
@@ -260,7 +314,7 @@ export function judgeGroup(group: BucketGroup, e: GroupEvidence, inferred: Infer
   const band = bandOf(tolerance, rateRps);
   const overS = throttledSeconds(e);
   const starts = episodeStarts(e.decidedMs, rateRps, burst);
-  const ctx: GapContext = { overS, windowS: windowAllowanceS(e, starts), starts, rateRps, band };
+  const ctx: GapContext = { overS, cutEnd: cutEnds(e.sentMs, e.windowMs), windowS: windowAllowanceS(e, starts), starts, rateRps, band };
   const test = gapTest(e.predictedAccepted, e.observedAccepted, e, ctx);
   const common = {
     label: group.binding.label, layer: group.binding.layer, declared: { rateRps, burst }, routes: group.routes, requests: n,
@@ -324,6 +378,7 @@ function failed(
   const row = Math.min(...[test.levelRow, test.driftRow].filter((r) => r >= 0));
   let gap = 0;
   for (let i = 0; i <= test.largestGapRow; i++) gap += e.predictedAccepted[i] - e.observedAccepted[i];
+  gap = Math.sign(gap) * test.largestGap;
   const at = test.largestGapRow;
   const where = `by ${(e.decidedMs[at] / 1000).toFixed(2)} s (${overS[at].toFixed(1)} s of throttling) the target had accepted ${Math.abs(gap)} ${gap > 0 ? 'fewer' : 'more'} requests than ${fmt(rateRps)} rps / burst ${burst} predicts, outside the band from ${(e.decidedMs[row] / 1000).toFixed(2)} s on (${bandText})`;
   const token = inferred.kind === 'token-bucket' && inferred.rateRps !== null ? inferred : undefined;
