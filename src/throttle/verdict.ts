@@ -101,25 +101,6 @@ function windowAllowanceS(e: GroupEvidence, starts: Uint8Array): Float64Array {
   return out;
 }
 
-/** Counts consecutive out-of-band rows; true once the stretch is long enough to be more than noise. */
-class Streak {
-  #start = -1;
-  first = -1;
-  step(i: number, outside: boolean, decidedMs: Float64Array): void {
-    if (this.first >= 0) return;
-    if (!outside) {
-      this.#start = -1;
-      return;
-    }
-    if (this.#start < 0) this.#start = i;
-    if (i - this.#start + 1 >= PERSIST_ROWS && decidedMs[i] - decidedMs[this.#start] >= PERSIST_MS) this.first = this.#start;
-  }
-  /** A stretch still open at the end of the run is sustained too: nothing closed it. */
-  end(n: number): void {
-    if (this.first < 0 && this.#start >= 0 && n - this.#start >= PERSIST_ROWS) this.first = this.#start;
-  }
-}
-
 /**
  * Where the gateway's cut may be for each row: the gateway decides on its own receive times and,
  * inside a burst, in its own order, so "the first i requests" in send order may be, at the
@@ -140,78 +121,110 @@ export function cutEnds(sentMs: Float64Array, windowMs: Float64Array): Uint32Arr
   return out;
 }
 
-/** Per row i, the least and greatest of gap over rows [i, cutEnd(i)] (monotone deques: O(n)). */
-function gapRanges(a: Uint8Array, b: Uint8Array, cutEnd: Uint32Array): { gap: Int32Array; lo: Int32Array; hi: Int32Array } {
-  const n = a.length;
-  const gap = new Int32Array(n);
-  for (let i = 0, g = 0; i < n; i++) gap[i] = g += a[i] - b[i];
-  const lo = new Int32Array(n);
-  const hi = new Int32Array(n);
-  const minQ = new Int32Array(n);
-  const maxQ = new Int32Array(n);
-  let [minHead, minTail, maxHead, maxTail, next] = [0, 0, 0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    for (; next <= cutEnd[i]; next++) {
-      while (minTail > minHead && gap[minQ[minTail - 1]] >= gap[next]) minTail--;
-      minQ[minTail++] = next;
-      while (maxTail > maxHead && gap[maxQ[maxTail - 1]] <= gap[next]) maxTail--;
-      maxQ[maxTail++] = next;
-    }
-    while (minQ[minHead] < i) minHead++;
-    while (maxQ[maxHead] < i) maxHead++;
-    lo[i] = gap[minQ[minHead]];
-    hi[i] = gap[maxQ[maxHead]];
+/** Buffers one gap test needs, made once per group and reused by every replay of it. */
+export class GapScratch {
+  readonly gap: Int32Array;
+  readonly minQ: Int32Array;
+  readonly maxQ: Int32Array;
+  constructor(n: number) {
+    this.gap = new Int32Array(n);
+    this.minQ = new Int32Array(n);
+    this.maxQ = new Int32Array(n);
   }
-  return { gap, lo, hi };
 }
 
 /**
  * The gap test between two accepted sequences over the same rows, on the range each row's gap
- * can have once the gateway's own order is allowed for (gapRanges):
+ * can have once the gateway's own order is allowed for: lo(i), hi(i) = the least and greatest
+ * gap over rows [i, cutEnd(i)] (monotone deques, fused with the running sum: one O(n) pass).
  *   level: the whole range outside noise + rate × (ρ × throttled s(i) + accumulated windows(i))
  *   drift: the least change between rows i < j of one episode beyond 2 noise + rate × (ρ ×
  *          (throttled s(j) − throttled s(i)) + window(i) + window(j)): while the bucket is empty
- *          both sides admit at the refill rate, so only the two ends' timing is uncertain.
- *          Running extremes keep it O(n).
+ *          both sides admit at the refill rate, so only the two ends' timing is uncertain. It is
+ *          measured from the episode's first 429 on: before it the bucket was filling or full,
+ *          and what it held is the level test's business. Running extremes keep it O(n).
+ * With `firstOnly`, it stops at the first sustained excursion of either kind.
  */
-function gapTest(a: Uint8Array, b: Uint8Array, e: GroupEvidence, ctx: GapContext): GapTest {
+function gapTest(a: Uint8Array, b: Uint8Array, e: GroupEvidence, ctx: GapContext, firstOnly = false): GapTest {
   const { decidedMs, windowMs } = e;
-  const { overS, windowS, starts, rateRps, band } = ctx;
+  const { overS, windowS, starts, rateRps, band, cutEnd } = ctx;
+  const { gap, minQ, maxQ } = ctx.scratch;
   const rho = band.rateRelative * rateRps;
-  const level = new Streak();
-  const drift = new Streak();
-  const { lo, hi } = gapRanges(a, b, ctx.cutEnd);
+  const noise = band.noise;
+  const perMs = rateRps / 1000;
+  const n = decidedMs.length;
+  // Streaks of out-of-band rows (kept inline: this loop runs once per replay of the detection search).
+  let levelStart = -1;
+  let levelRow = -1;
+  let driftStart = -1;
+  let driftRow = -1;
   let largestGap = 0;
   let largestGapRow = -1;
   let lowest = Infinity; // min over i of hi(i) − ρR·over(i) + R·w(i)
   let highest = -Infinity; // max over i of lo(i) + ρR·over(i) − R·w(i)
   let emptied = false;
-  const n = decidedMs.length;
+  let minHead = 0;
+  let minTail = 0;
+  let maxHead = 0;
+  let maxTail = 0;
+  let next = 0;
+  let running = 0;
   for (let i = 0; i < n; i++) {
-    const size = lo[i] > 0 ? lo[i] : hi[i] < 0 ? -hi[i] : 0;
-    if (size > largestGap) [largestGap, largestGapRow] = [size, i];
-    level.step(i, size > band.noise + rho * overS[i] + rateRps * windowS[i], decidedMs);
-    const w = (rateRps * windowMs[i]) / 1000;
-    if (starts[i] === 1) [lowest, highest, emptied] = [Infinity, -Infinity, false];
-    // Drift is measured from rows after the episode's first 429 on: before it the bucket was
-    // filling or full, and what it held is the level test's business.
-    emptied ||= a[i] === 0 || b[i] === 0;
-    if (!emptied) continue;
-    const up = lo[i] - rho * overS[i] - w - lowest;
-    const down = highest - (hi[i] + rho * overS[i] + w);
-    drift.step(i, up > 2 * band.noise || down > 2 * band.noise, decidedMs);
-    lowest = Math.min(lowest, hi[i] - rho * overS[i] + w);
-    highest = Math.max(highest, lo[i] + rho * overS[i] - w);
-    if (level.first >= 0 && drift.first >= 0) break;
+    for (; next <= cutEnd[i]; next++) {
+      running += a[next] - b[next];
+      gap[next] = running;
+      while (minTail > minHead && gap[minQ[minTail - 1]] >= running) minTail--;
+      minQ[minTail++] = next;
+      while (maxTail > maxHead && gap[maxQ[maxTail - 1]] <= running) maxTail--;
+      maxQ[maxTail++] = next;
+    }
+    while (minQ[minHead] < i) minHead++;
+    while (maxQ[maxHead] < i) maxHead++;
+    const lo = gap[minQ[minHead]];
+    const hi = gap[maxQ[maxHead]];
+    const size = lo > 0 ? lo : hi < 0 ? -hi : 0;
+    if (size > largestGap) {
+      largestGap = size;
+      largestGapRow = i;
+    }
+    if (levelRow < 0) {
+      if (size > noise + rho * overS[i] + rateRps * windowS[i]) {
+        if (levelStart < 0) levelStart = i;
+        if (i - levelStart + 1 >= PERSIST_ROWS && decidedMs[i] - decidedMs[levelStart] >= PERSIST_MS) levelRow = levelStart;
+      } else levelStart = -1;
+    }
+    if (starts[i] === 1) {
+      lowest = Infinity;
+      highest = -Infinity;
+      emptied = false;
+    }
+    if (!emptied && (a[i] === 0 || b[i] === 0)) emptied = true;
+    if (emptied) {
+      const w = perMs * windowMs[i];
+      const over = rho * overS[i];
+      if (driftRow < 0) {
+        if (lo - over - w - lowest > 2 * noise || highest - (hi + over + w) > 2 * noise) {
+          if (driftStart < 0) driftStart = i;
+          if (i - driftStart + 1 >= PERSIST_ROWS && decidedMs[i] - decidedMs[driftStart] >= PERSIST_MS) driftRow = driftStart;
+        } else driftStart = -1;
+      }
+      const up = hi - over + w;
+      if (up < lowest) lowest = up;
+      const down = lo + over - w;
+      if (down > highest) highest = down;
+    }
+    if (firstOnly ? levelRow >= 0 || driftRow >= 0 : levelRow >= 0 && driftRow >= 0) break;
   }
-  level.end(n);
-  drift.end(n);
-  return { levelRow: level.first, driftRow: drift.first, largestGap, largestGapRow };
+  // A stretch still open at the end of the run is sustained too: nothing closed it.
+  if (levelRow < 0 && levelStart >= 0 && n - levelStart >= PERSIST_ROWS) levelRow = levelStart;
+  if (driftRow < 0 && driftStart >= 0 && n - driftStart >= PERSIST_ROWS) driftRow = driftStart;
+  return { levelRow, driftRow, largestGap, largestGapRow };
 }
 
 interface GapContext {
   readonly overS: Float64Array;
   readonly cutEnd: Uint32Array;
+  readonly scratch: GapScratch;
   readonly windowS: Float64Array;
   readonly starts: Uint8Array;
   readonly rateRps: number;
@@ -271,24 +284,33 @@ export function detectionPower(e: GroupEvidence, ctx: GapContext, burst: number)
   const n = e.decidedMs.length;
   const base = bucketAccepts(e.decidedMs, rateRps, burst, new Uint8Array(n));
   const scratch = new Uint8Array(n);
-  const caught = (r: number, b: number) => b >= 0 && r >= 0 && violated(gapTest(base, bucketAccepts(e.decidedMs, r, b, scratch), e, ctx));
+  const caught = (r: number, b: number) => b >= 0 && r >= 0 && violated(gapTest(base, bucketAccepts(e.decidedMs, r, b, scratch), e, ctx, true));
   const burstCaught = (k: number) => caught(rateRps, burst + k) || caught(rateRps, burst - k);
   const rateCaught = (x: number) => caught(rateRps * (1 + x), burst) || caught(rateRps * (1 - x), burst);
-  return { burst: smallest(burstCaught, 1, Math.max(4 * burst, 64), true), rateRelative: smallest(rateCaught, 0.005, 1, false) };
+  // Nothing inside the band can be caught: start the burst search just past it.
+  // The band is narrowest where the bucket first empties: no smaller change can be caught anywhere.
+  let firstEmpty = 0;
+  while (firstEmpty < n - 1 && e.predictedAccepted[firstEmpty] === 1 && e.observedAccepted[firstEmpty] === 1) firstEmpty++;
+  const fromK = Math.max(1, Math.floor(ctx.band.noise + rateRps * ctx.windowS[firstEmpty]));
+  return { burst: smallest(burstCaught, fromK, Math.max(4 * burst, 64), true, 0.1), rateRelative: smallest(rateCaught, 0.01, 1, false, 0.25) };
 }
 
-/** Smallest x in [lo, hi] with caught(x) (assumed monotone), by doubling then bisection; null if none. */
-function smallest(caught: (x: number) => boolean, lo: number, hi: number, integer: boolean): number | null {
-  let miss = 0;
-  let x = lo;
+/**
+ * Smallest x in [from, hi] with caught(x) (assumed monotone), to within `precision` (relative):
+ * doubling from `from`, then bisection; null if even `hi` is not caught. Every x below `from` is
+ * known not to be caught (it is inside the band). Each probe is one or two O(n) replays.
+ */
+function smallest(caught: (x: number) => boolean, from: number, hi: number, integer: boolean, precision: number): number | null {
+  let miss = integer ? from - 1 : from / 2;
+  let x = from;
   while (!caught(x)) {
     miss = x;
     if (x >= hi) return null;
-    x = Math.min(hi, x * 2);
+    x = Math.min(hi, integer ? Math.ceil(x * 2) : x * 2);
   }
-  for (let i = 0; i < (integer ? 40 : 6) && (integer ? x - miss > 1 : x / Math.max(miss, lo / 2) > 1.15); i++) {
+  while (x - miss > Math.max(integer ? 1 : 0, precision * x)) {
     const mid = integer ? Math.floor((miss + x) / 2) : (miss + x) / 2;
-    if (mid <= miss) break;
+    if (mid <= miss || mid >= x) break;
     if (caught(mid)) x = mid;
     else miss = mid;
   }
@@ -314,7 +336,7 @@ export function judgeGroup(group: BucketGroup, e: GroupEvidence, inferred: Infer
   const band = bandOf(tolerance, rateRps);
   const overS = throttledSeconds(e);
   const starts = episodeStarts(e.decidedMs, rateRps, burst);
-  const ctx: GapContext = { overS, cutEnd: cutEnds(e.sentMs, e.windowMs), windowS: windowAllowanceS(e, starts), starts, rateRps, band };
+  const ctx: GapContext = { overS, cutEnd: cutEnds(e.sentMs, e.windowMs), scratch: new GapScratch(n), windowS: windowAllowanceS(e, starts), starts, rateRps, band };
   const test = gapTest(e.predictedAccepted, e.observedAccepted, e, ctx);
   const common = {
     label: group.binding.label, layer: group.binding.layer, declared: { rateRps, burst }, routes: group.routes, requests: n,
@@ -354,7 +376,7 @@ export function judgeGroup(group: BucketGroup, e: GroupEvidence, inferred: Infer
 function blame(e: GroupEvidence, ctx: GapContext, test: GapTest, inferred: Inference, burst: number): { rate: boolean; burst: boolean } {
   const { rateRps } = ctx;
   const scratch = new Uint8Array(e.decidedMs.length);
-  const explains = (r: number, b: number) => r > 0 && b >= 0 && !violated(gapTest(bucketAccepts(e.decidedMs, r, b, scratch), e.observedAccepted, e, ctx));
+  const explains = (r: number, b: number) => r > 0 && b >= 0 && !violated(gapTest(bucketAccepts(e.decidedMs, r, b, scratch), e.observedAccepted, e, ctx, true));
   let gapAtLargest = 0;
   for (let i = 0; i <= test.largestGapRow; i++) gapAtLargest += e.predictedAccepted[i] - e.observedAccepted[i];
   const bursts = new Set<number>([burst - gapAtLargest]);
