@@ -32,6 +32,8 @@ export interface Probe {
   readonly slope: number;
   /** The smallest whole burst in [bMin, bMax), or null. */
   readonly burst: number | null;
+  /** Float tolerance of the bounds at this rate, tokens. */
+  readonly eps: number;
 }
 
 export interface FeasibleRates {
@@ -52,16 +54,17 @@ export interface SearchResult {
 export function probe(data: DecisionData, rateRps: number, trim: number): Probe {
   const bounds = boundsAt(data, rateRps, trim);
   const low = Math.max(1, bounds.bMin);
-  // Float error of r·t over the run (and of the bucket's own refill sums), in tokens: a bound
-  // met to within it is met, as TokenBucket's epsilon has it; a 429 of a full bucket never is.
-  const eps = 1e-9 + 1e-12 * (rateRps * spanOf(data) + data.acceptedS.length + data.throttledS.length);
-  const b = Math.max(1, Math.ceil(bounds.bMin - eps));
+  // Float error of the bounds (terms up to r·t), in tokens. TokenBucket counts a token from
+  // 1 − 1e-9: an acceptance needs b ≥ W − 1e-9, a 429 b < U − 1e-9 (so never b = U).
+  const eps = 1e-12 + 1e-15 * rateRps * spanOf(data);
+  const b = Math.max(1, Math.ceil(bounds.bMin - TOKEN_EPSILON - eps));
   return {
     rateRps,
     bounds,
     gap: bounds.bMax - low,
     slope: bounds.bMaxSlope - (bounds.bMin > 1 ? bounds.bMinSlope : 0),
-    burst: b < bounds.bMax + eps && bounds.bMax > 1 + eps ? b : null,
+    burst: fitsMax(bounds.bMax, b, eps) ? b : null,
+    eps,
   };
 }
 
@@ -75,6 +78,13 @@ export interface SearchRange {
 /** The whole range for a run whose requests come at `topRps / 2` on average. */
 export function fullRange(topRps: number): SearchRange {
   return { fromRps: topRps / GRID_SPAN, toRps: topRps, points: GRID_POINTS };
+}
+
+/** TokenBucket's TOKEN_EPSILON. */
+const TOKEN_EPSILON = 1e-9;
+
+function fitsMax(bMax: number, b: number, eps: number): boolean {
+  return b < bMax - TOKEN_EPSILON + eps;
 }
 
 function spanOf(data: DecisionData): number {
@@ -186,34 +196,52 @@ function tentTop(at: (r: number) => Probe, lo: Probe, hi: Probe): Probe {
 
 /**
  * For a whole burst b the feasible rates are one interval, [rLo(b), rHi(b)]: bMin(r) ≤ b holds
- * from rLo on, bMax(r) > b up to rHi, both bounds falling with r. The union over b is the answer;
- * from the b found inside, neighbours are tried outwards until one is empty (within `allowed`).
+ * from rLo on, bMax(r) > b up to rHi, both bounds falling with r, so rLo and rHi fall with b too.
+ * Taking the feasible bursts as one run of whole numbers (they are, on every case tested), its
+ * ends are found by doubling steps and bisection from the b found inside, and the rates span
+ * [rLo(highest b), rHi(lowest b)]. `allowed` (a prefix's bursts) bounds the run.
  */
 function edges(at: (r: number) => Probe, seen: Probe[], inside: Probe, range: SearchRange, allowed: readonly [number, number] | undefined): FeasibleRates {
   const b0 = inside.burst!;
-  const first = component(at, seen, b0, range)!;
-  let { lo, hi } = first;
-  let burstLo = b0;
-  let burstHi = b0;
-  const lowest = allowed ? allowed[0] : 1;
-  const highest = allowed ? allowed[1] : Infinity;
-  for (let b = b0 + 1; b <= highest; b++) {
-    const c = component(at, seen, b, range);
-    if (!c) break;
-    [lo, hi, burstHi] = [Math.min(lo, c.lo), Math.max(hi, c.hi), b];
-  }
-  for (let b = b0 - 1; b >= lowest; b--) {
-    const c = component(at, seen, b, range);
-    if (!c) break;
-    [lo, hi, burstLo] = [Math.min(lo, c.lo), Math.max(hi, c.hi), b];
-  }
-  return { lo, hi, burstLo, burstHi };
+  const memo = new Map<number, { lo: number; hi: number } | null>();
+  // The inside probe fits b0 even where the crossings, to float precision, say otherwise.
+  memo.set(b0, component(at, seen, b0, range) ?? { lo: inside.rateRps, hi: inside.rateRps });
+  const of = (b: number) => {
+    if (!memo.has(b)) memo.set(b, component(at, seen, b, range));
+    return memo.get(b)!;
+  };
+  const end = (dir: 1 | -1, limit: number): number => {
+    let good = b0;
+    let step = 1;
+    let bad: number | undefined;
+    while (bad === undefined) {
+      const b = good + dir * step;
+      if (dir > 0 ? b > limit : b < limit) {
+        if (good === limit) return good;
+        const last = limit;
+        if (of(last)) return last;
+        bad = last;
+        break;
+      }
+      if (of(b)) [good, step] = [b, step * 2];
+      else bad = b;
+    }
+    while (Math.abs(bad - good) > 1) {
+      const mid = Math.trunc((good + bad) / 2);
+      if (of(mid)) good = mid;
+      else bad = mid;
+    }
+    return good;
+  };
+  const burstHi = end(1, allowed ? allowed[1] : Number.MAX_SAFE_INTEGER);
+  const burstLo = end(-1, allowed ? Math.max(1, allowed[0]) : 1);
+  return { lo: of(burstHi)!.lo, hi: of(burstLo)!.hi, burstLo, burstHi };
 }
 
 /** [rLo(b), rHi(b)], or null when empty; lo = 0 / hi = Infinity when unbounded. */
 function component(at: (r: number) => Probe, seen: Probe[], b: number, range: SearchRange): { lo: number; hi: number } | null {
-  const minFits = (p: Probe) => p.bounds.bMin <= b + 1e-9;
-  const maxFits = (p: Probe) => p.bounds.bMax > b + 1e-9;
+  const minFits = (p: Probe) => p.bounds.bMin <= b + TOKEN_EPSILON + p.eps;
+  const maxFits = (p: Probe) => fitsMax(p.bounds.bMax, b, p.eps);
   // rLo: the first rate where bMin ≤ b.
   let lo = 0;
   let start: Probe | undefined;
@@ -221,7 +249,7 @@ function component(at: (r: number) => Probe, seen: Probe[], b: number, range: Se
   const under = nearest(seen, minFits, 1, over?.rateRps ?? 0);
   if (!under) return null;
   if (over) {
-    const p = crossing(at, (q) => q.bounds.bMin, (q) => q.bounds.bMinSlope, b + 1e-9, over, under, false);
+    const p = crossing(at, (q) => q.bounds.bMin - q.eps, (q) => q.bounds.bMinSlope, b, over, under, false, (q) => !minFits(q));
     lo = p.rateRps;
     start = p;
   } else {
@@ -240,7 +268,7 @@ function component(at: (r: number) => Probe, seen: Probe[], b: number, range: Se
     if (maxFits(far)) return { lo, hi: Infinity };
     above = far;
   }
-  const p = crossing(at, (q) => q.bounds.bMax, (q) => q.bounds.bMaxSlope, b + 1e-9, below, above, true);
+  const p = crossing(at, (q) => q.bounds.bMax + q.eps, (q) => q.bounds.bMaxSlope, b, below, above, true, maxFits);
   return p.rateRps >= lo ? { lo, hi: p.rateRps } : null;
 }
 
@@ -259,7 +287,7 @@ function nearest(seen: readonly Probe[], test: (p: Probe) => boolean, dir: -1 | 
  * from a (its tangent), bisection when that leaves the bracket or stalls. Returns, for a bMin
  * crossing, the first probe at or below the level; for bMax, the last one above it.
  */
-function crossing(at: (r: number) => Probe, f: (p: Probe) => number, slope: (p: Probe) => number, level: number, a: Probe, b: Probe, wantAbove: boolean): Probe {
+function crossing(at: (r: number) => Probe, f: (p: Probe) => number, slope: (p: Probe) => number, level: number, a: Probe, b: Probe, wantAbove: boolean, isAbove: (p: Probe) => boolean): Probe {
   let stall = 0;
   for (let it = 0; it < 80 && b.rateRps - a.rateRps > 1e-11 * b.rateRps; it++) {
     const width = b.rateRps - a.rateRps;
@@ -269,7 +297,7 @@ function crossing(at: (r: number) => Probe, f: (p: Probe) => number, slope: (p: 
       stall = 0;
     }
     const m = at(r);
-    if (f(m) > level) [a, stall] = [m, stall + 1];
+    if (isAbove(m)) [a, stall] = [m, stall + 1];
     else [b, stall] = [m, 0];
   }
   return wantAbove ? a : b;
