@@ -22,6 +22,13 @@ export interface DecisionData {
   readonly throttledS: Float64Array;
   /** Per 429: acceptances decided at or before it. */
   readonly acceptedBefore: Int32Array;
+  /**
+   * Accepted requests' latest decision times where a queue leaves them open (else absent):
+   * then acceptedS holds the earliest, and per 429 `acceptedSurelyBefore` counts the
+   * acceptances whose latest time is at or before it.
+   */
+  readonly acceptedLateS?: Float64Array;
+  readonly acceptedSurelyBefore?: Int32Array;
 }
 
 /** bMin, bMax and their slopes at one rate. */
@@ -33,36 +40,46 @@ export interface Bounds {
 }
 
 /** Builds DecisionData from decision times (seconds, non-decreasing) and 0/1 throttled flags. */
-export function decisionData(decidedS: ArrayLike<number>, throttled: ArrayLike<number>, count: number, keepAllThrottled: boolean): DecisionData {
+export function decisionData(decidedS: ArrayLike<number>, throttled: ArrayLike<number>, count: number, keepAllThrottled: boolean, latestS?: ArrayLike<number>, slackS = 0): DecisionData {
   let nThrottled = 0;
   for (let i = 0; i < count; i++) if (throttled[i]) nThrottled++;
   const acceptedS = new Float64Array(count - nThrottled);
+  const windows = latestS !== undefined || slackS > 0;
+  const lateS = windows ? new Float64Array(count - nThrottled) : undefined;
   const t = new Float64Array(nThrottled);
   const before = new Int32Array(nThrottled);
+  const surely = windows ? new Int32Array(nThrottled) : undefined;
   const origin = count > 0 ? decidedS[0] : 0;
   let a = 0;
   let q = 0;
   for (let i = 0; i < count; i++) {
-    if (!throttled[i]) acceptedS[a++] = decidedS[i] - origin;
+    if (throttled[i]) continue;
+    if (lateS) lateS[a] = (latestS ? latestS[i] : decidedS[i]) - origin + slackS;
+    acceptedS[a++] = decidedS[i] - origin - slackS;
   }
   // L_t counts every acceptance decided at or before t, so ties go to the acceptance.
   let k = 0;
+  let sure = 0;
   for (let i = 0; i < count; i++) {
     if (!throttled[i]) continue;
     const at = decidedS[i] - origin;
     while (k < acceptedS.length && acceptedS[k] <= at) k++;
     // Between two acceptances only the last 429 can bind (U falls with t); the others are kept
-    // only when some may be set aside.
-    if (!keepAllThrottled && q > 0 && before[q - 1] === k) q--;
+    // only when some may be set aside, or when acceptances have windows.
+    if (!keepAllThrottled && !lateS && q > 0 && before[q - 1] === k) q--;
+    if (lateS && surely) {
+      while (sure < lateS.length && lateS[sure] <= at) sure++;
+      surely[q] = Math.min(sure, k);
+    }
     t[q] = at;
     before[q++] = k;
   }
-  return { acceptedS, throttledS: t.subarray(0, q), acceptedBefore: before.subarray(0, q) };
+  return { acceptedS, throttledS: t.subarray(0, q), acceptedBefore: before.subarray(0, q), acceptedLateS: lateS, acceptedSurelyBefore: surely?.subarray(0, q) };
 }
 
 /** bMin(r), bMax(r) and slopes, setting aside the `trim` most demanding of each kind. */
 export function boundsAt(data: DecisionData, rateRps: number, trim = 0): Bounds {
-  return trim === 0 ? exactBounds(data, rateRps) : trimmedBounds(data, rateRps, trim);
+  return trim === 0 && !data.acceptedLateS ? exactBounds(data, rateRps) : trimmedBounds(data, rateRps, trim);
 }
 
 function exactBounds(data: DecisionData, r: number): Bounds {
@@ -135,29 +152,48 @@ class TopValues {
   }
 }
 
+/**
+ * The general case: `trim` set aside, and acceptances with windows [early, late] (the loosest
+ * reading of each window: a window of acceptances spans late_l − early_k; a 429 at t counts
+ * every acceptance that may have come before it, and refill only from those surely before it).
+ */
 function trimmedBounds(data: DecisionData, r: number, trim: number): Bounds {
   const { acceptedS: a, throttledS: t, acceptedBefore: before } = data;
+  const late = data.acceptedLateS ?? a;
+  const surely = data.acceptedSurelyBefore ?? before;
   const lows = new TopValues(trim + 1);
   const highs = new TopValues(trim + 1); // holds −U: the smallest U as the largest −U
   let best = -Infinity;
   let bestA = 0;
+  let bestLate = -Infinity;
+  let bestLateA = 0;
   let l = 0;
+  let m = 0;
   for (let j = 0; j <= t.length; j++) {
     const upTo = j < t.length ? before[j] : a.length;
     for (; l < upTo; l++) {
-      const al = a[l];
-      const v = r * al - l;
+      const v = r * a[l] - l;
       if (v > best) {
         best = v;
-        bestA = al;
+        bestA = a[l];
       }
-      const w = l + 1 - r * al + best;
-      if (w > lows.floor) lows.add(w, bestA - al);
+      const w = l + 1 - r * late[l] + best;
+      if (w > lows.floor) lows.add(w, bestA - late[l]);
     }
     if (j === t.length) break;
+    const sure = surely[j];
+    for (; m < sure; m++) {
+      const v = r * late[m] - m;
+      if (v > bestLate) {
+        bestLate = v;
+        bestLateA = late[m];
+      }
+    }
     const tj = t[j];
-    const u = upTo === 0 ? 1 : Math.max(1, upTo + 1 - r * tj + best);
-    if (-u > highs.floor) highs.add(-u, u === 1 ? 0 : tj - bestA);
+    const refilled = sure === 0 ? -Infinity : upTo + 1 - r * tj + bestLate;
+    const unsure = sure < upTo ? upTo - sure + 1 : -Infinity;
+    const u = Math.max(1, refilled, unsure);
+    if (-u > highs.floor) highs.add(-u, u === refilled ? tj - bestLateA : 0);
   }
   const bMin = lows.filled === lows.size ? Math.max(1, lows.values[0]) : 1;
   const bMinSlope = lows.filled === lows.size && lows.values[0] > 1 ? lows.slopes[0] : 0;

@@ -21,7 +21,7 @@
 import type { Inference, UnidentifiedParameter } from '../result/schema.ts';
 import { decisionData } from './bucket-bounds.ts';
 import { decisionTiming } from './decision-delay.ts';
-import { fullRange, searchRates, type SearchRange, type SearchResult } from './rate-search.ts';
+import { fullRange, refine, searchRates, type SearchRange, type SearchResult } from './rate-search.ts';
 import type { DecisionData } from './bucket-bounds.ts';
 
 /** Accepted (0) and throttled (1) requests by send time, ms, non-decreasing. */
@@ -65,15 +65,18 @@ export function inferBucket(obs: Observations, options: InferOptions = {}): Infe
   const timing = decisionTiming(obs.atMs, obs.throttled, obs.count, obs.latencyMs);
   const decidedS = new Float64Array(obs.count);
   for (let i = 0; i < obs.count; i++) decidedS[i] = timing.decidedMs[i] / 1000;
+  const latestS = timing.latestMs?.map((ms) => ms / 1000);
+  const flags = timing.throttled;
+  const slackS = timing.slackMs / 1000;
   const spanS = Math.max(1e-3, decidedS[obs.count - 1] - decidedS[0]);
   const topRps = (2 * obs.count) / spanS + 10;
 
   let setAside = 0;
-  let data = decisionData(decidedS, obs.throttled, obs.count, false);
-  let result = locate(decidedS, obs.throttled, obs.count, topRps, 0, data);
+  let data = decisionData(decidedS, flags, obs.count, false, latestS, slackS);
+  let result = locate(decidedS, flags, obs.count, topRps, 0, data, latestS, slackS);
   if (!result.feasible) {
     const limit = Math.ceil(options.maxSetAside ?? burstSlack(result.best.rateRps));
-    data = decisionData(decidedS, obs.throttled, obs.count, true);
+    data = decisionData(decidedS, flags, obs.count, true, latestS, slackS);
     for (let k = 1; k <= limit && !result.feasible; k = k < limit ? Math.min(limit, 2 * k) : limit + 1) {
       result = searchRates(data, fullRange(topRps), k);
       setAside = k;
@@ -98,12 +101,16 @@ const PREFIX_MIN = 50_000;
  * fewer constraints, so its feasible set contains the whole run's: searching the first eighth
  * (recursively) first leaves the whole run a narrow bracket, and O(n) evaluations few.
  */
-function locate(decidedS: Float64Array, throttled: ArrayLike<number>, count: number, topRps: number, trim: number, data?: DecisionData): SearchResult {
-  const own = data ?? decisionData(decidedS, throttled, count, trim > 0);
+function locate(decidedS: Float64Array, throttled: ArrayLike<number>, count: number, topRps: number, trim: number, data?: DecisionData, latestS?: Float64Array, slackS = 0): SearchResult {
+  const own = data ?? decisionData(decidedS, throttled, count, trim > 0, latestS, slackS);
   let range: SearchRange = fullRange(topRps);
   let allowed: [number, number] | undefined;
   if (count >= PREFIX_MIN * 8) {
-    const prefix = locate(decidedS, throttled, Math.floor(count / 8), topRps, trim);
+    const prefix = locate(decidedS, throttled, Math.floor(count / 8), topRps, trim, undefined, latestS, slackS);
+    if (prefix.feasible?.components) {
+      const refined = refine(own, trim, prefix.feasible.components, topRps);
+      if (refined) return refined;
+    }
     if (prefix.feasible) {
       const { lo, hi } = prefix.feasible;
       const from = lo > 0 ? lo * (1 - 1e-9) : range.fromRps;

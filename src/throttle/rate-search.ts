@@ -43,7 +43,18 @@ export interface FeasibleRates {
   /** Lowest and highest feasible rate (hi = Infinity: only bounded below; lo = 0: only above). */
   readonly lo: number;
   readonly hi: number;
+  /** Each feasible burst's rate interval, when there are few (≤ FEW_BURSTS) bursts. */
+  readonly components?: readonly Component[];
 }
+
+/** The rates [lo, hi] at which whole burst b explains the run. */
+export interface Component {
+  readonly burst: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+const FEW_BURSTS = 8;
 
 export interface SearchResult {
   readonly feasible: FeasibleRates | null;
@@ -56,7 +67,7 @@ export function probe(data: DecisionData, rateRps: number, trim: number): Probe 
   const low = Math.max(1, bounds.bMin);
   // Float error of the bounds (terms up to r·t), in tokens. TokenBucket counts a token from
   // 1 − 1e-9: an acceptance needs b ≥ W − 1e-9, a 429 b < U − 1e-9 (so never b = U).
-  const eps = 1e-12 + 1e-15 * rateRps * spanOf(data);
+  const eps = 1e-12 + 2e-16 * rateRps * spanOf(data);
   const b = Math.max(1, Math.ceil(bounds.bMin - TOKEN_EPSILON - eps));
   return {
     rateRps,
@@ -132,9 +143,9 @@ function climb(at: (r: number) => Probe, from: Probe, limit: Probe): Probe {
   let cur = from;
   for (let it = 0; it < 60; it++) {
     if (cur.burst !== null) return cur;
-    if (cur.gap >= -1e-12) return wholeBurst(at, cur) ?? cur;
     const r = cur.rateRps - cur.gap / cur.slope;
-    if (!(r > cur.rateRps)) return cur;
+    // At the crossing (to float precision) the whole-burst search takes over.
+    if (cur.gap >= -1e-6 || !(r > cur.rateRps)) return wholeBurst(at, cur) ?? cur;
     if (r >= limit.rateRps) return limit.slope < 0 ? tentTop(at, cur, limit) : cur;
     const next = at(r);
     if (next.burst !== null) return next;
@@ -235,7 +246,55 @@ function edges(at: (r: number) => Probe, seen: Probe[], inside: Probe, range: Se
   };
   const burstHi = end(1, allowed ? allowed[1] : Number.MAX_SAFE_INTEGER);
   const burstLo = end(-1, allowed ? Math.max(1, allowed[0]) : 1);
-  return { lo: of(burstHi)!.lo, hi: of(burstLo)!.hi, burstLo, burstHi };
+  const components: Component[] = [];
+  if (burstHi - burstLo < FEW_BURSTS) for (let b = burstLo; b <= burstHi; b++) components.push({ burst: b, ...(of(b) ?? { lo: inside.rateRps, hi: inside.rateRps }) });
+  return { lo: of(burstHi)!.lo, hi: of(burstLo)!.hi, burstLo, burstHi, components };
+}
+
+/**
+ * The feasible set of a longer run from that of its prefix (rate-search's caller, infer.ts): a
+ * prefix has fewer constraints, so bMin_prefix ≤ bMin and bMax_prefix ≥ bMax at every rate, and
+ * each burst's interval can only shrink: rLo(b) moves right from the prefix's rLo (Newton on
+ * the convex bMin from the left), rHi(b) left from the prefix's rHi. A dozen evaluations per
+ * burst, against a hundred for a search from scratch. Null when no burst survives.
+ */
+export function refine(data: DecisionData, trim: number, prior: readonly Component[], toRps: number): SearchResult | null {
+  const seen: Probe[] = [];
+  const at = (r: number) => {
+    const p = probe(data, r, trim);
+    seen.push(p);
+    return p;
+  };
+  const kept: Component[] = [];
+  let inside: Probe | undefined;
+  for (const c of prior) {
+    const b = c.burst;
+    const minFits = (p: Probe) => p.bounds.bMin <= b + TOKEN_EPSILON + p.eps;
+    const maxFits = (p: Probe) => fitsMax(p.bounds.bMax, b, p.eps);
+    const right = at(Number.isFinite(c.hi) ? c.hi : toRps * FAR_ABOVE);
+    const left = c.lo > 0 ? at(c.lo) : at(right.rateRps * 1e-12);
+    let start = left;
+    if (!minFits(left)) {
+      if (!minFits(right)) continue;
+      start = crossing(at, (q) => q.bounds.bMin - q.eps, (q) => q.bounds.bMinSlope, b, left, right, false, (q) => !minFits(q));
+    }
+    if (!maxFits(start)) continue;
+    let hi = Infinity;
+    if (!maxFits(right)) hi = crossing(at, (q) => q.bounds.bMax + q.eps, (q) => q.bounds.bMaxSlope, b, start, right, true, maxFits).rateRps;
+    else if (Number.isFinite(c.hi)) hi = c.hi;
+    kept.push({ burst: b, lo: c.lo > 0 || start !== left ? start.rateRps : 0, hi });
+    inside ??= start;
+  }
+  if (!inside || kept.length === 0) return null;
+  const byBurst = [...kept].sort((x, y) => x.burst - y.burst);
+  const feasible: FeasibleRates = {
+    burstLo: byBurst[0].burst,
+    burstHi: byBurst[byBurst.length - 1].burst,
+    lo: Math.min(...kept.map((k) => k.lo)),
+    hi: Math.max(...kept.map((k) => k.hi)),
+    components: kept,
+  };
+  return { feasible, best: inside };
 }
 
 /** [rLo(b), rHi(b)], or null when empty; lo = 0 / hi = Infinity when unbounded. */
@@ -288,17 +347,16 @@ function nearest(seen: readonly Probe[], test: (p: Probe) => boolean, dir: -1 | 
  * crossing, the first probe at or below the level; for bMax, the last one above it.
  */
 function crossing(at: (r: number) => Probe, f: (p: Probe) => number, slope: (p: Probe) => number, level: number, a: Probe, b: Probe, wantAbove: boolean, isAbove: (p: Probe) => boolean): Probe {
-  let stall = 0;
+  let slow = 0;
   for (let it = 0; it < 80 && b.rateRps - a.rateRps > 1e-11 * b.rateRps; it++) {
     const width = b.rateRps - a.rateRps;
-    let r = slope(a) < 0 ? a.rateRps + (f(a) - level) / -slope(a) : NaN;
-    if (!(r > a.rateRps + width * 1e-3 && r < b.rateRps - width * 1e-3) || stall >= 2) {
-      r = stall >= 2 || !(r > a.rateRps && r < b.rateRps) ? (a.rateRps + b.rateRps) / 2 : r;
-      stall = 0;
-    }
+    const newton = slope(a) < 0 ? a.rateRps + (f(a) - level) / -slope(a) : NaN;
+    // Newton from the side above; bisection when it leaves the bracket or crawls.
+    const r = newton > a.rateRps && newton < b.rateRps && slow < 4 ? newton : (a.rateRps + b.rateRps) / 2;
     const m = at(r);
-    if (isAbove(m)) [a, stall] = [m, stall + 1];
-    else [b, stall] = [m, 0];
+    if (isAbove(m)) a = m;
+    else b = m;
+    slow = b.rateRps - a.rateRps > 0.5 * width ? slow + 1 : 0;
   }
   return wantAbove ? a : b;
 }
