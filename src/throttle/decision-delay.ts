@@ -47,6 +47,7 @@ export interface DecisionTiming {
 
 const QUANTILE_SAMPLE = 20_000;
 const MAX_SLACK_MS = 5;
+const BURST_DISPATCH_MS = 1;
 /** A 429 tells the queue of requests sent up to this long before it. */
 const QUEUE_HORIZON_MS = 1000;
 
@@ -87,7 +88,10 @@ export function decisionTiming(atMs: ArrayLike<number>, throttled: ArrayLike<num
     decidedMs[i] = unqueued;
     const inQueue = !throttled[i] && nextQueueMs > 0 && nextSentMs - atMs[i] <= QUEUE_HORIZON_MS;
     const answeredBy = Number.isFinite(latency) ? atMs[i] + latency - delayMs : Infinity;
-    latestMs[i] = inQueue ? Math.max(unqueued, Math.min(answeredBy, nextDecidedMs)) : unqueued;
+    // Requests sent within a burst's own dispatch (1 ms) may be taken in any order: only a 429
+    // sent clearly later bounds this request's decision.
+    const orderBound = nextSentMs - atMs[i] > BURST_DISPATCH_MS ? nextDecidedMs : Infinity;
+    latestMs[i] = inQueue ? Math.max(unqueued, Math.min(answeredBy, orderBound)) : unqueued;
     if (latestMs[i] > unqueued) queued = true;
   }
   return inDecisionOrder(decidedMs, queued ? latestMs : undefined, throttled, count, delayMs, jitterMs, slackMs);

@@ -95,7 +95,10 @@ export function fixedWindow(sentMs: readonly number[], limit: number, windowMs: 
   return withLatency(sentMs, throttled, {});
 }
 
-/** nginx limit_req (rate=R r/s burst=B nodelay), as ngx_http_limit_req_lookup computes it. */
+/**
+ * nginx limit_req (rate=R r/s burst=B nodelay), as ngx_http_limit_req_lookup computes it, with
+ * answers 0.2–0.8 ms after the send (a local nginx; the spread is what inference's slack reads).
+ */
 export function nginxLimitReq(sentMs: readonly number[], rateRps: number, burst: number): Observations {
   const rateMilli = Math.round(rateRps * 1000);
   const throttled = new Uint8Array(sentMs.length);
@@ -112,7 +115,10 @@ export function nginxLimitReq(sentMs: readonly number[], rateRps: number, burst:
     if (next > burst * 1000) throttled[i] = 1;
     else [excess, lastMs] = [next, now];
   });
-  return withLatency(sentMs, throttled, {});
+  const obs = withLatency(sentMs, throttled, { tripMs: 0 });
+  const latencyMs = obs.latencyMs as Float64Array;
+  for (let i = 0; i < latencyMs.length; i++) latencyMs[i] = 0.2 + 0.6 * (((i * 2654435761) >>> 0) / 2 ** 32);
+  return obs;
 }
 
 /** Lognormal with median `medianMs` and log-sd `sigma` (Box–Muller). */
