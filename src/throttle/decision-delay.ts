@@ -47,6 +47,8 @@ export interface DecisionTiming {
 
 const QUANTILE_SAMPLE = 20_000;
 const MAX_SLACK_MS = 5;
+/** Below a microsecond, differences are float noise of end − send, not timing. */
+const RESOLUTION_MS = 0.001;
 const BURST_DISPATCH_MS = 1;
 /** A 429 tells the queue of requests sent up to this long before it. */
 const QUEUE_HORIZON_MS = 1000;
@@ -65,7 +67,8 @@ export function decisionTiming(atMs: ArrayLike<number>, throttled: ArrayLike<num
   // The slack every acceptance gets: the spread of throttled answers (p75 − min), kept well
   // below the mean gap between requests so that it can never explain a 429 by itself.
   const meanGapMs = count > 1 ? (atMs[count - 1] - atMs[0]) / (count - 1) : 0;
-  const slackMs = Math.min(sample[Math.floor(sample.length * 0.75)] - minMs, 0.25 * meanGapMs, MAX_SLACK_MS);
+  const spreadMs = sample[Math.floor(sample.length * 0.75)] - minMs;
+  const slackMs = spreadMs < RESOLUTION_MS ? 0 : Math.min(spreadMs, 0.25 * meanGapMs, MAX_SLACK_MS);
   const delayMs = minMs / 2;
   // A 429 is decided at s + δ + its queue. An accepted request sent shortly before a queued 429
   // sat in the same queue, somewhere between its send and that 429's decision (FIFO), and
@@ -79,7 +82,8 @@ export function decisionTiming(atMs: ArrayLike<number>, throttled: ArrayLike<num
     const latency = latencyMs![i];
     const unqueued = atMs[i] + delayMs;
     if (throttled[i] && Number.isFinite(latency)) {
-      nextQueueMs = Math.max(0, latency - minMs - jitterMs);
+      const queueMs = latency - minMs - jitterMs;
+      nextQueueMs = queueMs < RESOLUTION_MS ? 0 : queueMs;
       nextDecidedMs = unqueued + nextQueueMs;
       nextSentMs = atMs[i];
       decidedMs[i] = latestMs[i] = nextDecidedMs;
@@ -92,7 +96,7 @@ export function decisionTiming(atMs: ArrayLike<number>, throttled: ArrayLike<num
     // sent clearly later bounds this request's decision.
     const orderBound = nextSentMs - atMs[i] > BURST_DISPATCH_MS ? nextDecidedMs : Infinity;
     latestMs[i] = inQueue ? Math.max(unqueued, Math.min(answeredBy, orderBound)) : unqueued;
-    if (latestMs[i] > unqueued) queued = true;
+    if (latestMs[i] > unqueued + RESOLUTION_MS) queued = true;
   }
   return inDecisionOrder(decidedMs, queued ? latestMs : undefined, throttled, count, delayMs, jitterMs, slackMs);
 }

@@ -94,7 +94,7 @@ export function inferBucket(obs: Observations, options: InferOptions = {}): Infe
 }
 
 /** Below this many requests a run is searched whole; above, its first eighth narrows the search first. */
-const PREFIX_MIN = 50_000;
+const PREFIX_MIN = 15_000;
 
 /**
  * The feasible rates of the first `count` requests. A prefix of a run is a run of its own with

@@ -348,7 +348,7 @@ function nearest(seen: readonly Probe[], test: (p: Probe) => boolean, dir: -1 | 
  */
 function crossing(at: (r: number) => Probe, f: (p: Probe) => number, slope: (p: Probe) => number, level: number, a: Probe, b: Probe, wantAbove: boolean, isAbove: (p: Probe) => boolean): Probe {
   let slow = 0;
-  for (let it = 0; it < 80 && b.rateRps - a.rateRps > 1e-11 * b.rateRps; it++) {
+  for (let it = 0; it < 80 && b.rateRps - a.rateRps > 1e-10 * b.rateRps; it++) {
     const width = b.rateRps - a.rateRps;
     const newton = slope(a) < 0 ? a.rateRps + (f(a) - level) / -slope(a) : NaN;
     // Newton from the side above; bisection when it leaves the bracket or crawls.
