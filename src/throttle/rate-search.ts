@@ -8,14 +8,16 @@
  *   2. every grid interval where the slope turns from rising to falling brackets a tent top;
  *      both sides of a tent are (nearly) straight lines, so the crossing of the two tangents is
  *      the top, reached in a few steps (a safeguarded cutting-plane search, bisection fallback);
- *   3. from a feasible rate, bisection out to the edges of the feasible set.
+ *   3. from the whole burst found there, each burst's rate interval [rLo(b), rHi(b)] by the
+ *      monotone crossings of bMin and bMax (Newton, bisection fallback), outwards over b.
  *
  *   g(r) ^          /\                   g ≤ 0 on the plateau to the right: as r → ∞ every
  *        |    _____/  \      ____....   bound tends to 1 (a bucket of 1 refilled instantly),
  *        |   /          \___/           which explains no 429 at all: only g > 0 with a whole b
  *        +-------------------------> r  in [bMin, bMax) counts as feasible.
  *
- * About 100 evaluations of O(n) each, whatever the width of the tent.
+ * About 100 evaluations of O(n) each, whatever the width of the tent; `refine` narrows a long
+ * run from its prefix's answer in about a dozen (docs/inference.md §3).
  */
 import { boundsAt, type Bounds, type DecisionData } from './bucket-bounds.ts';
 
