@@ -21,7 +21,8 @@
 import type { Inference, UnidentifiedParameter } from '../result/schema.ts';
 import { decisionData } from './bucket-bounds.ts';
 import { decisionTiming } from './decision-delay.ts';
-import { fullRange, refine, searchRates, type SearchRange, type SearchResult } from './rate-search.ts';
+import { fullRange, searchRates, type SearchRange, type SearchResult } from './rate-search.ts';
+import { refine } from './burst-intervals.ts';
 import type { DecisionData } from './bucket-bounds.ts';
 
 /** Accepted (0) and throttled (1) requests by send time, ms, non-decreasing. */
