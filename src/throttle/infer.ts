@@ -8,8 +8,9 @@
  *   feasible rates   { r : some whole b in [bMin(r), bMax(r)) }             rate-search.ts
  *
  * Every bucket in the reported ranges explains every request (clean data), or all but a few set
- * aside (noisy data: at most max(2, r × 2 ms) of each kind, design.md's burst tolerance); a
- * bucket that needs more is no token bucket. What the ranges leave open is said, parameter by
+ * aside (noisy data: at most 2 × max(2, r × 2 ms) bounds of each kind, design.md's burst
+ * tolerance twice over, as one late request can break a short run of bounds); a bucket that
+ * needs more is no token bucket. What the ranges leave open is said, parameter by
  * parameter, in `unidentified`, with the traffic that would pin it down:
  *
  *   traffic                                   rate              burst
@@ -37,7 +38,7 @@ export interface Observations {
 export interface InferOptions {
   /** Fewer accepted or throttled requests than this is 'insufficient-data'. @default 3 */
   readonly minEach?: number;
-  /** Most requests of each kind a token bucket may leave unexplained. @default max(2, r × 2 ms) */
+  /** Most bounds of each kind a token bucket may leave unexplained. @default 2 × max(2, r × 2 ms) */
   readonly maxSetAside?: number;
 }
 
@@ -76,7 +77,7 @@ export function inferBucket(obs: Observations, options: InferOptions = {}): Infe
   let data = decisionData(decidedS, flags, obs.count, false, latestS, slackS);
   let result = locate(decidedS, flags, obs.count, topRps, 0, data, latestS, slackS);
   if (!result.feasible) {
-    const limit = Math.ceil(options.maxSetAside ?? burstSlack(result.best.rateRps));
+    const limit = Math.ceil(options.maxSetAside ?? 2 * burstSlack(result.best.rateRps));
     data = decisionData(decidedS, flags, obs.count, true, latestS, slackS);
     for (let k = 1; k <= limit && !result.feasible; k = k < limit ? Math.min(limit, 2 * k) : limit + 1) {
       result = searchRates(data, fullRange(topRps), k);
