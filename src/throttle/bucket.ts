@@ -19,21 +19,22 @@ export class TokenBucket {
   readonly rateRps: number;
   readonly burst: number;
   #tokens: number;
-  #lastMs: number | undefined;
+  /** −Infinity until the first refill: always a number, so the field stays an unboxed double. */
+  #lastMs: number;
 
   constructor(spec: ThrottleSpec) {
     this.rateRps = spec.rateRps;
     this.burst = spec.burst;
     this.#tokens = spec.burst;
-    this.#lastMs = undefined;
+    this.#lastMs = -Infinity;
   }
 
   /** Brings the bucket to time `atMs`. Time never runs backwards: an earlier `atMs` refills nothing. */
   refill(atMs: number): void {
-    if (this.#lastMs !== undefined && atMs > this.#lastMs) {
-      this.#tokens = Math.min(this.burst, this.#tokens + (this.rateRps * (atMs - this.#lastMs)) / 1000);
-    }
-    if (this.#lastMs === undefined || atMs > this.#lastMs) this.#lastMs = atMs;
+    const last = this.#lastMs;
+    if (!(atMs > last)) return;
+    if (last !== -Infinity) this.#tokens = Math.min(this.burst, this.#tokens + (this.rateRps * (atMs - last)) / 1000);
+    this.#lastMs = atMs;
   }
 
   /** Whether a token is there (call refill first). */

@@ -1,50 +1,45 @@
 /**
- * Inference: the effective token bucket (rate r, burst b) that explains what was observed, found
- * from the accepted and throttled requests alone, never from the declared limits.
+ * Inference: the token bucket (rate r, burst b) that explains what a run observed, from the
+ * accepted and throttled requests alone, never from the declared limits (docs/inference.md).
  *
- * With accepted requests at times s_1 ≤ … ≤ s_m (bucket starts full, a 429 spends nothing):
+ *   decision times   d_i = s_i + δ (+ queue time a 429's latency reveals)   decision-delay.ts
+ *   bounds at r      every acceptance had a token, every 429 lacked one:
+ *                    bMin(r) ≤ b < bMax(r), each O(n)                       bucket-bounds.ts
+ *   feasible rates   { r : some whole b in [bMin(r), bMax(r)) }             rate-search.ts
  *
- *   every accepted window fits:    b ≥ bMin(r) = max_{k≤l} (l − k + 1) − r·(s_l − s_k)
- *   a 429 at t found < 1 token:    b < U(t, r) = max(1, max_{k≤L} (L − k + 2) − r·(t − s_k))
- *                                  (L = accepted before t)    so b < bMax(r) = min_t U(t, r)
+ * Every bucket in the reported ranges explains every request (clean data), or all but a few set
+ * aside (noisy data: at most 2 × max(2, r × 2 ms) bounds of each kind, design.md's burst
+ * tolerance twice over, as one late request can break a short run of bounds); a bucket that
+ * needs more is no token bucket. What the ranges leave open is said, parameter by
+ * parameter, in `unidentified`, with the traffic that would pin it down:
  *
- * Both are O(n) per r with a running max of (r·s_k − k). The gap g(r) = bMax(r) − bMin(r) is a
- * tent around the true rate (g > 0 only where a bucket explains everything); its width shrinks as
- * 1 / (seconds held above the rate), which is what the verify probe is built to provide.
- *
- *   g(r) ^        /\            rate = middle of {g > 0} (or the peak when noise makes g ≤ 0)
- *        |  _____/  \______     bounds = {g > −tolerance}, tolerance = max(2, r × 2 ms)
- *        +------------------> r
- *
- * Client send times are not the gateway's decision times: a 429 sent at t was decided before its
- * answer came back, so it is checked against every acceptance sent up to t + max(jitterMs, its
- * latency) (default jitter 2 ms): reordering inside a burst is not taken for a contradiction.
+ *   traffic                                   rate              burst
+ *   never above the limit                     -                 -          (no-throttling)
+ *   one instant burst, nothing held after     bounded below     known
+ *   overload held for T s after emptying      ± ~1/T rps        known
+ *   overload that never emptied it from full  known             bounded
  */
-import type { Inference } from '../result/schema.ts';
+import type { Inference, UnidentifiedParameter } from '../result/schema.ts';
+import { decisionData } from './bucket-bounds.ts';
+import { decisionTiming } from './decision-delay.ts';
+import { fullRange, searchRates, type SearchRange, type SearchResult } from './rate-search.ts';
+import { refine } from './burst-intervals.ts';
+import type { DecisionData } from './bucket-bounds.ts';
 
 /** Accepted (0) and throttled (1) requests by send time, ms, non-decreasing. */
 export interface Observations {
   readonly atMs: ArrayLike<number>;
   readonly throttled: ArrayLike<number>;
   readonly count: number;
-  /** Send-to-response time per request, ms: the gateway decided somewhere inside it. */
+  /** Send-to-answer time per request, ms: the fast 429s among them reveal the decision delay. */
   readonly latencyMs?: ArrayLike<number>;
 }
 
 export interface InferOptions {
-  /** How far a send time may be from the gateway's decision time. @default 2 */
-  readonly jitterMs?: number;
   /** Fewer accepted or throttled requests than this is 'insufficient-data'. @default 3 */
   readonly minEach?: number;
-}
-
-interface Split {
-  readonly acceptedS: Float64Array;
-  readonly throttledS: Float64Array;
-  /** Latest time each 429 may have been decided (non-decreasing envelope); else t + jitter. */
-  readonly throttledLatestS?: Float64Array;
-  /** Latest time each acceptance may have been decided (send + latency); else its send time. */
-  readonly acceptedLatestS?: Float64Array;
+  /** Most bounds of each kind a token bucket may leave unexplained. @default 2 × max(2, r × 2 ms) */
+  readonly maxSetAside?: number;
 }
 
 /** Burst slack allowed for timing noise at rate r: max(2, r × 2 ms) (design.md "Agreement"). */
@@ -52,195 +47,124 @@ export function burstSlack(rateRps: number): number {
   return Math.max(2, rateRps * 0.002);
 }
 
-/** bMin(r) and bMax(r) of the module comment, in one O(n) pass each. */
-export function burstBounds(split: Split, rateRps: number, jitterS: number): { readonly bMin: number; readonly bMax: number } {
-  const { acceptedS: a, throttledS: t } = split;
-  // window[l] = most requests any accepted window ending at l holds beyond its refill.
-  const window = new Float64Array(a.length);
-  let bMin = 0;
-  let best = -Infinity;
-  for (let l = 0; l < a.length; l++) {
-    best = Math.max(best, rateRps * a[l] - (l + 1));
-    window[l] = l + 2 + best - rateRps * a[l];
-    // Decided as late as its answer allows: the loosest lower bound the data still proves.
-    bMin = Math.max(bMin, split.acceptedLatestS ? l + 2 + best - rateRps * split.acceptedLatestS[l] : window[l]);
-  }
-  // A 429 sent at t may have been decided at any t' in [t, t + jitter]; the bound is the loosest
-  // over t': at t itself, or just after an acceptance sent in (t, t + jitter] (window + 1).
-  // Sliding max over those acceptances with a monotonic deque keeps this O(n).
-  const deque = new Int32Array(a.length);
-  let head = 0;
-  let tail = 0;
-  let bMax = Infinity;
-  let upToT = 0;
-  let upToJitter = 0;
-  best = -Infinity;
-  for (let i = 0; i < t.length; i++) {
-    while (upToT < a.length && a[upToT] <= t[i]) {
-      best = Math.max(best, rateRps * a[upToT] - (upToT + 1));
-      upToT++;
-    }
-    const latest = split.throttledLatestS ? split.throttledLatestS[i] : t[i] + jitterS;
-    while (upToJitter < a.length && a[upToJitter] <= latest) {
-      if (upToJitter >= upToT) {
-        while (tail > head && window[deque[tail - 1]] <= window[upToJitter]) tail--;
-        deque[tail++] = upToJitter;
-      }
-      upToJitter++;
-    }
-    while (tail > head && deque[head] < upToT) head++;
-    const atT = upToT + 2 + best - rateRps * t[i];
-    const later = tail > head ? window[deque[head]] + 1 : -Infinity;
-    bMax = Math.min(bMax, Math.max(1, atT, later));
-  }
-  return { bMin, bMax };
-}
+/** Rate ranges narrower than this (relative, whole width) count as identified. */
+const RATE_IDENTIFIED = 0.01;
+
+const SEND_ABOVE = 'send an instant burst larger than the expected burst, then hold about 1.5 × the expected rate for several seconds';
 
 /** Estimates the effective bucket from observations; see the module comment. */
 export function inferBucket(obs: Observations, options: InferOptions = {}): Inference {
-  const jitterS = (options.jitterMs ?? 2) / 1000;
-  const split = splitObservations(obs, jitterS);
+  let throttled = 0;
+  for (let i = 0; i < obs.count; i++) if (obs.throttled[i]) throttled++;
+  const accepted = obs.count - throttled;
   const minEach = options.minEach ?? 3;
-  const accepted = split.acceptedS.length;
-  const throttled = split.throttledS.length;
   if (throttled === 0) {
-    return none('no-throttling', `nothing was throttled: ${accepted} requests accepted; the limit is above what was sent`);
+    return none('no-throttling', `nothing was throttled: ${accepted} requests accepted; the limit is above what was sent`, both('nothing was throttled'));
   }
   if (accepted < minEach || throttled < minEach) {
-    return none('insufficient-data', `too few requests to infer a bucket (${accepted} accepted, ${throttled} throttled; need ${minEach} of each)`);
+    return none('insufficient-data', `too few requests to infer a bucket (${accepted} accepted, ${throttled} throttled; need ${minEach} of each)`, both('too few requests'));
   }
-  const gap = (r: number): number => {
-    const { bMin, bMax } = burstBounds(split, r, jitterS);
-    return bMax - bMin;
-  };
-  const spanS = Math.max(1e-3, obs.atMs[obs.count - 1] / 1000 - obs.atMs[0] / 1000);
-  const grid = logGrid((2 * obs.count) / spanS + 10, 1e-5, 241);
-  const peak = findPeak(grid, gap);
-  const slackAt = burstSlack(peak.r);
-  if (peak.g <= -slackAt) {
-    const { bMin } = burstBounds(split, peak.r, jitterS);
-    return { ...none('not-a-token-bucket', `no token bucket explains what was seen (closest: ${fmt(peak.r)} rps, burst ${Math.round(bMin)}, off by ${fmt(-peak.g)} requests); a window counter that also counts rejected requests behaves like this`) };
+  const timing = decisionTiming(obs.atMs, obs.throttled, obs.count, obs.latencyMs);
+  const decidedS = new Float64Array(obs.count);
+  for (let i = 0; i < obs.count; i++) decidedS[i] = timing.decidedMs[i] / 1000;
+  const latestS = timing.latestMs?.map((ms) => ms / 1000);
+  const flags = timing.throttled;
+  const slackS = timing.slackMs / 1000;
+  const spanS = Math.max(1e-3, decidedS[obs.count - 1] - decidedS[0]);
+  const topRps = (2 * obs.count) / spanS + 10;
+
+  let setAside = 0;
+  let data = decisionData(decidedS, flags, obs.count, false, latestS, slackS);
+  let result = locate(decidedS, flags, obs.count, topRps, 0, data, latestS, slackS);
+  if (!result.feasible) {
+    const limit = Math.ceil(options.maxSetAside ?? 2 * burstSlack(result.best.rateRps));
+    data = decisionData(decidedS, flags, obs.count, true, latestS, slackS);
+    for (let k = 1; k <= limit && !result.feasible; k = k < limit ? Math.min(limit, 2 * k) : limit + 1) {
+      result = searchRates(data, fullRange(topRps), k);
+      setAside = k;
+    }
   }
-  // Exactly consistent rates when there are any, else those within half a request of the best.
-  const level = peak.g > 0 ? 0 : peak.g - 0.5;
-  const lo = edge(grid, gap, peak, level, -1);
-  const hi = edge(grid, gap, peak, level, 1);
-  const rateRps = (lo + hi) / 2;
-  const burst = burstAt(burstBounds(split, rateRps, jitterS));
-  const burstRange: [number, number] = [Math.floor(burstBounds(split, hi, jitterS).bMin), Math.ceil(burstBounds(split, lo, jitterS).bMax)];
-  if (hi >= grid[grid.length - 1]) {
-    return { kind: 'insufficient-data', rateRps: null, burst, rateRange: null, burstRange, unidentified: [{ parameter: 'rate', why: 'the traffic was never held above the limit long enough', traffic: 'hold more than the rate for several seconds' }], decisionDelayMs: null, note: `burst ≈ ${burst}, but the rate is only bounded below (≥ ${fmt(lo)} rps): traffic was never held above the limit long enough` };
+  const delay = timing.delayMs;
+  if (!result.feasible) {
+    const b = Math.max(1, Math.round(result.best.bounds.bMin));
+    return {
+      ...none('not-a-token-bucket', `no token bucket explains what was seen, even setting aside ${setAside} accepted and ${setAside} throttled requests (closest: ${fmt(result.best.rateRps)} rps, burst ${b}, off by ${fmt(-result.best.gap)} requests); a window counter that also counts rejected requests behaves like this`, []),
+      decisionDelayMs: delay,
+    };
   }
+  return tokenBucket(result, setAside, accepted, throttled, delay);
+}
+
+/** Below this many requests a run is searched whole; above, its first eighth narrows the search first. */
+const PREFIX_MIN = 15_000;
+
+/**
+ * The feasible rates of the first `count` requests. A prefix of a run is a run of its own with
+ * fewer constraints, so its feasible set contains the whole run's: searching the first eighth
+ * (recursively) first leaves the whole run a narrow bracket, and O(n) evaluations few.
+ */
+function locate(decidedS: Float64Array, throttled: ArrayLike<number>, count: number, topRps: number, trim: number, data?: DecisionData, latestS?: Float64Array, slackS = 0): SearchResult {
+  const own = data ?? decisionData(decidedS, throttled, count, trim > 0, latestS, slackS);
+  let range: SearchRange = fullRange(topRps);
+  let allowed: [number, number] | undefined;
+  if (count >= PREFIX_MIN * 8) {
+    const prefix = locate(decidedS, throttled, Math.floor(count / 8), topRps, trim, undefined, latestS, slackS);
+    if (prefix.feasible?.components) {
+      const refined = refine(own, trim, prefix.feasible.components, topRps);
+      if (refined) return refined;
+    }
+    if (prefix.feasible) {
+      const { lo, hi } = prefix.feasible;
+      const from = lo > 0 ? lo * (1 - 1e-9) : range.fromRps;
+      const to = Number.isFinite(hi) ? hi * (1 + 1e-9) : range.toRps;
+      range = { fromRps: from, toRps: to, points: 6 };
+      allowed = [prefix.feasible.burstLo, prefix.feasible.burstHi];
+    }
+  }
+  return searchRates(own, range, trim, allowed);
+}
+
+function tokenBucket(result: SearchResult, setAside: number, accepted: number, throttled: number, delayMs: number | null): Inference {
+  const { lo, hi, burstLo: burstMin, burstHi } = result.feasible!;
+  const bounded = Number.isFinite(hi) && lo > 0;
+  const rateRps = bounded ? (lo + hi) / 2 : null;
+  const burstMax = Number.isFinite(burstHi) ? burstHi : null;
+  const burst = burstMax === null ? burstMin : Math.floor((burstMin + burstMax) / 2);
+  const unidentified: UnidentifiedParameter[] = [];
+  if (!Number.isFinite(hi)) {
+    unidentified.push({ parameter: 'rate', why: `only bounded below (≥ ${fmt(lo)} rps): the bucket was never held empty long enough to measure its refill`, traffic: 'after emptying the bucket, hold more than the rate (about 1.5 ×) for several seconds' });
+  } else if (lo === 0) {
+    unidentified.push({ parameter: 'rate', why: `only bounded above (≤ ${fmt(hi)} rps)`, traffic: 'after emptying the bucket, hold more than the rate (about 1.5 ×) for several seconds' });
+  } else if (hi - lo > RATE_IDENTIFIED * ((lo + hi) / 2)) {
+    unidentified.push({ parameter: 'rate', why: `anywhere in ${fmt(lo)}–${fmt(hi)} rps: throttling was held too briefly to pin it`, traffic: 'hold above the rate for longer: the range narrows as 1 / seconds held' });
+  }
+  const slack = burstSlack(rateRps ?? lo);
+  if (burstMax === null || burstMax - burstMin > slack) {
+    unidentified.push({ parameter: 'burst', why: `anywhere in ${burstMin}–${burstMax ?? '∞'}: the bucket was never emptied quickly from full`, traffic: 'start from a rested bucket with an instant burst larger than the expected burst, or a rate far above the expected rate' });
+  }
+  const rateText = rateRps !== null ? `${fmt(rateRps)} rps (${fmt(lo)}–${fmt(hi)})` : Number.isFinite(hi) ? `≤ ${fmt(hi)} rps` : `≥ ${fmt(lo)} rps`;
+  const noisy = setAside > 0 ? `, setting aside up to ${setAside} accepted and ${setAside} throttled requests it does not explain` : '';
   return {
     kind: 'token-bucket',
     rateRps,
     burst,
-    rateRange: [lo, hi],
-    burstRange,
-    unidentified: [],
-    decisionDelayMs: null,
-    note: `a token bucket of ${fmt(rateRps)} rps (${fmt(lo)}–${fmt(hi)}) and burst ${burst} (${burstRange[0]}–${burstRange[1]}) explains the ${accepted} accepted and ${throttled} throttled requests`,
+    rateRange: rateRps !== null ? [lo, hi] : Number.isFinite(hi) ? [0, hi] : null,
+    burstRange: burstMax === null ? null : [burstMin, burstMax],
+    unidentified,
+    decisionDelayMs: delayMs,
+    note: `a token bucket of ${rateText} and burst ${burst} (${burstMin}–${burstMax ?? '∞'}) explains the ${accepted} accepted and ${throttled} throttled requests${noisy}`,
   };
 }
 
-function none(kind: Inference['kind'], note: string): Inference {
-  return { kind, rateRps: null, burst: null, rateRange: null, burstRange: null, unidentified: [], decisionDelayMs: null, note };
+function both(why: string): UnidentifiedParameter[] {
+  return [
+    { parameter: 'rate', why, traffic: SEND_ABOVE },
+    { parameter: 'burst', why, traffic: SEND_ABOVE },
+  ];
 }
 
-function splitObservations(obs: Observations, jitterS: number): Split {
-  let throttled = 0;
-  for (let i = 0; i < obs.count; i++) if (obs.throttled[i]) throttled++;
-  const acceptedS = new Float64Array(obs.count - throttled);
-  const acceptedLatestS = new Float64Array(obs.count - throttled);
-  const throttledS = new Float64Array(throttled);
-  const throttledLatestS = new Float64Array(throttled);
-  let a = 0;
-  let t = 0;
-  let envelope = -Infinity;
-  for (let i = 0; i < obs.count; i++) {
-    const atS = obs.atMs[i] / 1000;
-    const latency = obs.latencyMs && Number.isFinite(obs.latencyMs[i]) ? Math.max(0, obs.latencyMs[i] / 1000) : 0;
-    if (!obs.throttled[i]) {
-      acceptedLatestS[a] = atS + latency;
-      acceptedS[a++] = atS;
-      continue;
-    }
-    envelope = Math.max(envelope, atS + Math.max(jitterS, latency));
-    throttledLatestS[t] = envelope;
-    throttledS[t++] = atS;
-  }
-  return { acceptedS, throttledS, throttledLatestS, acceptedLatestS: obs.latencyMs ? acceptedLatestS : undefined };
-}
-
-/** The smallest whole burst in [bMin, bMax); when noise leaves none, the nearest to bMin. */
-function burstAt({ bMin, bMax }: { bMin: number; bMax: number }): number {
-  const b = Math.max(1, Math.ceil(bMin - 1e-6));
-  return b < bMax ? b : Math.max(1, Math.round(bMin));
-}
-
-/** `count` rates from `top × bottomRatio` to `top`, evenly spaced in log, with 0 in front. */
-function logGrid(top: number, bottomRatio: number, count: number): number[] {
-  const grid = [0];
-  for (let i = 0; i < count; i++) grid.push(top * bottomRatio ** (1 - i / (count - 1)));
-  return grid;
-}
-
-interface Peak {
-  readonly r: number;
-  readonly g: number;
-}
-
-/**
- * The rate where g peaks. g rises steeply up to the true rate and then falls to a plateau, so a
- * ternary search over [0, top] (ties, within half a request, move left) finds it even when the tent is far narrower than
- * the grid; the grid's best point guards against noise that breaks that shape.
- */
-function findPeak(grid: readonly number[], gap: (r: number) => number): Peak {
-  let index = 0;
-  let g = -Infinity;
-  grid.forEach((r, i) => {
-    const v = gap(r);
-    if (v > g) [index, g] = [i, v];
-  });
-  let lo = 0;
-  let hi = grid[grid.length - 1];
-  for (let it = 0; it < 120 && hi - lo > 1e-10 * hi; it++) {
-    const m1 = lo + (hi - lo) / 3;
-    const m2 = hi - (hi - lo) / 3;
-    if (gap(m1) < gap(m2) - 0.5) lo = m1; // the plateau is not quite flat: less than half a request is a tie
-    else hi = m2;
-  }
-  let peak = { r: (lo + hi) / 2, g: gap((lo + hi) / 2) };
-  if (peak.g < g) peak = { r: grid[index], g };
-  // Timing noise can put small dents in the tent: a fine scan of ±5 % around it finds the top.
-  const from = peak.r * 0.95;
-  for (let i = 0; i <= 200; i++) {
-    const r = from + (peak.r * 0.1 * i) / 200;
-    const v = gap(r);
-    if (v > peak.g + 1e-7) peak = { r, g: v };
-  }
-  return peak;
-}
-
-/** Where g drops to `level` or below, walking from the peak in direction `dir`; bisected. */
-function edge(grid: readonly number[], gap: (r: number) => number, peak: Peak, level: number, dir: -1 | 1): number {
-  let inside = peak.r;
-  let i = 0;
-  while (i < grid.length && grid[i] <= peak.r) i++;
-  if (dir < 0) i--;
-  if (dir < 0 && i >= 0 && grid[i] === peak.r) i--;
-  for (; i >= 0 && i < grid.length; i += dir) {
-    if (gap(grid[i]) <= level) break;
-    inside = grid[i];
-  }
-  if (i < 0 || i >= grid.length) return inside;
-  let outside = grid[i];
-  for (let it = 0; it < 60 && Math.abs(outside - inside) > 1e-9 * Math.max(1, inside); it++) {
-    const mid = (inside + outside) / 2;
-    if (gap(mid) > level) inside = mid;
-    else outside = mid;
-  }
-  return inside;
+function none(kind: Inference['kind'], note: string, unidentified: UnidentifiedParameter[]): Inference {
+  return { kind, rateRps: null, burst: null, rateRange: null, burstRange: null, unidentified, decisionDelayMs: null, note };
 }
 
 function fmt(x: number): string {

@@ -44,6 +44,18 @@ export interface SharedModelState {
   readonly quotas: Map<string, QuotaCounter>;
 }
 
+// Verdicts are plain constants: admit() runs once per request, in replay a million times a run.
+const ADMITTED: Verdict = Object.freeze({ admitted: true });
+const FORBIDDEN: Verdict = Object.freeze({ admitted: false, kind: 'forbidden', by: 'api-key' });
+const QUOTA: Verdict = Object.freeze({ admitted: false, kind: 'quota', by: 'usage-plan' });
+const THROTTLED_BY: Readonly<Record<Layer, Verdict>> = Object.freeze({
+  'usage-plan-method': Object.freeze({ admitted: false, kind: 'throttle', by: 'usage-plan-method' }),
+  'usage-plan': Object.freeze({ admitted: false, kind: 'throttle', by: 'usage-plan' }),
+  'stage-route': Object.freeze({ admitted: false, kind: 'throttle', by: 'stage-route' }),
+  stage: Object.freeze({ admitted: false, kind: 'throttle', by: 'stage' }),
+  account: Object.freeze({ admitted: false, kind: 'throttle', by: 'account' }),
+});
+
 interface Resolved {
   readonly buckets: readonly { readonly layer: Layer; readonly bucket: TokenBucket }[];
   readonly quota: QuotaCounter | undefined;
@@ -58,6 +70,8 @@ export class ApiGatewayModel implements LimitModel {
   readonly #buckets: Map<string, TokenBucket>;
   readonly #quotas: Map<string, QuotaCounter>;
   readonly #resolved = new Map<string, Resolved>();
+  /** Frozen keys (replay freezes one per scenario request and reuses it) are cached by identity. */
+  readonly #resolvedByKey = new WeakMap<RequestKey, Resolved>();
   readonly #account: TokenBucket;
 
   constructor(limits: Limits, options: ModelOptions = {}) {
@@ -76,19 +90,25 @@ export class ApiGatewayModel implements LimitModel {
   }
 
   admit(key: RequestKey, atMs: number): Verdict {
-    const resolved = this.#resolve(key);
-    if (resolved.forbidden) return { admitted: false, kind: 'forbidden', by: 'api-key' };
+    let resolved = this.#resolvedByKey.get(key);
+    if (!resolved) {
+      resolved = this.#resolve(key);
+      if (Object.isFrozen(key)) this.#resolvedByKey.set(key, resolved);
+    }
+    if (resolved.forbidden) return FORBIDDEN;
+    const buckets = resolved.buckets;
     let blockedBy: Layer | undefined;
-    for (const { layer, bucket } of resolved.buckets) {
+    for (let i = 0; i < buckets.length; i++) {
+      const { layer, bucket } = buckets[i];
       bucket.refill(atMs);
       if (blockedBy === undefined && !bucket.hasToken()) blockedBy = layer;
     }
-    if (blockedBy !== undefined) return { admitted: false, kind: 'throttle', by: blockedBy };
+    if (blockedBy !== undefined) return THROTTLED_BY[blockedBy];
     const wallMs = this.#originWallMs + atMs;
-    if (resolved.quota && !resolved.quota.hasRoom(wallMs)) return { admitted: false, kind: 'quota', by: 'usage-plan' };
-    for (const { bucket } of resolved.buckets) bucket.take();
+    if (resolved.quota && !resolved.quota.hasRoom(wallMs)) return QUOTA;
+    for (let i = 0; i < buckets.length; i++) buckets[i].bucket.take();
     resolved.quota?.count(wallMs);
-    return { admitted: true };
+    return ADMITTED;
   }
 
   #bucket(id: string, spec: ThrottleSpec): TokenBucket {

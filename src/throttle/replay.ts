@@ -33,16 +33,18 @@ export type RoutingModel = LimitModel & { routeFor(method: string, path: string)
  * its estimated decision time (decisionTimesMs), not at its send time.
  */
 export function replay(log: SendLog, requests: readonly RequestIdentity[], model: RoutingModel): Prediction {
-  const keys: RequestKey[] = requests.map((r) => ({ routeKey: model.routeFor(r.method, r.path)?.key, method: r.method.toUpperCase(), apiKey: r.keyId }));
-  const fallback: RequestKey = { routeKey: undefined, method: 'GET' };
+  // Frozen: the model caches each one's buckets by identity (model.ts).
+  const keys: RequestKey[] = requests.map((r) => Object.freeze({ routeKey: model.routeFor(r.method, r.path)?.key, method: r.method.toUpperCase(), apiKey: r.keyId }));
+  const fallback: RequestKey = Object.freeze({ routeKey: undefined, method: 'GET' });
   const code = new Uint8Array(log.count);
   let accepted = 0;
   let throttled = 0;
   let firstThrottledMs: number | null = null;
   const decidedMs = decisionTimesMs(log);
+  const { status, requestIndex, sentMs } = log;
   for (let i = 0; i < log.count; i++) {
-    if (log.status[i] === 0) continue;
-    const verdict = model.admit(keys[log.requestIndex[i]] ?? fallback, decidedMs[i]);
+    if (status[i] === 0) continue;
+    const verdict = model.admit(keys[requestIndex[i]] ?? fallback, decidedMs[i]);
     if (verdict.admitted) {
       code[i] = PREDICTED.ACCEPTED;
       accepted++;
@@ -52,7 +54,7 @@ export function replay(log: SendLog, requests: readonly RequestIdentity[], model
     } else {
       code[i] = verdict.kind === 'quota' ? PREDICTED.QUOTA : PREDICTED.THROTTLED;
       throttled++;
-      firstThrottledMs ??= log.sentMs[i];
+      firstThrottledMs ??= sentMs[i];
     }
   }
   return { code, accepted, throttled, firstThrottledMs };
@@ -77,12 +79,13 @@ export function replay(log: SendLog, requests: readonly RequestIdentity[], model
  * agreement 98.8% replayed on send times, 99.9% on these.
  */
 export function decisionTimesMs(log: SendLog): Float64Array {
-  const decided = new Float64Array(log.count);
+  const { count, sentMs, endMs, status } = log;
+  const decided = new Float64Array(count);
   let earliestLaterEndMs = Infinity;
-  for (let i = log.count - 1; i >= 0; i--) {
-    if (log.status[i] !== 0 && log.endMs[i] < earliestLaterEndMs) earliestLaterEndMs = log.endMs[i];
-    decided[i] = Math.max(log.sentMs[i], earliestLaterEndMs === Infinity ? log.sentMs[i] : earliestLaterEndMs);
+  for (let i = count - 1; i >= 0; i--) {
+    if (status[i] !== 0 && endMs[i] < earliestLaterEndMs) earliestLaterEndMs = endMs[i];
+    decided[i] = earliestLaterEndMs === Infinity ? sentMs[i] : Math.max(sentMs[i], earliestLaterEndMs);
   }
-  for (let i = 1; i < log.count; i++) if (decided[i] < decided[i - 1]) decided[i] = decided[i - 1];
+  for (let i = 1; i < count; i++) if (decided[i] < decided[i - 1]) decided[i] = decided[i - 1];
   return decided;
 }
