@@ -11,7 +11,8 @@ import { compare, observedCode, OBSERVED } from './compare.ts';
 import { inferBucket, type Observations } from './infer.ts';
 import { ApiGatewayModel } from './model.ts';
 import { pickStage, type Limits } from './limits.ts';
-import { decisionTimesMs, PREDICTED, replay } from './replay.ts';
+import { PREDICTED, replay } from './replay.ts';
+import { decisionTimesBySend } from './decision-delay.ts';
 import { limitsKeyedById } from './key-id.ts';
 import { groupByBinding, requestKeysOf, type BucketGroup } from './groups.ts';
 import { judgeGroup, latestDecisionMs } from './verdict.ts';
@@ -36,10 +37,9 @@ export function analyseThrottle(input: AnalyseInput): ThrottleSection {
   const limits = limitsKeyedById(input.limits);
   const model = new ApiGatewayModel(limits, { stage, originWallMs: input.originWallMs });
   const keys = requestKeysOf(input.requests, model);
-  const prediction = replay(input.log, input.requests, model);
+  const { decidedMs, latestMs } = decisionTimes(input.log, input.throttleStatuses);
+  const prediction = replay(input.log, input.requests, model, decidedMs);
   const comparison = compare(prediction, input.log, input.throttleStatuses);
-  const decidedMs = decisionTimesMs(input.log);
-  const latestMs = latestDecisionMs(input.log.sentMs, input.log.endMs, (i) => input.log.status[i] !== 0, input.log.count);
   const buckets = groupByBinding(input.log, keys, limits, stage).map((g) => judgeOne(g, input, prediction.code, decidedMs, latestMs));
   const deciding = decidingBucket(buckets);
   const { verdict, reason } = overall(buckets, deciding, comparison.compared, input.tolerance);
@@ -79,6 +79,29 @@ function judgeOne(group: BucketGroup, input: AnalyseInput, predicted: Uint8Array
   for (let j = 0; j < n; j++) member[group.rows[j]] = 1;
   const inferred = inferBucket(observationsOf(input.log, input.throttleStatuses, (i) => member[i] === 1));
   return judgeGroup(group, { sentMs, decidedMs, predictedAccepted, observedAccepted, windowMs }, inferred, input.tolerance);
+}
+
+/**
+ * When the gateway decided each row, in send order (decision-delay.ts: send + one delay per run,
+ * a 429's queue on top), and the latest it can have, plus the run's timing slack. The replay
+ * decides at the first; the verdict's band allows for the difference.
+ */
+function decisionTimes(log: SendLog, throttleStatuses: readonly number[]): { decidedMs: Float64Array; latestMs: Float64Array } {
+  const throttled = new Uint8Array(log.count);
+  const latencyMs = new Float64Array(log.count);
+  for (let i = 0; i < log.count; i++) {
+    const code = observedCode(log, i, throttleStatuses);
+    throttled[i] = code === OBSERVED.THROTTLED ? 1 : 0;
+    latencyMs[i] = code === OBSERVED.NONE ? Number.NaN : log.endMs[i] - log.sentMs[i];
+  }
+  const t = decisionTimesBySend(log.sentMs, throttled, log.count, latencyMs);
+  // The latest bound is taking requests in arrival order: before the earliest later answer
+  // (verdict.ts latestDecisionMs). The queue windows inference grants accepted requests are
+  // wider (up to the next queued 429, which a lognormal service tail can put far off): right for
+  // a feasibility check, too loose for a count.
+  const latestMs = latestDecisionMs(log.sentMs, log.endMs, (i) => log.status[i] !== 0, log.count);
+  for (let i = 0; i < log.count; i++) latestMs[i] = Math.max(latestMs[i], t.decidedMs[i]) + t.slackMs;
+  return { decidedMs: t.decidedMs, latestMs };
 }
 
 /** The bucket that decides the run: the first that failed, else the first inconclusive, else the largest exercised. */

@@ -53,13 +53,19 @@ const BURST_DISPATCH_MS = 1;
 /** A 429 tells the queue of requests sent up to this long before it. */
 const QUEUE_HORIZON_MS = 1000;
 
-/** Decision times of `count` requests sent at `atMs` (see the module comment). */
+/** Decision times of `count` requests sent at `atMs` (see the module comment), in decision order. */
 export function decisionTiming(atMs: ArrayLike<number>, throttled: ArrayLike<number>, count: number, latencyMs?: ArrayLike<number>): DecisionTiming {
+  const t = decisionTimesBySend(atMs, throttled, count, latencyMs);
+  return inDecisionOrder(t.decidedMs, t.latestMs, throttled, count, t.delayMs, t.jitterMs, t.slackMs);
+}
+
+/** The same estimate row by row in send order: what replay decides each request at (replay.ts). */
+export function decisionTimesBySend(atMs: ArrayLike<number>, throttled: ArrayLike<number>, count: number, latencyMs?: ArrayLike<number>): Omit<DecisionTiming, 'throttled'> {
   const decidedMs = new Float64Array(count);
   const sample = latencyMs ? throttledLatencies(throttled, count, latencyMs) : new Float64Array(0);
   if (sample.length === 0) {
     for (let i = 0; i < count; i++) decidedMs[i] = atMs[i];
-    return inDecisionOrder(decidedMs, undefined, throttled, count, null, 0, 0);
+    return { decidedMs, latestMs: undefined, delayMs: null, jitterMs: 0, slackMs: 0 };
   }
   sample.sort();
   const minMs = sample[0];
@@ -98,7 +104,7 @@ export function decisionTiming(atMs: ArrayLike<number>, throttled: ArrayLike<num
     latestMs[i] = inQueue ? Math.max(unqueued, Math.min(answeredBy, orderBound)) : unqueued;
     if (latestMs[i] > unqueued + RESOLUTION_MS) queued = true;
   }
-  return inDecisionOrder(decidedMs, queued ? latestMs : undefined, throttled, count, delayMs, jitterMs, slackMs);
+  return { decidedMs, latestMs: queued ? latestMs : undefined, delayMs, jitterMs, slackMs };
 }
 
 /**

@@ -30,9 +30,10 @@ export type RoutingModel = LimitModel & { routeFor(method: string, path: string)
 /**
  * Predicts every answered row of `log` with `model`, which it advances (pass a fresh model).
  * O(n): the route of each scenario request is resolved once. The model decides each request at
- * its estimated decision time (decisionTimesMs), not at its send time.
+ * its estimated decision time (`decidedMs`: analyse.ts passes decision-delay.ts's estimate;
+ * @default decisionTimesMs, the latest each can have been decided), not at its send time.
  */
-export function replay(log: SendLog, requests: readonly RequestIdentity[], model: RoutingModel): Prediction {
+export function replay(log: SendLog, requests: readonly RequestIdentity[], model: RoutingModel, decidedMs: Float64Array = decisionTimesMs(log)): Prediction {
   // Frozen: the model caches each one's buckets by identity (model.ts).
   const keys: RequestKey[] = requests.map((r) => Object.freeze({ routeKey: model.routeFor(r.method, r.path)?.key, method: r.method.toUpperCase(), apiKey: r.keyId }));
   const fallback: RequestKey = Object.freeze({ routeKey: undefined, method: 'GET' });
@@ -40,7 +41,6 @@ export function replay(log: SendLog, requests: readonly RequestIdentity[], model
   let accepted = 0;
   let throttled = 0;
   let firstThrottledMs: number | null = null;
-  const decidedMs = decisionTimesMs(log);
   const { status, requestIndex, sentMs } = log;
   for (let i = 0; i < log.count; i++) {
     if (status[i] === 0) continue;
