@@ -15,7 +15,7 @@ import { UsageError } from '../errors.ts';
 import { effectiveRouteKeys, parseLimits, type Limits, type StageLimits } from '../throttle/limits.ts';
 import { parseRouteKey } from '../routing/route-key.ts';
 import { at, boolean, isObject, number, optional, type Where } from '../validate.ts';
-import { DEFAULT_MOCK, parseIntegration, type IntegrationSpec } from './integration-config.ts';
+import { DEFAULT_MOCK, PAYLOAD_LIMIT_BYTES, parseIntegration, type IntegrationSpec } from './integration-config.ts';
 
 /** One route the emulator serves, under its canonical key (`GET /users/{id}`). */
 export interface EmulatorRoute {
@@ -36,8 +36,7 @@ export interface EmulatorConfig {
   readonly detailedMetrics: boolean;
 }
 
-/** API Gateway's payload cap: 10 MB. */
-export const PAYLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+export { PAYLOAD_LIMIT_BYTES };
 /** API Gateway's default integration timeouts: REST 29 s, HTTP API 30 s. */
 export const INTEGRATION_TIMEOUT_MS = Object.freeze({ rest: 29_000, http: 30_000 });
 
