@@ -20,7 +20,7 @@ import { writeResult } from './result/io.ts';
 import type { Scenario } from './scenario/types.ts';
 import type { RequestIdentity, SendLog } from './record/send-log.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
-import { startTarget, type StartedTarget } from './target.ts';
+import { startTarget, withEmulatorHealth, type StartedTarget } from './target.ts';
 import { cloudWatchFor } from './cloudwatch-step.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
 import { abortCheck } from './gates/abort.ts';
@@ -158,7 +158,7 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   } finally {
     await target.stop();
   }
-  let result: RunResult = { ...measured.result, cloudwatch };
+  let result: RunResult = withEmulatorHealth({ ...measured.result, cloudwatch }, target);
   if (opts.verify) result = { ...result, verify: opts.verify({ ...measured, result }) };
   result = withGates(result, evaluateGates(result, [...implicitGates(result, gates), ...gates]));
   if (opts.finish) result = await opts.finish(result);
