@@ -48,6 +48,24 @@ const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
  * `field` prefixes error locations when the config sits inside another document (`emulator`).
  */
 export function parseEmulatorConfig(raw: unknown, file?: string, field = ''): EmulatorConfig {
+  try {
+    return parseConfig(raw, file, field);
+  } catch (err) {
+    throw oneLine(err);
+  }
+}
+
+/**
+ * A refusal kept to one line: a field name may hold a newline or other control character (JSON
+ * allows `"a\nb"` as a key), which would split the message; they are shown escaped.
+ */
+function oneLine(err: unknown): unknown {
+  if (!(err instanceof UsageError) || !/[\u0000-\u001f\u007f]/.test(err.message)) return err;
+  const message = err.message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return new UsageError(message, { file: err.file, field: err.field });
+}
+
+function parseConfig(raw: unknown, file: string | undefined, field: string): EmulatorConfig {
   const where: Where = { file, field };
   const parsed = parseLimits(raw, file, field, { extraTopKeys: EXTRA_TOP_KEYS, extraRouteKeys: ['integration'] });
   const limits = withDefaultStage(parsed);

@@ -2,7 +2,8 @@
  * The emulator's request path, in API Gateway's order:
  *
  *   1 body over the payload limit (declared length)  413, connection closed
- *     a path whose percent-encoding does not decode  400 Bad Request (docs/emulator.md)
+ *     a path whose percent-encoding does not decode, 400 Bad Request (docs/emulator.md)
+ *     or an HTTP/1.1 request without Host
  *   2 no stage or no route                           REST 403 Missing Authentication Token / HTTP 404
  *   3 route requires a key, key missing or unknown   403 Forbidden
  *   4 throttle model (usage plan, stage, account)    429 Too Many Requests / 429 Limit Exceeded
@@ -93,7 +94,7 @@ export class RequestHandler {
   #admit(ex: Exchange, r: Resolution, declared: number): void {
     const { responses } = this.#ctx;
     if (declared > this.#payloadLimitBytes) return ex.gateway(responses.tooLarge, true);
-    if (r.malformed) return ex.gateway(responses.badRequest);
+    if (r.malformed || (ex.req.headers.host === undefined && ex.req.httpVersionMinor === 1)) return ex.gateway(responses.badRequest, true);
     const route = r.route;
     if (route === undefined || r.stage === undefined) return ex.gateway(responses.notFound);
     let apiKey: string | undefined;

@@ -110,7 +110,8 @@ function parseHeaders(value: unknown, where: Where): Record<string, string> {
 
 /** Status, body (a string as is, anything else JSON-encoded), headers and latency of a canned answer. */
 function parseAnswer(o: Record<string, unknown>, where: Where): MockAnswer {
-  const status = optional(o.status, (v) => number(v, at(where, 'status'), { min: 100, max: 599, integer: true })) ?? 200;
+  // A 1xx is never a final answer in HTTP/1.1: a client would wait for the real one forever.
+  const status = optional(o.status, (v) => number(v, at(where, 'status'), { min: 200, max: 599, integer: true })) ?? 200;
   const body = o.body === undefined ? '{}' : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
   checkBodySize(body, at(where, 'body'));
   const headers = { 'content-type': 'application/json', ...(optional(o.headers, (v) => parseHeaders(v, at(where, 'headers'))) ?? {}) };

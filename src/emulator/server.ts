@@ -6,8 +6,9 @@
  *   http://127.0.0.1:<port>/...              HTTP API `$default` stage
  *   http://127.0.0.1:<cwPort>/               AWS JSON 1.0 CloudWatch (GetMetricData, ListMetrics)
  *
- * node:http handles malformed requests (400), oversized headers (431) and slow headers (408)
- * itself and never lets a client error reach the process. Use spawnEmulator (process.ts) to run
+ * node:http rejects malformed requests (400), oversized headers (431) and slow headers (408)
+ * and never lets a client error reach the process; client-error.ts gives those answers the
+ * endpoint's error shape. Use spawnEmulator (process.ts) to run
  * it off the caller's event loop.
  */
 import { createServer, type Server } from 'node:http';
@@ -17,6 +18,7 @@ import { systemClock, type EmulatorClock } from './clock.ts';
 import type { EmulatorConfig } from './config.ts';
 import type { ExchangeContext, MetricSink } from './exchange.ts';
 import { RequestHandler } from './handler.ts';
+import { cloudWatchClientError, gatewayClientError } from './client-error.ts';
 import { EmulatorHealth, type EmulatorHealthSnapshot } from './health.ts';
 import { createIntegration } from './integrations/create.ts';
 import { createCloudWatchHandler, MetricStore, type RequestMetric } from './metrics/store.ts';
@@ -115,8 +117,11 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
   const router = new Router(config, clock.wallMs() - clock.nowMs(), createIntegration);
   const handler = new RequestHandler(ctx, router, config);
   // Slow clients: 20 s to send headers, the integration timeout plus a minute for a whole request.
-  const api = createServer({ headersTimeout: 20_000, requestTimeout: config.integrationTimeoutMs + 60_000, keepAliveTimeout: 5_000 }, handler.handle);
-  const cloudwatch = createServer(createCloudWatchHandler(store));
+  // node answers a missing Host with a bare 400 of its own; the handler answers it in the gateway's shape.
+  const api = createServer({ headersTimeout: 20_000, requestTimeout: config.integrationTimeoutMs + 60_000, keepAliveTimeout: 5_000, requireHostHeader: false }, handler.handle);
+  const cloudwatch = createServer({ requireHostHeader: false }, createCloudWatchHandler(store));
+  api.on('clientError', gatewayClientError(type));
+  cloudwatch.on('clientError', cloudWatchClientError());
   const closeAll = async (): Promise<void> => {
     await Promise.all([stop(api), stop(cloudwatch)]);
     await Promise.all(router.integrations().map((i) => i.close()));

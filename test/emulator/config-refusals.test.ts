@@ -74,6 +74,18 @@ describe('canned bodies over the 10 MB payload cap', () => {
   });
 });
 
+describe('found by fuzzing', () => {
+  it('a 1xx mock status is refused: HTTP/1.1 has no final 1xx answer, a client would hang', () => {
+    expect(refusal({ routes: { 'GET /a': { integration: { type: 'mock', status: 100 } } } }).message).toBe('emu.json: routes.GET /a.integration.status: 100 is invalid (expected an integer >= 200 <= 599)');
+  });
+
+  it('a field name with a newline still gives one line', () => {
+    const err = refusal({ routes: { 'GET /a': { integration: { type: 'mock', latencyMs: { lognormal: { 'media\n': 1 } } } } } });
+    expect(err.message).not.toContain('\n');
+    expect(err.message).toContain('lognormal.media\\n: unknown field');
+  });
+});
+
 describe('through the CLI', () => {
   it('a malformed route key in a config file: exit 2, one line naming file, field and value', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-routes-'));

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MockRunner } from '../../src/emulator/integrations/mock.ts';
 import { APIGW_ID, harness, UUID, type Harness } from './helpers.ts';
+import { exchangeRaw, parseResponses } from './raw-http.ts';
 
 let h: Harness | undefined;
 let target: Server | undefined;
@@ -67,6 +68,28 @@ describe('a malformed percent-encoding in the path', () => {
     // Counted as the 4xx they are, under the stage they addressed.
     expect(h.metrics.filter((m) => m.status === 400)).toHaveLength(MALFORMED.length * 4);
     expect(h.emulator.health().internalErrors).toBe(0);
+  });
+});
+
+describe('found by fuzzing', () => {
+  it('an HTTP/1.1 request without Host gets the gateway 400 with its request id, not node bare one', async () => {
+    h = await harness({ routes: { 'GET /items': {} } });
+    const port = Number(new URL(h.emulator.stages.prod).port);
+    const bytes = await exchangeRaw(port, [Buffer.from('GET /prod/items HTTP/1.1\r\n\r\n')], { endAfter: true });
+    const [r] = parseResponses(bytes);
+    expect(r.status).toBe(400);
+    expect(r.headers['x-amzn-requestid']).toMatch(UUID);
+    expect(JSON.parse(r.body.toString())).toEqual({ message: 'Bad Request' });
+    expect((await h.send('GET', '/prod/items')).status).toBe(200);
+  });
+
+  it('a request node cannot parse gets a body in the gateway shape too', async () => {
+    h = await harness({ api: { type: 'http' }, routes: { 'GET /items': {} } });
+    const port = Number(new URL(h.emulator.stages.$default).port);
+    const [r] = parseResponses(await exchangeRaw(port, [Buffer.from('GET /items HTTP/1.1\r\nHost x\r\n\r\n')], { endAfter: true }));
+    expect(r.status).toBe(400);
+    expect(r.headers['apigw-requestid']).toMatch(APIGW_ID);
+    expect(JSON.parse(r.body.toString())).toEqual({ message: 'Bad Request' });
   });
 });
 
