@@ -22,7 +22,7 @@ import type { Members } from './wire.ts';
 const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 /**
- * 1 MiB, CloudWatch's own request payload cap (docs/emulator.md "Caps"); loadgate's largest
+ * 1 MiB, the request size CloudWatch takes for PutMetricData (docs/emulator.md "Caps"); loadgate's largest
  * GetMetricData (a few dozen queries) is a few KB.
  */
 export const REQUEST_LIMIT_BYTES = 1024 * 1024;
