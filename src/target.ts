@@ -56,7 +56,7 @@ export function withEmulatorHealth(result: RunResult, target: StartedTarget): Ru
     notes.push(`the emulator loadgate started exited early (${exited.exit}, ${intoS} s into the run): requests after that were refused, not answered`);
   }
   if (health.internalErrors > 0) {
-    notes.push(`the emulator failed on ${health.internalErrors} requests itself and answered them 500 (first: ${health.firstError ?? 'unknown'})`);
+    notes.push(`the emulator loadgate started hit ${health.internalErrors} internal errors (its own bugs; a request one hit was answered 500 and counts as a 5XXError; first: ${health.firstError ?? 'unknown'})`);
   }
   return { ...result, notes, emulator: section };
 }

@@ -7,7 +7,8 @@
 
 /** What a run needs to know about the emulator it was measured against. */
 export interface EmulatorHealthSnapshot {
-  /** Requests answered 500 by the last-resort handler; each is also a 5XXError / 5xx datapoint. */
+  /** Internal errors (bugs): on a request, answered 500 by the last-resort handler (a 5XXError /
+   *  5xx datapoint); outside one (a timer), logged. */
   readonly internalErrors: number;
   /** The first such failure, one line, or null. */
   readonly firstError: string | null;

@@ -244,7 +244,7 @@ export interface RunResult {
 
 /** The health of an emulator loadgate started (emulator/health.ts); a note says when it failed. */
 export interface EmulatorSection {
-  /** Requests it answered with its last-resort 500 (its own failure, a bug); also in 5XXError. */
+  /** Its internal errors (bugs); a request one hit was answered with its last-resort 500 (a 5XXError). */
   readonly internalErrors: number;
   /** Set when its process ended before the run stopped it: later requests were refused. */
   readonly exitedEarly: { readonly atIso: string; readonly exit: string } | null;

@@ -74,27 +74,38 @@ describe('loadgate run against the auto-started emulator', () => {
   it('an emulator killed mid-run is reported as such in result.json', async () => {
     const out = join(dir, 'killed');
     let killed: number | undefined;
-    const r = await runCli(['run', scenario('killed', 3, ['/users/1']), '--out', out, '-q'], {
+    const r = await runCli(['run', scenario('killed', 4, ['/users/1']), '--out', out], {
       onStart: (cli) => {
-        // The emulator is the CLI's only child process; kill it (by pid) 1 s into the traffic.
-        const poll = setInterval(() => {
+        // Once traffic flows (the first progress line), kill the emulator, the CLI's only child, by pid.
+        const onOutput = (chunk: Buffer): void => {
+          if (killed !== undefined || !/sent [1-9]/.test(chunk.toString())) return;
           const [pid] = childrenOf(cli.pid as number);
           if (pid === undefined) return;
-          clearInterval(poll);
-          setTimeout(() => {
-            killed = pid;
-            process.kill(pid, 'SIGKILL');
-          }, 1_500);
-        }, 50);
-        cli.once('exit', () => clearInterval(poll));
+          killed = pid;
+          process.kill(pid, 'SIGKILL');
+        };
+        cli.stdout?.on('data', onOutput);
+        cli.stderr?.on('data', onOutput);
       },
     });
-    expect(killed).toBeDefined();
+    expect(killed, r.stderr).toBeDefined();
+    expect(r.code, r.stderr).not.toBeNull();
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const res = result(out);
     expect(res.emulator).toMatchObject({ internalErrors: 0, exitedEarly: { exit: 'SIGKILL' } });
     expect(res.notes.some((n) => /^the emulator loadgate started exited early \(SIGKILL, \d+\.\d s into the run\)/.test(n))).toBe(true);
     expect(res.totals.errors).toBeGreaterThan(0);
+  });
+
+  it('internal errors of the emulator reach result.json and a note', async () => {
+    const out = join(dir, 'faulty');
+    const inject = new URL('./fixtures/stray-fault.mjs', import.meta.url).pathname;
+    const r = await runCli(['run', scenario('faulty', 1, ['/users/1']), '--out', out, '-q'], { env: { NODE_OPTIONS: `--import=${inject}` } });
+    expect(r.stderr).toContain('loadgate emulator: internal error, still serving: Error: stray fault from a timer');
+    const res = result(out);
+    expect(res.emulator).toEqual({ internalErrors: 1, exitedEarly: null });
+    expect(res.notes).toContain('the emulator loadgate started hit 1 internal errors (its own bugs; a request one hit was answered 500 and counts as a 5XXError; first: Error: stray fault from a timer)');
+    expect(res.totals.errors).toBe(0);
   });
 });
 
@@ -142,12 +153,18 @@ describe('loadgate emulator (standalone)', () => {
   it('a taken CloudWatch port (API port + 1 by default) names that port and --cloudwatch-port', async () => {
     const file = join(dir, 'ports.json');
     writeFileSync(file, JSON.stringify(emulatorConfig()));
-    const apiPort = await freePort();
+    // A free API port whose neighbour we can hold (other tests take ports too: retry).
+    let apiPort = 0;
     const blocker = createNetServer();
-    await new Promise<void>((done, fail) => {
-      blocker.once('error', fail);
-      blocker.listen(apiPort + 1, '127.0.0.1', () => done());
-    });
+    for (let attempt = 0; attempt < 20 && apiPort === 0; attempt++) {
+      const candidate = await freePort();
+      const held = await new Promise<boolean>((done) => {
+        blocker.once('error', () => done(false));
+        blocker.listen(candidate + 1, '127.0.0.1', () => done(true));
+      });
+      if (held) apiPort = candidate;
+    }
+    expect(apiPort).toBeGreaterThan(0);
     try {
       const run = cli(['--config', file, '--port', String(apiPort)]);
       const [code] = await once(run.child, 'exit');
