@@ -55,10 +55,26 @@ export class EmulatorHealth {
  * already turns its own failures into 500s; this catches what has no request to answer.
  */
 export function keepServingOnFault(health: EmulatorHealth, log: (line: string) => void): void {
+  // A closed stdout or stderr (the reader went away) is no fault of the emulator, and treating
+  // its EPIPE as one would log to the closed stream again: a loop that starves the process.
+  const ignore = (): void => {};
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
+  let logged = 0;
   const onFault = (err: unknown): void => {
     health.fault(err);
-    log(`loadgate emulator: internal error, still serving: ${oneLine(err)}`);
+    // The first few in full, then every 1,000th: a fault storm must not become a log storm.
+    const count = health.snapshot().internalErrors;
+    if (logged >= LOGGED_IN_FULL && count % 1000 !== 0) return;
+    logged++;
+    try {
+      log(`loadgate emulator: internal error${count > 1 ? ` #${count}` : ''}, still serving: ${oneLine(err)}`);
+    } catch {
+      // nowhere left to say it; the count is in health()
+    }
   };
   process.on('uncaughtException', onFault);
   process.on('unhandledRejection', onFault);
 }
+
+const LOGGED_IN_FULL = 10;

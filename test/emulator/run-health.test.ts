@@ -150,6 +150,24 @@ describe('loadgate emulator (standalone)', () => {
     }
   });
 
+  it('stops on SIGTERM even when whoever read its output has gone (closed stdout and stderr)', async () => {
+    const file = join(dir, 'closed-pipes.json');
+    writeFileSync(file, JSON.stringify(emulatorConfig()));
+    const run = cli(['--config', file, '--port', '0']);
+    await new Promise<void>((resolve, reject) => {
+      run.child.stdout?.on('data', () => run.stdout().includes('cloudwatch: ') && resolve());
+      run.child.once('exit', (code) => reject(new Error(`exited ${code}: ${run.stderr()}`)));
+    });
+    run.child.stdout?.destroy();
+    run.child.stderr?.destroy();
+    run.child.kill('SIGTERM');
+    const exited = once(run.child, 'exit');
+    const timer = setTimeout(() => run.child.kill('SIGKILL'), 5_000);
+    const [code, signal] = await exited;
+    clearTimeout(timer);
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  });
+
   it('a taken CloudWatch port (API port + 1 by default) names that port and --cloudwatch-port', async () => {
     const file = join(dir, 'ports.json');
     writeFileSync(file, JSON.stringify(emulatorConfig()));
