@@ -137,7 +137,7 @@ describe(`emulator configs under fuzzing (seed ${SEED})`, () => {
     // The generator must exercise both sides of the property to mean anything.
     expect(seen.refused).toBeGreaterThan(30);
     expect(seen.started).toBeGreaterThan(40);
-  }, 20_000);
+  }, 60_000);
 
   it('damaged JSON text is refused in one line naming the file', async () => {
     const damaged = fc.tuple(document, fc.array(fc.tuple(fc.nat(), fc.constantFrom('', '{', '}', '"', ',', ':', '\\', '\u0000', 'é', ']')), { minLength: 1, maxLength: 3 })).map(([doc, edits]) => {
@@ -186,5 +186,5 @@ describe(`emulator configs under fuzzing (seed ${SEED})`, () => {
         expect(stderr).not.toMatch(/\n\s+at /);
       }
     }
-  }, 20_000);
+  }, 60_000);
 });

@@ -5,7 +5,8 @@
  * CloudWatch port. Properties: every answer is a well-formed HTTP/1.1 response whose body has
  * the endpoint's shape (API Gateway `{"message"}` or CloudWatch `{"__type","message"}`, or what
  * an integration was configured to answer), and a known-good request is still served after
- * every case. Seeded: FUZZ_SEED=<n> replays a run; the seed is in the test name and in
+ * every case. Bounded by run counts (a few seconds each here; the timeouts only guard a loaded
+ * machine). Seeded: FUZZ_SEED=<n> replays a run; the seed is in the test name and in
  * fast-check's failure message.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,7 +98,7 @@ describe(`the emulator under raw-socket fuzzing (seed ${SEED})`, () => {
       { seed: SEED, numRuns: type === 'rest' ? 160 : 100 },
     );
     expect(emulator.health().internalErrors).toBe(0);
-  }, 20_000);
+  }, 60_000);
 
   it('CloudWatch port: every answer is CloudWatch-shaped, and ListMetrics still answers after each case', async () => {
     const port = portOf(emulators.rest.cloudwatchEndpoint);
@@ -123,5 +124,5 @@ describe(`the emulator under raw-socket fuzzing (seed ${SEED})`, () => {
       }),
       { seed: SEED, numRuns: 120 },
     );
-  }, 20_000);
+  }, 60_000);
 });
