@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createGzip, gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { parseEmulatorConfig } from '../../src/emulator/config.ts';
 import { spawnEmulator, type RunningEmulator } from '../../src/emulator/process.ts';
@@ -25,15 +25,13 @@ function rssMb(pid: number): number {
   return Number(/(\d+)/.exec(line ?? '')?.[1]) / 1024;
 }
 
-/** `mb` MB of zeros gzipped (about 1 KB per MB): the bomb of issue 12. */
-async function gzipBomb(mb: number): Promise<Buffer> {
-  const gz = createGzip({ level: 9 });
-  const out: Buffer[] = [];
-  gz.on('data', (c: Buffer) => out.push(c));
-  const zeros = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < mb; i++) gz.write(zeros);
-  await new Promise<void>((done) => gz.end(done));
-  return Buffer.concat(out);
+/**
+ * `mb` MB of zeros as `mb` concatenated gzip members of 1 MB each (about 1 KB apiece; gunzip
+ * reads every member): the bomb of issue 12, built in milliseconds instead of a second of CPU.
+ */
+function gzipBomb(mb: number): Buffer {
+  const member = gzipSync(Buffer.alloc(1024 * 1024), { level: 9 });
+  return Buffer.concat(Array.from({ length: mb }, () => member));
 }
 
 async function call(body: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
@@ -53,8 +51,9 @@ async function stillAnswers(): Promise<void> {
 
 describe('the CloudWatch endpoint caps what it reads', () => {
   it('a 400 KB gzip body that inflates to 400 MB: refused, and the child grows by a few MB at most', async () => {
-    const bomb = await gzipBomb(400);
+    const bomb = gzipBomb(400);
     expect(bomb.length).toBeLessThan(500_000);
+    expect(gunzipSync(bomb.subarray(0, bomb.length / 200)).length).toBe(2 * 1024 * 1024);
     await stillAnswers();
     const beforeMb = rssMb(emulator.pid);
     for (let i = 0; i < 3; i++) {

@@ -132,11 +132,11 @@ describe(`emulator configs under fuzzing (seed ${SEED})`, () => {
           await emulator.close();
         }
       }),
-      { seed: SEED, numRuns: 300 },
+      { seed: SEED, numRuns: 200 },
     );
     // The generator must exercise both sides of the property to mean anything.
-    expect(seen.refused).toBeGreaterThan(30);
-    expect(seen.started).toBeGreaterThan(40);
+    expect(seen.refused).toBeGreaterThan(25);
+    expect(seen.started).toBeGreaterThan(25);
   }, 60_000);
 
   it('damaged JSON text is refused in one line naming the file', async () => {

@@ -95,7 +95,7 @@ describe(`the emulator under raw-socket fuzzing (seed ${SEED})`, () => {
         if (c.complete && responses.length === 0) throw new Error('a complete request got no answer');
         await knownGood(type);
       }),
-      { seed: SEED, numRuns: type === 'rest' ? 160 : 100 },
+      { seed: SEED, numRuns: type === 'rest' ? 100 : 60 },
     );
     expect(emulator.health().internalErrors).toBe(0);
   }, 60_000);
@@ -122,7 +122,7 @@ describe(`the emulator under raw-socket fuzzing (seed ${SEED})`, () => {
         expect(ok.statusCode).toBe(200);
         await ok.body.dump();
       }),
-      { seed: SEED, numRuns: 120 },
+      { seed: SEED, numRuns: 80 },
     );
   }, 60_000);
 });
