@@ -22,7 +22,7 @@ import type { RequestIdentity, SendLog } from './record/send-log.ts';
 import { SEND_LOG_FILE, writeSendLogFile } from './record/send-log-file.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { keyIdOf } from './throttle/key-id.ts';
-import { isLocalTarget, startTarget, type StartedTarget } from './target.ts';
+import { isLocalTarget, startTarget, withEmulatorHealth, type StartedTarget } from './target.ts';
 import { cloudWatchFor } from './cloudwatch-step.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
 import { abortCheck } from './gates/abort.ts';
@@ -160,7 +160,7 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   } finally {
     await target.stop();
   }
-  let result: RunResult = { ...measured.result, cloudwatch };
+  let result: RunResult = withEmulatorHealth({ ...measured.result, cloudwatch }, target);
   if (opts.verify) result = { ...result, verify: opts.verify({ ...measured, result }) };
   result = withGates(result, evaluateGates(result, [...implicitGates(result, gates), ...gates]));
   if (opts.finish) result = await opts.finish(result);

@@ -8,6 +8,7 @@ import type { Scenario } from './scenario/types.ts';
 import { emulatorConfigFromLimits, parseEmulatorConfig } from './emulator/config.ts';
 import { spawnEmulator, type RunningEmulator } from './emulator/process.ts';
 import { LoadgateError } from './errors.ts';
+import type { EmulatorSection, RunResult } from './result/schema.ts';
 
 export interface StartedTarget {
   readonly url: string;
@@ -34,6 +35,30 @@ export async function startTarget(scenario: Scenario): Promise<StartedTarget> {
     throw new LoadgateError('CONFIG', `${scenario.file ?? 'scenario'}: stage ${JSON.stringify(stage)} is not served by the emulator (stages: ${stages.join(', ')})`);
   }
   return { url, emulator, apiType: emulator.apiType, stop: () => emulator.close() };
+}
+
+/**
+ * The result with its `emulator` section (when loadgate started the emulator) and a note when
+ * the emulator failed: it exited before the run stopped it, or answered its last-resort 500s.
+ * Call after `stop()`, so the child's last count has arrived.
+ */
+export function withEmulatorHealth(result: RunResult, target: StartedTarget): RunResult {
+  if (target.emulator === undefined) return result;
+  const health = target.emulator.health();
+  const exited = health.exitedEarly;
+  const section: EmulatorSection = {
+    internalErrors: health.internalErrors,
+    exitedEarly: exited === null ? null : { atIso: new Date(exited.atWallMs).toISOString(), exit: exited.exit },
+  };
+  const notes = [...result.notes];
+  if (exited !== null) {
+    const intoS = ((exited.atWallMs - Date.parse(result.startedAtIso)) / 1000).toFixed(1);
+    notes.push(`the emulator loadgate started exited early (${exited.exit}, ${intoS} s into the run): requests after that were refused, not answered`);
+  }
+  if (health.internalErrors > 0) {
+    notes.push(`the emulator loadgate started hit ${health.internalErrors} internal errors (its own bugs; a request one hit was answered 500 and counts as a 5XXError; first: ${health.firstError ?? 'unknown'})`);
+  }
+  return { ...result, notes, emulator: section };
 }
 
 /** 127.0.0.0/8, ::1 and localhost: targets on this machine (no bill, timing noise of a few ms). */

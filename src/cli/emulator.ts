@@ -6,7 +6,8 @@ import { rename, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { loadEmulatorConfig } from '../emulator/config.ts';
-import { startEmulator, type RunningEmulator } from '../emulator/server.ts';
+import { EmulatorHealth, keepServingOnFault } from '../emulator/health.ts';
+import { ListenError, startEmulator, type RunningEmulator } from '../emulator/server.ts';
 
 interface EmulatorFlags {
   readonly config: string;
@@ -34,16 +35,17 @@ async function writeReadyFile(file: string, emulator: RunningEmulator): Promise<
   }
 }
 
-async function start(flags: EmulatorFlags): Promise<RunningEmulator> {
+async function start(flags: EmulatorFlags, health: EmulatorHealth): Promise<RunningEmulator> {
   const config = await loadEmulatorConfig(flags.config);
   const apiPort = port(flags.port, '--port');
   const cloudwatchPort = flags.cloudwatchPort !== undefined ? port(flags.cloudwatchPort, '--cloudwatch-port') : apiPort === 0 ? 0 : apiPort + 1;
   try {
-    return await startEmulator(config, { port: apiPort, host: flags.host, cloudwatchPort });
+    return await startEmulator(config, { port: apiPort, host: flags.host, cloudwatchPort, health });
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { port?: number };
-    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
-      throw new UsageError(`--host/--port: cannot listen on ${flags.host}:${e.port ?? apiPort} (${e.code})`);
+    if (err instanceof ListenError) {
+      const flag = err.listener === 'api' ? '--host/--port' : flags.cloudwatchPort !== undefined ? '--cloudwatch-port' : '--cloudwatch-port (default: --port + 1)';
+      const hint = err.listener === 'cloudwatch' && err.code === 'EADDRINUSE' ? '; pick another with --cloudwatch-port' : '';
+      throw new UsageError(`${flag}: cannot listen on ${err.host}:${err.port} for the ${err.listener === 'api' ? 'API' : 'CloudWatch endpoint'} (${err.code})${hint}`);
     }
     throw err;
   }
@@ -82,7 +84,9 @@ Examples:
   loadgate emulator --config scenarios/emulator/http-api.json --port 0 --ready-file /tmp/emu.json`,
     )
     .action(async (flags: EmulatorFlags) => {
-      const emulator = await start(flags);
+      const health = new EmulatorHealth();
+      const emulator = await start(flags, health);
+      keepServingOnFault(health, (line) => process.stderr.write(`${line}\n`));
       const stopped = untilSignal();
       if (flags.readyFile !== undefined) {
         await writeReadyFile(flags.readyFile, emulator).catch(async (err) => {

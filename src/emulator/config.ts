@@ -15,7 +15,7 @@ import { UsageError } from '../errors.ts';
 import { effectiveRouteKeys, parseLimits, type Limits, type StageLimits } from '../throttle/limits.ts';
 import { parseRouteKey } from '../routing/route-key.ts';
 import { at, boolean, isObject, number, optional, type Where } from '../validate.ts';
-import { DEFAULT_MOCK, parseIntegration, type IntegrationSpec } from './integration-config.ts';
+import { DEFAULT_MOCK, PAYLOAD_LIMIT_BYTES, parseIntegration, type IntegrationSpec } from './integration-config.ts';
 
 /** One route the emulator serves, under its canonical key (`GET /users/{id}`). */
 export interface EmulatorRoute {
@@ -36,8 +36,7 @@ export interface EmulatorConfig {
   readonly detailedMetrics: boolean;
 }
 
-/** API Gateway's payload cap: 10 MB. */
-export const PAYLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+export { PAYLOAD_LIMIT_BYTES };
 /** API Gateway's default integration timeouts: REST 29 s, HTTP API 30 s. */
 export const INTEGRATION_TIMEOUT_MS = Object.freeze({ rest: 29_000, http: 30_000 });
 
@@ -49,6 +48,24 @@ const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
  * `field` prefixes error locations when the config sits inside another document (`emulator`).
  */
 export function parseEmulatorConfig(raw: unknown, file?: string, field = ''): EmulatorConfig {
+  try {
+    return parseConfig(raw, file, field);
+  } catch (err) {
+    throw oneLine(err);
+  }
+}
+
+/**
+ * A refusal kept to one line: a field name may hold a newline or other control character (JSON
+ * allows `"a\nb"` as a key), which would split the message; they are shown escaped.
+ */
+function oneLine(err: unknown): unknown {
+  if (!(err instanceof UsageError) || !/[\u0000-\u001f\u007f]/.test(err.message)) return err;
+  const message = err.message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return new UsageError(message, { file: err.file, field: err.field });
+}
+
+function parseConfig(raw: unknown, file: string | undefined, field: string): EmulatorConfig {
   const where: Where = { file, field };
   const parsed = parseLimits(raw, file, field, { extraTopKeys: EXTRA_TOP_KEYS, extraRouteKeys: ['integration'] });
   const limits = withDefaultStage(parsed);

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiType } from '../throttle/limits.ts';
 import type { EmulatorClock } from './clock.ts';
+import type { EmulatorHealth } from './health.ts';
 import type { RequestMetric } from './metrics/store.ts';
 import { writeAnswer, type GatewayAnswer, type GatewayResponses } from './responses.ts';
 
@@ -21,6 +22,8 @@ export interface ExchangeContext {
   readonly clock: EmulatorClock;
   readonly metrics: MetricSink;
   readonly integrationTimeoutMs: number;
+  /** Counts the emulator's own failures (the last-resort 500s). */
+  readonly health: EmulatorHealth;
 }
 
 /** One request being answered. Integrations call `startIntegration` and then `answer` (or `gateway`). */
@@ -70,12 +73,56 @@ export class Exchange {
     return this.ctx.integrationTimeoutMs - (this.ctx.clock.nowMs() - this.#integrationStartMs);
   }
 
-  /** Writes the response and records the metric; later calls are ignored. */
+  /**
+   * Writes the response and records the metric; later calls are ignored. An answer node:http
+   * refuses to write (a proxied target's status 600, a header with a control character) becomes
+   * the last-resort 500 instead, so every request gets an answer.
+   */
   answer(status: number, headers: readonly string[], body: Buffer | string, close = false): void {
     if (this.#done) return;
     this.#done = true;
     const { ctx } = this;
-    const responseBytes = writeAnswer(this.res, ctx.type, status, headers, body, close);
+    let sent = status;
+    let responseBytes: number;
+    try {
+      responseBytes = writeAnswer(this.res, ctx.type, status, headers, body, close);
+    } catch (err) {
+      ctx.health.fault(err);
+      sent = ctx.responses.internalError.status;
+      responseBytes = this.#lastResort();
+    }
+    this.#record(sent, responseBytes);
+  }
+
+  /**
+   * The emulator failed on this request (`err` escaped its own code): answers the gateway's 500
+   * if nothing was answered yet, counts the fault, and records the 500 (5XXError).
+   */
+  fault(err: unknown): void {
+    this.ctx.health.fault(err);
+    if (this.#done) return;
+    this.#done = true;
+    this.#record(this.ctx.responses.internalError.status, this.#lastResort());
+  }
+
+  #lastResort(): number {
+    const { res } = this;
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return 0;
+    }
+    try {
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      const answer = this.ctx.responses.internalError;
+      return writeAnswer(res, this.ctx.type, answer.status, answer.headers, answer.body, true);
+    } catch {
+      res.destroy();
+      return 0;
+    }
+  }
+
+  #record(status: number, responseBytes: number): void {
+    const { ctx } = this;
     if (this.stage === undefined) return;
     const endMs = ctx.clock.nowMs();
     ctx.metrics.record({

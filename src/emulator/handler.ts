@@ -2,19 +2,23 @@
  * The emulator's request path, in API Gateway's order:
  *
  *   1 body over the payload limit (declared length)  413, connection closed
+ *     a path whose percent-encoding does not decode, 400 Bad Request (docs/emulator.md)
+ *     or an HTTP/1.1 request without Host
  *   2 no stage or no route                           REST 403 Missing Authentication Token / HTTP 404
  *   3 route requires a key, key missing or unknown   403 Forbidden
  *   4 throttle model (usage plan, stage, account)    429 Too Many Requests / 429 Limit Exceeded
  *   5 read the body (413 if a chunked body grows past the limit), then the integration
  *
  * The decision is taken on receipt (`clock.nowMs()` when the request's headers arrived), as the
- * gateway decides before it reads a body. The hot path allocates one Exchange per request and
+ * gateway decides before it reads a body. Whatever throws on the way (a bug) is answered with the
+ * gateway's 500 and counted (Exchange.fault), never left to kill the process. The hot path allocates one Exchange per request and
  * no closures unless the request has a body.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Limits } from '../throttle/limits.ts';
 import { Exchange, type ExchangeContext } from './exchange.ts';
-import type { RouteRuntime, Router } from './router.ts';
+import { writeAnswer } from './responses.ts';
+import type { Resolution, RouteRuntime, Router } from './router.ts';
 
 /** Declared body length: the content-length, -1 for a body of unknown length (chunked), 0 for none. */
 function declaredLength(req: IncomingMessage): number {
@@ -44,7 +48,11 @@ function readBody(ex: Exchange, route: RouteRuntime, limitBytes: number): void {
   ex.req.on('end', () => {
     if (over || ex.done) return;
     ex.requestBytes = bytes;
-    route.integration.invoke(ex, keep ? Buffer.concat(chunks, bytes) : undefined);
+    try {
+      route.integration.invoke(ex, keep ? Buffer.concat(chunks, bytes) : undefined);
+    } catch (err) {
+      ex.fault(err);
+    }
   });
   ex.req.on('error', ignore);
 }
@@ -64,32 +72,56 @@ export class RequestHandler {
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const ctx = this.#ctx;
-    const at = { atMs: ctx.clock.nowMs(), atWallMs: ctx.clock.wallMs() };
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const rawPath = q < 0 ? url : url.slice(0, q);
-    const method = req.method ?? 'GET';
-    const r = this.#router.resolve(method, rawPath);
-    const declared = declaredLength(req);
-    const where = { stage: r.stage?.name, resource: r.resource, path: r.path, query: q < 0 ? '' : url.slice(q) };
-    const ex = new Exchange(ctx, req, res, at, where, declared > 0 ? declared : 0);
-    const { responses } = ctx;
+    let ex: Exchange | undefined;
+    try {
+      const ctx = this.#ctx;
+      const at = { atMs: ctx.clock.nowMs(), atWallMs: ctx.clock.wallMs() };
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const rawPath = q < 0 ? url : url.slice(0, q);
+      const r = this.#router.resolve(req.method ?? 'GET', rawPath);
+      const declared = declaredLength(req);
+      const where = { stage: r.stage?.name, resource: r.resource, path: r.path, query: q < 0 ? '' : url.slice(q) };
+      ex = new Exchange(ctx, req, res, at, where, declared > 0 ? declared : 0);
+      this.#admit(ex, r, declared);
+    } catch (err) {
+      if (ex !== undefined) ex.fault(err);
+      else this.#faultBeforeExchange(req, res, err);
+    }
+  };
+
+  /** Steps 1 to 5 of the file comment for one exchange. */
+  #admit(ex: Exchange, r: Resolution, declared: number): void {
+    const { responses } = this.#ctx;
     if (declared > this.#payloadLimitBytes) return ex.gateway(responses.tooLarge, true);
+    if (r.malformed || (ex.req.headers.host === undefined && ex.req.httpVersionMinor === 1)) return ex.gateway(responses.badRequest, true);
     const route = r.route;
     if (route === undefined || r.stage === undefined) return ex.gateway(responses.notFound);
     let apiKey: string | undefined;
     if (route.config.apiKeyRequired) {
-      const header = req.headers['x-api-key'];
+      const header = ex.req.headers['x-api-key'];
       if (typeof header !== 'string' || !Object.hasOwn(this.#apiKeys, header)) return ex.gateway(responses.forbidden);
       apiKey = header;
     }
-    const verdict = r.stage.model.admit({ routeKey: route.key.key, method, apiKey }, at.atMs);
+    const verdict = r.stage.model.admit({ routeKey: route.key.key, method: ex.method, apiKey }, ex.atMs);
     if (!verdict.admitted) {
       if (verdict.kind === 'throttle') return ex.gateway(responses.throttled);
       return ex.gateway(verdict.kind === 'quota' ? responses.quota : responses.forbidden);
     }
     if (declared === 0) return route.integration.invoke(ex);
     readBody(ex, route, this.#payloadLimitBytes);
-  };
+  }
+
+  /** Failed before the exchange existed: answer the 500 directly (not recorded: no stage known). */
+  #faultBeforeExchange(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    this.#ctx.health.fault(err);
+    try {
+      const answer = this.#ctx.responses.internalError;
+      if (!res.headersSent) writeAnswer(res, this.#ctx.type, answer.status, answer.headers, answer.body, true);
+      else res.destroy();
+    } catch {
+      res.destroy();
+    }
+    req.resume();
+  }
 }

@@ -57,6 +57,9 @@ export interface LambdaIntegration extends MockAnswer {
 
 export type IntegrationSpec = MockIntegration | HttpProxyIntegration | LambdaIntegration;
 
+/** API Gateway's payload cap, for requests and responses alike: 10 MB (docs/emulator.md "Caps"). */
+export const PAYLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+
 const NO_LATENCY: LatencySpec = Object.freeze({ kind: 'fixed', ms: 0 });
 
 /** The integration of a route that the config names only for its throttle: 200 `{}` at once. */
@@ -107,11 +110,24 @@ function parseHeaders(value: unknown, where: Where): Record<string, string> {
 
 /** Status, body (a string as is, anything else JSON-encoded), headers and latency of a canned answer. */
 function parseAnswer(o: Record<string, unknown>, where: Where): MockAnswer {
-  const status = optional(o.status, (v) => number(v, at(where, 'status'), { min: 100, max: 599, integer: true })) ?? 200;
+  // A 1xx is never a final answer in HTTP/1.1: a client would wait for the real one forever.
+  const status = optional(o.status, (v) => number(v, at(where, 'status'), { min: 200, max: 599, integer: true })) ?? 200;
   const body = o.body === undefined ? '{}' : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+  checkBodySize(body, at(where, 'body'));
   const headers = { 'content-type': 'application/json', ...(optional(o.headers, (v) => parseHeaders(v, at(where, 'headers'))) ?? {}) };
   const latencyMs = optional(o.latencyMs, (v) => parseLatency(v, at(where, 'latencyMs'))) ?? NO_LATENCY;
   return { status, body, headers: Object.freeze(headers), latencyMs };
+}
+
+/**
+ * A canned body larger than the gateway's payload cap is a config error, not something to serve:
+ * API Gateway can never send it, so an emulator that did would measure an API that cannot exist.
+ */
+function checkBodySize(body: string, where: Where): void {
+  const bytes = Buffer.byteLength(body);
+  if (bytes <= PAYLOAD_LIMIT_BYTES) return;
+  const field = [where.file, where.field].filter(Boolean).join(': ');
+  throw new UsageError(`${field}: a body of ${bytes} bytes is invalid (expected at most ${PAYLOAD_LIMIT_BYTES} bytes, API Gateway's payload cap)`, where);
 }
 
 function parseProxyUrl(value: unknown, where: Where): string {

@@ -3,7 +3,9 @@
  * never share a thread with the server it measures). `node --import tsx child.ts` with an IPC
  * channel: the config goes down, the stage URLs come back once both listeners accept
  * connections. The child dies with its parent: it exits when the channel drops (child.ts), and
- * the parent kills it on exit as well. The channel does not keep the caller alive.
+ * the parent kills it on exit as well. The channel does not keep the caller alive. `health()`
+ * tells the caller whether the child failed on requests (its last-resort 500s) or ended before
+ * `close` (killed, out of memory): a run reports both (result.json `emulator`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -11,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LoadgateError, UsageError } from '../errors.ts';
 import type { ChildMessage, StartMessage } from './child.ts';
 import type { EmulatorConfig } from './config.ts';
+import type { EmulatorHealthSnapshot } from './health.ts';
 import type { RunningEmulator } from './server.ts';
 
 export type { RunningEmulator } from './server.ts';
@@ -63,11 +66,26 @@ export async function spawnEmulator(config: EmulatorConfig | { readonly configFi
     process.off('exit', killOnExit);
     throw info.usage ? new UsageError(info.message) : new LoadgateError('INTERNAL', `emulator: ${info.message}`);
   }
+  if (info.type !== 'ready') {
+    child.kill('SIGKILL');
+    process.off('exit', killOnExit);
+    throw new LoadgateError('INTERNAL', `emulator: unexpected first message ${JSON.stringify(info.type)}`);
+  }
+  const ready = info;
   child.unref();
   child.channel?.unref();
+  let closing = false;
+  let health: EmulatorHealthSnapshot = { internalErrors: 0, firstError: null, exitedEarly: null };
+  child.on('message', (m: ChildMessage) => {
+    if (m.type === 'health') health = { ...health, internalErrors: m.internalErrors, firstError: m.firstError };
+  });
+  child.once('exit', (code, signal) => {
+    if (!closing) health = { ...health, exitedEarly: { atWallMs: Date.now(), exit: signal ?? `code ${code}` } };
+  });
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closed ??= (async () => {
+      closing = true;
       child.ref();
       child.channel?.ref();
       const exited = waitExit(child);
@@ -78,5 +96,5 @@ export async function spawnEmulator(config: EmulatorConfig | { readonly configFi
       clearTimeout(force);
       process.off('exit', killOnExit);
     })());
-  return Object.freeze({ ...info.emulator, close });
+  return Object.freeze({ ...ready.emulator, health: () => health, close });
 }

@@ -11,9 +11,12 @@
  * | timeout           | 504 Endpoint request timed out                        | 503 Service Unavailable           |
  * | proxy target down | 502 Internal server error                             | 502 Bad Gateway (our choice)      |
  * | Lambda throttled  | 500 (or 502) Internal server error                    | 500 Internal Server Error         |
+ * | bad path encoding | 400 Bad Request, BadRequestException (our choice)     | 400 Bad Request (our choice)      |
+ * | emulator fault    | 500 Internal server error                             | 500 Internal Server Error         |
  *
  * REST answers carry `x-amzn-RequestId` (a uuid) and `x-amz-apigw-id`; HTTP API answers carry
- * `apigw-requestid`. No Retry-After or rate-limit header on any 429. Answers are prebuilt, and
+ * `apigw-requestid`. The two rows marked "our choice" are not in aws-facts.md: docs/emulator.md
+ * ("Error shapes") says why they take the gateway's JSON shape. No Retry-After or rate-limit header on any 429. Answers are prebuilt, and
  * bodies are strings so node:http sends head and body in one write instead of a writev.
  */
 import { randomUUID } from 'node:crypto';
@@ -39,6 +42,10 @@ export interface GatewayResponses {
   readonly tooLarge: GatewayAnswer;
   readonly timeout: GatewayAnswer;
   readonly badGateway: GatewayAnswer;
+  /** A path whose percent-encoding does not decode (`%E0%A4%A`). */
+  readonly badRequest: GatewayAnswer;
+  /** The emulator itself failed on this request (a bug): the last-resort answer. */
+  readonly internalError: GatewayAnswer;
   readonly lambdaThrottled: Readonly<Record<500 | 502, GatewayAnswer>>;
 }
 
@@ -62,6 +69,8 @@ export const REST_RESPONSES: GatewayResponses = Object.freeze({
   }),
   timeout: json(504, 'Endpoint request timed out', 'InternalServerErrorException'),
   badGateway: json(502, 'Internal server error', 'InternalServerErrorException'),
+  badRequest: json(400, 'Bad Request', 'BadRequestException'),
+  internalError: json(500, 'Internal server error', 'InternalServerErrorException'),
   lambdaThrottled: Object.freeze({
     500: json(500, 'Internal server error', 'InternalServerErrorException'),
     502: json(502, 'Internal server error', 'InternalServerErrorException'),
@@ -78,6 +87,8 @@ export const HTTP_RESPONSES: GatewayResponses = Object.freeze({
   tooLarge: json(413, 'Request Entity Too Large'),
   timeout: json(503, 'Service Unavailable'),
   badGateway: json(502, 'Bad Gateway'),
+  badRequest: json(400, 'Bad Request'),
+  internalError: json(500, 'Internal Server Error'),
   lambdaThrottled: Object.freeze({ 500: json(500, 'Internal Server Error'), 502: json(502, 'Bad Gateway') }),
 });
 

@@ -10,7 +10,7 @@
  */
 import { ApiGatewayModel, type SharedModelState } from '../throttle/model.ts';
 import type { ApiType } from '../throttle/limits.ts';
-import type { RouteKey } from '../routing/route-key.ts';
+import { decodeSegment, type RouteKey } from '../routing/route-key.ts';
 import type { EmulatorConfig, EmulatorRoute } from './config.ts';
 import type { Integration } from './integrations/integration.ts';
 
@@ -37,6 +37,14 @@ export interface Resolution {
   readonly path: string;
   /** What metrics call the resource: the route's, or the path below the stage when unmatched. */
   readonly resource: string;
+  /** The path has a percent-encoding that does not decode (`%E0%A4%A`): answered 400. */
+  readonly malformed: boolean;
+}
+
+/** Whether some segment of `rawPath` has a malformed percent-encoding. */
+function malformedPath(rawPath: string): boolean {
+  if (!rawPath.includes('%')) return false;
+  return rawPath.split('/').some((segment) => decodeSegment(segment) === undefined);
 }
 
 const CACHE_LIMIT = 10_000;
@@ -94,6 +102,6 @@ export class Router {
     }
     const key = stage?.model.routeFor(method, path);
     const route = key === undefined ? undefined : this.#routes.get(key.key);
-    return Object.freeze({ stage, route, path, resource: route?.resource ?? (stage ? path : rawPath) });
+    return Object.freeze({ stage, route, path, resource: route?.resource ?? (stage ? path : rawPath), malformed: malformedPath(rawPath) });
   }
 }

@@ -6,8 +6,9 @@
  *   http://127.0.0.1:<port>/...              HTTP API `$default` stage
  *   http://127.0.0.1:<cwPort>/               AWS JSON 1.0 CloudWatch (GetMetricData, ListMetrics)
  *
- * node:http handles malformed requests (400), oversized headers (431) and slow headers (408)
- * itself and never lets a client error reach the process. Use spawnEmulator (process.ts) to run
+ * node:http rejects malformed requests (400), oversized headers (431) and slow headers (408)
+ * and never lets a client error reach the process; client-error.ts gives those answers the
+ * endpoint's error shape. Use spawnEmulator (process.ts) to run
  * it off the caller's event loop.
  */
 import { createServer, type Server } from 'node:http';
@@ -17,6 +18,8 @@ import { systemClock, type EmulatorClock } from './clock.ts';
 import type { EmulatorConfig } from './config.ts';
 import type { ExchangeContext, MetricSink } from './exchange.ts';
 import { RequestHandler } from './handler.ts';
+import { cloudWatchClientError, gatewayClientError } from './client-error.ts';
+import { EmulatorHealth, type EmulatorHealthSnapshot } from './health.ts';
 import { createIntegration } from './integrations/create.ts';
 import { createCloudWatchHandler, MetricStore, type RequestMetric } from './metrics/store.ts';
 import { responsesFor } from './responses.ts';
@@ -33,6 +36,8 @@ export interface RunningEmulator {
   readonly apiId: string;
   /** The process serving it (this one for startEmulator, the child for spawnEmulator): for CPU and memory readings. */
   readonly pid: number;
+  /** Internal errors so far and, for an emulator in its own process, whether it exited early. */
+  health(): EmulatorHealthSnapshot;
   /** Stops both listeners (open connections are closed) and releases integrations. */
   close(): Promise<void>;
 }
@@ -49,11 +54,29 @@ export interface StartOptions {
   readonly cloudwatchPort?: number;
   /** Also told of every recorded request (tests, progress). */
   readonly observe?: (m: RequestMetric) => void;
+  /** Counts the emulator's own failures. @default a fresh EmulatorHealth */
+  readonly health?: EmulatorHealth;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+/**
+ * A listener that could not start, naming which one: the API port and the CloudWatch port are
+ * separate flags (`--port`, `--cloudwatch-port`), so the message must say which was taken.
+ */
+export class ListenError extends Error {
+  constructor(
+    readonly listener: 'api' | 'cloudwatch',
+    readonly host: string,
+    readonly port: number,
+    readonly code: string,
+  ) {
+    super(`cannot listen on ${host}:${port} (${code})`);
+    this.name = 'ListenError';
+  }
+}
+
+function listen(server: Server, port: number, host: string, listener: ListenError['listener']): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new ListenError(listener, host, port, err.code ?? 'error')));
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
@@ -89,19 +112,23 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
   const store = new MetricStore({ type, name, id }, { detailedMetrics: config.detailedMetrics, nowWallMs: () => clock.wallMs() });
   const observe = opts.observe;
   const metrics: MetricSink = observe ? { record: (m) => (store.record(m), observe(m)) } : store;
-  const ctx: ExchangeContext = { type, responses: responsesFor(type), clock, metrics, integrationTimeoutMs: config.integrationTimeoutMs };
+  const health = opts.health ?? new EmulatorHealth();
+  const ctx: ExchangeContext = { type, responses: responsesFor(type), clock, metrics, integrationTimeoutMs: config.integrationTimeoutMs, health };
   const router = new Router(config, clock.wallMs() - clock.nowMs(), createIntegration);
   const handler = new RequestHandler(ctx, router, config);
   // Slow clients: 20 s to send headers, the integration timeout plus a minute for a whole request.
-  const api = createServer({ headersTimeout: 20_000, requestTimeout: config.integrationTimeoutMs + 60_000, keepAliveTimeout: 5_000 }, handler.handle);
-  const cloudwatch = createServer(createCloudWatchHandler(store));
+  // node answers a missing Host with a bare 400 of its own; the handler answers it in the gateway's shape.
+  const api = createServer({ headersTimeout: 20_000, requestTimeout: config.integrationTimeoutMs + 60_000, keepAliveTimeout: 5_000, requireHostHeader: false }, handler.handle);
+  const cloudwatch = createServer({ requireHostHeader: false }, createCloudWatchHandler(store));
+  api.on('clientError', gatewayClientError(type));
+  cloudwatch.on('clientError', cloudWatchClientError());
   const closeAll = async (): Promise<void> => {
     await Promise.all([stop(api), stop(cloudwatch)]);
     await Promise.all(router.integrations().map((i) => i.close()));
   };
   try {
-    const port = await listen(api, opts.port ?? 0, host);
-    const cwPort = await listen(cloudwatch, opts.cloudwatchPort ?? 0, host);
+    const port = await listen(api, opts.port ?? 0, host, 'api');
+    const cwPort = await listen(cloudwatch, opts.cloudwatchPort ?? 0, host, 'cloudwatch');
     return Object.freeze({
       stages: Object.freeze(stageUrls(config, originOf(host, port))),
       cloudwatchEndpoint: originOf(host, cwPort),
@@ -109,6 +136,7 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
       apiName: name,
       apiId: id,
       pid: process.pid,
+      health: () => health.snapshot(),
       close: closeAll,
     });
   } catch (err) {

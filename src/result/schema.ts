@@ -282,6 +282,16 @@ export interface RunResult {
   readonly capacity?: CapacitySection;
   /** Present for `loadgate verify`: declared vs measured. */
   readonly verify?: VerifySection;
+  /** Present when loadgate started the emulator for the run: did the emulator itself hold up? */
+  readonly emulator?: EmulatorSection;
+}
+
+/** The health of an emulator loadgate started (emulator/health.ts); a note says when it failed. */
+export interface EmulatorSection {
+  /** Its internal errors (bugs); a request one hit was answered with its last-resort 500 (a 5XXError). */
+  readonly internalErrors: number;
+  /** Set when its process ended before the run stopped it: later requests were refused. */
+  readonly exitedEarly: { readonly atIso: string; readonly exit: string } | null;
 }
 
 export interface CapacityStep {

@@ -28,13 +28,37 @@ export function parseRouteKey(text: string, where?: { file?: string; field: stri
   if (!m || !method || !(HTTP_METHODS as readonly string[]).includes(method)) {
     throw UsageError.invalid(where?.file, where?.field ?? 'route', text, `a route key such as "GET /items", "ANY /{proxy+}" or "$default"`);
   }
+  const problem = pathProblem(m[2]);
+  if (problem !== undefined) throw UsageError.invalid(where?.file, where?.field ?? 'route', text, problem);
   const segments = splitPath(m[2]);
-  segments.forEach((seg, i) => {
-    if (/^\{[^{}]+\+\}$/.test(seg) && i !== segments.length - 1) {
-      throw UsageError.invalid(where?.file, where?.field ?? 'route', text, 'a greedy {name+} segment only at the end');
-    }
-  });
   return { key: `${method} /${segments.join('/')}`, method: method as RouteMethod, segments, isDefault: false };
+}
+
+const PARAMETER = /^\{([A-Za-z0-9._-]+)(\+?)\}$/;
+
+/**
+ * What is wrong with the path of a route key, or undefined. API Gateway's resource paths are
+ * segments that are each a literal, a whole `{name}` or a last `{name+}`; parameter names are
+ * unique within a path (docs/emulator.md "Route keys").
+ */
+function pathProblem(path: string): string | undefined {
+  if (path === '/') return undefined;
+  const segments = path.slice(1).split('/');
+  const names = new Set<string>();
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    if (seg === '') return 'a path without empty segments (no "//" and no trailing "/")';
+    if (/[?#%\s]/.test(seg)) return 'a path without "?", "#", "%" or spaces (the query string is not part of a route)';
+    const param = PARAMETER.exec(seg);
+    if (param === null) {
+      if (/[{}]/.test(seg)) return 'each {parameter} as a whole segment, braces balanced, named with letters, digits, ".", "_" or "-"';
+      continue;
+    }
+    if (param[2] === '+' && i !== segments.length - 1) return 'a greedy {name+} segment only at the end';
+    if (names.has(param[1])) return `each path parameter named once ("${param[1]}" appears twice)`;
+    names.add(param[1]);
+  }
+  return undefined;
 }
 
 /** `/a//b/` -> ['a', 'b']; the query string is not part of a path. */
@@ -91,10 +115,24 @@ export function pathParameters(route: RouteKey, path: string): Record<string, st
     if (greedy) params[greedy[1]] = segments.slice(i).join('/');
     else {
       const plain = /^\{(.+)\}$/.exec(pattern);
-      if (plain && segments[i] !== undefined) params[plain[1]] = decodeURIComponent(segments[i]);
+      if (plain && segments[i] !== undefined) params[plain[1]] = decodeSegment(segments[i]) ?? segments[i];
     }
   });
   return params;
+}
+
+/**
+ * A path segment percent-decoded, or undefined when its percent-encoding is malformed (`%E0%A4%A`,
+ * `%zz`): the caller decides what that means (the emulator answers 400, docs/emulator.md), so
+ * no request can make this throw.
+ */
+export function decodeSegment(segment: string): string | undefined {
+  if (!segment.includes('%')) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 /** AWS usage-plan method keys look like `/pets/GET`; accept them as well as `GET /pets`. */

@@ -2,11 +2,12 @@
  * HTTP_PROXY integration: the request goes on to `url` (its `{name}` / `{name+}` placeholders
  * filled from the route's path parameters, the query string appended) with the caller's method,
  * headers and body; the target's answer comes back as it is. No answer within the integration
- * timeout: REST 504 / HTTP API 503. Connection refused, reset, bad response: 502.
+ * timeout: REST 504 / HTTP API 503. Connection refused, reset, bad response, or an answer over
+ * the gateway's 10 MB payload cap (read no further than the cap): 502.
  */
 import { Agent, request } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { HttpProxyIntegration } from '../integration-config.ts';
+import { PAYLOAD_LIMIT_BYTES, type HttpProxyIntegration } from '../integration-config.ts';
 import type { Exchange } from '../exchange.ts';
 import { pathParameters, type RouteKey } from '../../routing/route-key.ts';
 import type { Integration } from './integration.ts';
@@ -32,6 +33,21 @@ function backHeaders(headers: Record<string, string | string[] | undefined>): st
 
 function abort(controller: AbortController): void {
   controller.abort();
+}
+
+/** Thrown when the target's answer passes the payload cap: the caller answers 502. */
+class TooLargeAnswer extends Error {}
+
+/** The whole body, or TooLargeAnswer as soon as it passes `limitBytes` (the rest is not read). */
+async function boundedBody(body: AsyncIterable<Buffer>, limitBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += chunk.length;
+    if (bytes > limitBytes) throw new TooLargeAnswer();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, bytes);
 }
 
 /** Runs an HttpProxyIntegration for one route. */
@@ -76,14 +92,15 @@ export class HttpProxyRunner implements Integration {
       signal: controller.signal,
     })
       .then(async (r) => {
-        const data = Buffer.from(await r.body.arrayBuffer());
+        const data = await boundedBody(r.body, PAYLOAD_LIMIT_BYTES);
         clearTimeout(timer);
         ex.answer(r.statusCode, backHeaders(r.headers), data);
       })
-      .catch(() => {
+      .catch((err: unknown) => {
         clearTimeout(timer);
-        if (controller.signal.aborted) ex.timedOut();
-        else ex.gateway(ex.ctx.responses.badGateway);
+        if (err instanceof TooLargeAnswer) controller.abort();
+        else if (controller.signal.aborted) return ex.timedOut();
+        ex.gateway(ex.ctx.responses.badGateway);
       });
   }
 
