@@ -14,6 +14,7 @@ import { performanceClock, type Clock } from './clock.ts';
 import { HttpSender } from './http-sender.ts';
 import type { ArrivalCursor, RequestFactory } from './inputs.ts';
 import { runOpenLoop } from './open-loop.ts';
+import { warmUpEngine, warmUpRequestsFor, type WarmUpReport } from './code-warm-up.ts';
 import type { ProgressSnapshot } from './progress-snapshot.ts';
 
 export type { ArrivalCursor, PreparedRequest, RequestFactory } from './inputs.ts';
@@ -34,6 +35,8 @@ export interface LoadInput {
   /** About once a second. */
   readonly onProgress?: (p: ProgressSnapshot) => void;
   readonly clock?: Clock;
+  /** The schedule's highest rate (load/warm-up.ts peakRateRps): sizes the code warm-up. @default 0 (the smallest warm-up) */
+  readonly peakRateRps?: number;
   /** Connections to open before the first arrival when `options.connections` is unset (load/warm-up.ts); they cap nothing. @default 0 */
   readonly warmConnections?: number;
 }
@@ -41,7 +44,10 @@ export interface LoadInput {
 /** What one run of load measured. */
 export interface LoadOutcome {
   readonly measurement: Measurement;
+  /** Outside instant bursts (the schedule-kept figure). */
   readonly sendLagMs: { p50: number; p99: number; max: number };
+  /** Time to hand out instant bursts (record/recorder.ts SendLagSplit). */
+  readonly burstDispatchMs: { p50: number; p99: number; max: number; count: number };
   /** Planned duration, or elapsed until the interrupt. */
   readonly scheduledWindowMs: number;
   readonly sendLog: SendLog;
@@ -49,6 +55,21 @@ export interface LoadOutcome {
   readonly startWallMs: number;
   readonly endWallMs: number;
   readonly interrupted: boolean;
+  /** The in-flight cap in force and which option set it (the drop note names both). */
+  readonly inFlightCap: InFlightCap;
+  /** The code warm-up before time 0 (in-process sink only); null when switched off. */
+  readonly warmUp: WarmUpReport | null;
+}
+
+/** The cap on requests in flight: `connections` when set (it is never above maxInFlight), else maxInFlight. */
+export interface InFlightCap {
+  readonly limit: number;
+  readonly from: 'connections' | 'maxInFlight';
+}
+
+export function inFlightCapOf(options: RunOptions): InFlightCap {
+  if (options.connections !== undefined && options.connections < options.maxInFlight) return { limit: Math.max(1, options.connections), from: 'connections' };
+  return { limit: Math.max(1, options.maxInFlight), from: 'maxInFlight' };
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -93,8 +114,11 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   const { options, signal } = input;
   checkTarget(input.target);
   const base = input.clock ?? performanceClock;
+  // Real time, whatever clock the run uses: it is real traffic to a real (in-process) server.
+  const warmUp = options.warmUp === false ? null : await warmUpEngine(input.factory, performanceClock, signal, warmUpRequestsFor(input.peakRateRps ?? 0));
   const recorder = new Recorder();
-  const cap = Math.max(1, Math.min(options.maxInFlight, options.connections ?? options.maxInFlight));
+  const inFlightCap = inFlightCapOf(options);
+  const cap = inFlightCap.limit;
   const clock = new RunClock(base);
   const sender = await HttpSender.open({
     target: input.target, factory: input.factory, sink: recorder, clock,
@@ -118,12 +142,14 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
     const seconds = Math.ceil(scheduledWindowMs / 1000);
     return {
       measurement: recorder.measurement(input.requestNames, seconds),
-      sendLagMs: recorder.sendLagMs(),
+      ...recorder.sendLag(),
       scheduledWindowMs,
       sendLog: recorder.sendLog,
       startWallMs,
       endWallMs,
       interrupted,
+      inFlightCap,
+      warmUp,
     };
   } finally {
     progress.stop();
