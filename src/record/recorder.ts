@@ -7,12 +7,22 @@
 import type { ErrorKind, ErrorsByKind, RouteStats, RunResult, Status429ByOrigin, TimelineRow } from '../result/schema.ts';
 import { encodeHistogram, newHistogram, percentilesMs, recordMs, addHistogram, type Histogram } from './histograms.ts';
 import { SendLogBuilder } from './send-log-builder.ts';
+import { allRequestsLatency } from './all-requests.ts';
 import { ORIGIN, type OriginCode } from './send-log.ts';
 import { Timeline, secondOf, type SecondOutcome } from './series.ts';
 import type { RecordSink, SentRequest } from './sink.ts';
 
 /** What runLoad reports about the measured part of a run. */
-export type Measurement = Pick<RunResult, 'totals' | 'latencyMs' | 'serviceTimeMs' | 'histograms' | 'timeline' | 'routes'>;
+export type Measurement = Pick<RunResult, 'totals' | 'latencyMs' | 'serviceTimeMs' | 'histograms' | 'timeline' | 'routes'> &
+  Required<Pick<RunResult, 'latencyAllMs'>>;
+
+/** Send lag split as design.md "Schedule kept" defines it: instant-burst members apart. */
+export interface SendLagSplit {
+  /** Arrivals that are not part of an instant burst: the schedule-kept figure. */
+  readonly sendLagMs: { p50: number; p99: number; max: number };
+  /** Lag of the 2nd, 3rd, ... arrival of an instant burst (same intended time as the one before): the time to hand it out. */
+  readonly burstDispatchMs: { p50: number; p99: number; max: number; count: number };
+}
 
 /** Live counters for progress output; `recentP99Ms` covers responses since the previous call. */
 export interface ProgressCounters {
@@ -52,6 +62,11 @@ export class Recorder implements RecordSink {
   readonly #latency = newHistogram();
   readonly #service = newHistogram();
   readonly #sendLag = newHistogram();
+  readonly #burstDispatch = newHistogram();
+  /** Answered and failed requests, from the intended time (all-requests.ts). */
+  readonly #latencyAll = newHistogram();
+  /** Intended time of the last arrival (sent or dropped): an equal one is part of an instant burst. */
+  #lastIntendedMs = Number.NaN;
   #recent = newHistogram();
   readonly #routes: RouteAccumulator[] = [];
   readonly #byStatus = new Map<number, number>();
@@ -63,13 +78,15 @@ export class Recorder implements RecordSink {
   #sealed = false;
 
   sent(requestIndex: number, intendedMs: number, sentMs: number): number {
-    recordMs(this.#sendLag, sentMs - intendedMs);
+    recordMs(intendedMs === this.#lastIntendedMs ? this.#burstDispatch : this.#sendLag, sentMs - intendedMs);
+    this.#lastIntendedMs = intendedMs;
     this.#timeline.sent(intendedMs, sentMs);
     this.#route(requestIndex).sent++;
     return this.sendLog.append(requestIndex, sentMs);
   }
 
   dropped(intendedMs: number): void {
+    this.#lastIntendedMs = intendedMs;
     this.#dropped++;
     this.#timeline.dropped(intendedMs);
   }
@@ -80,6 +97,7 @@ export class Recorder implements RecordSink {
     this.sendLog.complete(request.row, endMs, status, origin);
     const latencyMs = endMs - request.intendedMs;
     recordMs(this.#latency, latencyMs);
+    recordMs(this.#latencyAll, latencyMs);
     recordMs(this.#recent, latencyMs);
     recordMs(this.#service, endMs - request.sentMs);
     this.#byStatus.set(status, (this.#byStatus.get(status) ?? 0) + 1);
@@ -96,6 +114,7 @@ export class Recorder implements RecordSink {
     if (this.#sealed) return;
     this.#errors++;
     this.#errorsByKind[kind]++;
+    recordMs(this.#latencyAll, endMs - request.intendedMs);
     this.sendLog.complete(request.row, endMs, 0);
     this.#route(request.requestIndex).errors++;
     this.#timeline.settled(request.sentMs, 'errors', undefined);
@@ -135,21 +154,29 @@ export class Recorder implements RecordSink {
     return {
       totals,
       latencyMs: percentilesMs(this.#latency),
+      latencyAllMs: allRequestsLatency(this.#latencyAll, totals.dropped + totals.unfinished),
       serviceTimeMs: percentilesMs(this.#service),
       histograms: {
         latencyUs: encodeHistogram(this.#latency),
         serviceTimeUs: encodeHistogram(this.#service),
         sendLagUs: encodeHistogram(this.#sendLag),
+        latencyAllUs: encodeHistogram(this.#latencyAll),
       },
       timeline: this.#timeline.rows(seconds),
       routes: this.#routeStats(requestNames),
     };
   }
 
-  /** Send lag (actual minus intended send time) percentiles, ms. */
+  /** Send lag (actual minus intended send time) percentiles, ms, of arrivals outside instant bursts. */
   sendLagMs(): { p50: number; p99: number; max: number } {
     const { p50, p99, max } = percentilesMs(this.#sendLag);
     return { p50, p99, max };
+  }
+
+  /** Send lag outside instant bursts, and the dispatch spread inside them. */
+  sendLag(): SendLagSplit {
+    const { p50, p99, max, count } = percentilesMs(this.#burstDispatch);
+    return { sendLagMs: this.sendLagMs(), burstDispatchMs: { p50, p99, max, count } };
   }
 
   #route(requestIndex: number): RouteAccumulator {

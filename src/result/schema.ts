@@ -4,6 +4,9 @@
  * All times inside are ms since run start unless the name says `Iso`; latencies are ms floats.
  */
 import type { Limits } from '../throttle/limits.ts';
+import type { AllRequestsLatency } from '../record/all-requests.ts';
+
+export type { AllRequestsLatency } from '../record/all-requests.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -67,8 +70,21 @@ export interface ScheduleSummary {
   readonly durationS: number;
   /** One line per phase, e.g. "ramp 10→200 rps over 60 s". */
   readonly phases: readonly string[];
+  /** Actual minus intended send time of arrivals outside instant bursts (design.md "Schedule kept"). */
   readonly sendLagMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly seed: number;
+  /** Time to hand out instant bursts: lag of each burst arrival after the first; absent in older results. */
+  readonly burstDispatchMs?: { readonly p50: number; readonly p99: number; readonly max: number; readonly count: number };
+  /** Whether the schedule was kept, and if not why (load/schedule-kept.ts); absent in older results. */
+  readonly kept?: boolean;
+  /** false when the run opted out of failing on an unkept schedule (`--allow-unkept-schedule`, `options.requireSchedule: false`). */
+  readonly required?: boolean;
+  /** Why not kept, one clause each ("120 arrivals dropped at the in-flight cap (50, from connections)"). */
+  readonly notKept?: readonly string[];
+  /** The in-flight cap in force and the option that set it. */
+  readonly inFlightCap?: { readonly limit: number; readonly from: 'connections' | 'maxInFlight' };
+  /** The code warm-up before time 0: requests to an in-process sink, none to the target; null when off. */
+  readonly warmUp?: { readonly sinkRequests: number; readonly durationMs: number } | null;
 }
 
 /** One second of the run, by send time (dropped arrivals by intended time). */
@@ -106,6 +122,8 @@ export interface EncodedHistograms {
   readonly latencyUs: string;
   readonly serviceTimeUs: string;
   readonly sendLagUs: string;
+  /** Answered and failed requests, from the intended time (the all-requests view); absent in older results. */
+  readonly latencyAllUs?: string;
 }
 
 export interface ThrottleSection {
@@ -225,6 +243,8 @@ export interface RunResult {
   readonly latencyMs: Percentiles;
   /** From the actual send. */
   readonly serviceTimeMs: Percentiles;
+  /** Over every scheduled arrival: failures at their time, dropped and unanswered beyond every value (record/all-requests.ts). */
+  readonly latencyAllMs?: AllRequestsLatency;
   readonly histograms: EncodedHistograms;
   readonly timeline: readonly TimelineRow[];
   readonly routes: readonly RouteStats[];
