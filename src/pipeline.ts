@@ -232,6 +232,7 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
       notKept: judged.notKept,
       inFlightCap: load.inFlightCap,
       warmUp: load.warmUp,
+      cpuMs: load.cpuMs,
     },
     cloudwatch: skippedCloudWatch('not pulled for a single measurement (capacity steps); loadgate run and verify pull it'),
   };

@@ -59,6 +59,8 @@ export interface LoadOutcome {
   readonly inFlightCap: InFlightCap;
   /** The code warm-up before time 0 (in-process sink only); null when switched off. */
   readonly warmUp: WarmUpReport | null;
+  /** CPU time (user + system) of this process from time 0 to the end of the drain, ms. */
+  readonly cpuMs: number;
 }
 
 /** The cap on requests in flight: `connections` when set (it is never above maxInFlight), else maxInFlight. */
@@ -125,6 +127,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
     timeoutMs: options.timeoutMs, maxConnections: cap, warmConnections: options.connections ?? input.warmConnections ?? 0,
   });
   clock.start();
+  const cpuAtStart = process.cpuUsage();
   const startWallMs = Date.now();
   let phase: ProgressSnapshot['phase'] = 'sending';
   const progress = progressTicker(input, recorder, sender, clock, () => phase);
@@ -136,6 +139,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
     phase = 'draining';
     await drain(sender, clock, options.graceMs);
     recorder.seal();
+    const cpu = process.cpuUsage(cpuAtStart);
     const endWallMs = Date.now();
     phase = 'done';
     progress.finish();
@@ -150,6 +154,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
       interrupted,
       inFlightCap,
       warmUp,
+      cpuMs: (cpu.user + cpu.system) / 1000,
     };
   } finally {
     progress.stop();

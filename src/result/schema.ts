@@ -85,6 +85,8 @@ export interface ScheduleSummary {
   readonly inFlightCap?: { readonly limit: number; readonly from: 'connections' | 'maxInFlight' };
   /** The code warm-up before time 0: requests to an in-process sink, none to the target; null when off. */
   readonly warmUp?: { readonly sinkRequests: number; readonly durationMs: number } | null;
+  /** CPU time (user + system) of the loadgate process from time 0 to the end of the drain, ms: the cost of the load itself. */
+  readonly cpuMs?: number;
 }
 
 /** One second of the run, by send time (dropped arrivals by intended time). */
