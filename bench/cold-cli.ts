@@ -41,7 +41,7 @@ export interface ColdRunOptions {
   readonly sampleRss?: boolean;
 }
 
-function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM', text: string | undefined): number | undefined {
+function procStatusKb(field: 'VmRSS' | 'VmHWM', text: string | undefined): number | undefined {
   const m = text === undefined ? null : new RegExp(`${field}:\\s+(\\d+) kB`).exec(text);
   return m ? Number(m[1]) : undefined;
 }
@@ -69,8 +69,8 @@ export async function coldRun(opts: ColdRunOptions): Promise<ColdRun> {
     let peakKb = 0;
     const sampler = setInterval(async () => {
       const status = await readStatus(child.pid ?? -1);
-      const rss = procStatusKb(child.pid ?? -1, 'VmRSS', status);
-      const hwm = procStatusKb(child.pid ?? -1, 'VmHWM', status);
+      const rss = procStatusKb('VmRSS', status);
+      const hwm = procStatusKb('VmHWM', status);
       if (rss !== undefined && opts.sampleRss) rssMb.push(rss / 1024);
       if (hwm !== undefined) peakKb = Math.max(peakKb, hwm);
     }, 1000);
