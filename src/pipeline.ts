@@ -7,7 +7,8 @@
  * Each stage takes plain data and returns plain data; nothing reaches back.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planOf, type Plan } from './schedule/plan.ts';
 import { arrivalCursor } from './schedule/arrivals.ts';
@@ -20,7 +21,9 @@ import { SCHEMA_VERSION, type CloudWatchSection, type RunResult, type VerifySect
 import { writeResult } from './result/io.ts';
 import type { Scenario } from './scenario/types.ts';
 import type { RequestIdentity, SendLog } from './record/send-log.ts';
+import { SEND_LOG_FILE, writeSendLogFile } from './record/send-log-file.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
+import { keyIdOf } from './throttle/key-id.ts';
 import { startTarget, type StartedTarget } from './target.ts';
 import { cloudWatchFor } from './cloudwatch-step.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
@@ -40,7 +43,12 @@ export interface MeasureOptions {
   readonly apiType?: RunResult['scenario']['apiType'];
   /** Gates checked once a second; an `abortOnFail` one that can no longer pass stops the run. */
   readonly gates?: readonly Gate[];
+  /** Spill the send log to a temporary file during a long run (runScenario moves it into the run folder). */
+  readonly spillSendLog?: boolean;
 }
+
+/** Above this many planned arrivals the send log goes to disk as the run goes (33 bytes a row would be 8 MB). */
+export const SPILL_ABOVE_ARRIVALS = 250_000;
 
 export interface Measured {
   readonly result: RunResult;
@@ -71,6 +79,9 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
       onProgress: watch ? (p) => (watch(p), opts.onProgress?.(p)) : opts.onProgress,
       warmConnections: warmConnectionsFor(scenario.phases, scenario.options.maxInFlight),
       peakRateRps: peakRateRps(scenario.phases),
+      spill: opts.spillSendLog && plan.expectedArrivals > SPILL_ABOVE_ARRIVALS
+        ? { path: join(tmpdir(), `loadgate-send-log-${randomBytes(6).toString('hex')}.bin`), requests: requestIdentities(scenario) }
+        : undefined,
     });
     let result = resultOf(scenario, plan, load, opts, controller.signal.reason);
     if (scenario.limits) {
@@ -87,7 +98,8 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
         }),
       };
     }
-    return { result, sendLog: load.sendLog, load };
+    // Lazy: a spilled log is read back only by a stage that needs it (replay, CloudWatch, verify).
+    return { result, get sendLog() { return load.sendLog; }, load };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
@@ -114,7 +126,7 @@ function gateWatch(gates: readonly Gate[], plannedRequests: number, limitsDeclar
 
 /** What the throttle model needs of each request of the scenario. */
 export function requestIdentities(scenario: Scenario): RequestIdentity[] {
-  return scenario.requests.map((r) => ({ method: r.method, path: r.path.split('?')[0], apiKey: r.headers['x-api-key'] }));
+  return scenario.requests.map((r) => ({ method: r.method, path: r.path.split('?')[0], keyId: r.headers['x-api-key'] === undefined ? undefined : keyIdOf(r.headers['x-api-key']) }));
 }
 
 export interface PipelineOptions {
@@ -155,7 +167,7 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   let measured: Measured;
   let cloudwatch: CloudWatchSection;
   try {
-    measured = await measureFull(scenario, { target: target.url, signal: opts.signal, onProgress: opts.onProgress, kind: opts.kind, apiType: target.apiType, gates });
+    measured = await measureFull(scenario, { target: target.url, signal: opts.signal, onProgress: opts.onProgress, kind: opts.kind, apiType: target.apiType, gates, spillSendLog: true });
     cloudwatch = await cloudWatchFor(scenario, target, measured, opts);
   } finally {
     await target.stop();
@@ -166,8 +178,22 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   if (opts.finish) result = await opts.finish(result);
   const outDir = opts.outDir ?? join('reports', result.runId);
   await writeReports(result, outDir);
+  // The record a re-judgement needs (verify --from, docs/send-log.md): rows and key ids, no secrets.
+  const sendLogPath = join(outDir, SEND_LOG_FILE);
+  if (measured.load.sendLogFile) await moveFile(measured.load.sendLogFile, sendLogPath);
+  else writeSendLogFile(sendLogPath, measured.sendLog, { originWallMs: measured.load.startWallMs, requests: requestIdentities(scenario) });
   if (opts.junitFile) await writeFile(opts.junitFile, renderJunit(result));
   return { result, outDir, exitCode: exitCodeOf(result) };
+}
+
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    await copyFile(from, to); // /tmp on another file system
+    await unlink(from);
+  }
 }
 
 /** result.json, summary.md and report.html into `outDir`. */

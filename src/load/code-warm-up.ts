@@ -101,5 +101,5 @@ export async function warmUpEngine(factory: RequestFactory, clock: Clock, signal
     await new Promise((resolve) => sink.close(resolve));
   }
   collectGarbage();
-  return { sinkRequests: recorder.sendLog.count, durationMs: clock.nowMs() - startedMs };
+  return { sinkRequests: recorder.sentCount, durationMs: clock.nowMs() - startedMs };
 }

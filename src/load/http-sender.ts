@@ -147,7 +147,7 @@ export class HttpSender implements Sender {
     const { factory, sink, clock, timeoutMs } = this.#options;
     const request = factory.prepare(arrivalIndex);
     const sentMs = clock.nowMs();
-    const row = sink.sent(request.requestIndex, intendedMs, sentMs);
+    const row = sink.sent(arrivalIndex, request.requestIndex, intendedMs, sentMs);
     const client = this.#free.pop() ?? this.#newClient();
     const exchange = new Exchange(this, client, row, request.requestIndex, intendedMs, sentMs);
     this.inFlight++;

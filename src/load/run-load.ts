@@ -8,7 +8,8 @@
  */
 import { UsageError } from '../errors.ts';
 import type { RunOptions } from '../scenario/types.ts';
-import type { SendLog } from '../record/send-log.ts';
+import type { RequestIdentity, SendLog } from '../record/send-log.ts';
+import { readSendLogFile, SendLogFileWriter } from '../record/send-log-file.ts';
 import { Recorder, type Measurement } from '../record/recorder.ts';
 import { performanceClock, type Clock } from './clock.ts';
 import { HttpSender } from './http-sender.ts';
@@ -35,6 +36,11 @@ export interface LoadInput {
   /** About once a second. */
   readonly onProgress?: (p: ProgressSnapshot) => void;
   readonly clock?: Clock;
+  /**
+   * Spill the send log to this file while the run goes, so memory stays flat however long it is
+   * (record/spilling-send-log.ts); `requests` go into its header. Absent: kept in memory.
+   */
+  readonly spill?: { readonly path: string; readonly requests: readonly RequestIdentity[] };
   /** The schedule's highest rate (load/warm-up.ts peakRateRps): sizes the code warm-up. @default 0 (the smallest warm-up) */
   readonly peakRateRps?: number;
   /** Connections to open before the first arrival when `options.connections` is unset (load/warm-up.ts); they cap nothing. @default 0 */
@@ -50,7 +56,10 @@ export interface LoadOutcome {
   readonly burstDispatchMs: { p50: number; p99: number; max: number; count: number };
   /** Planned duration, or elapsed until the interrupt. */
   readonly scheduledWindowMs: number;
+  /** Read from `sendLogFile` on first use when the run spilled it. */
   readonly sendLog: SendLog;
+  /** The complete send-log file when the run spilled it (input.spill.path), else null. */
+  readonly sendLogFile: string | null;
   /** Epoch ms at run time 0. */
   readonly startWallMs: number;
   readonly endWallMs: number;
@@ -129,6 +138,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   clock.start();
   const cpuAtStart = process.cpuUsage();
   const startWallMs = Date.now();
+  if (input.spill) recorder.spillTo(new SendLogFileWriter(input.spill.path, { originWallMs: startWallMs, requests: input.spill.requests }));
   let phase: ProgressSnapshot['phase'] = 'sending';
   const progress = progressTicker(input, recorder, sender, clock, () => phase);
   try {
@@ -144,11 +154,16 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
     phase = 'done';
     progress.finish();
     const seconds = Math.ceil(scheduledWindowMs / 1000);
+    const sendLogFile = input.spill?.path ?? null;
+    let sendLog = recorder.sendLog;
     return {
+      get sendLog(): SendLog {
+        return (sendLog ??= readSendLogFile(sendLogFile!).log);
+      },
+      sendLogFile,
       measurement: recorder.measurement(input.requestNames, seconds),
       ...recorder.sendLag(),
       scheduledWindowMs,
-      sendLog: recorder.sendLog,
       startWallMs,
       endWallMs,
       interrupted,

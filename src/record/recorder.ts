@@ -7,8 +7,10 @@
 import type { ErrorKind, ErrorsByKind, RouteStats, RunResult, Status429ByOrigin, TimelineRow } from '../result/schema.ts';
 import { encodeHistogram, newHistogram, percentilesMs, recordMs, addHistogram, type Histogram } from './histograms.ts';
 import { SendLogBuilder } from './send-log-builder.ts';
+import type { SendLogFileWriter } from './send-log-file.ts';
+import { SpillingSendLog, type SendLogRows } from './spilling-send-log.ts';
 import { allRequestsLatency } from './all-requests.ts';
-import { ORIGIN, type OriginCode } from './send-log.ts';
+import { ORIGIN, type OriginCode, type SendLog } from './send-log.ts';
 import { Timeline, secondOf, type SecondOutcome } from './series.ts';
 import type { RecordSink, SentRequest } from './sink.ts';
 
@@ -57,7 +59,8 @@ function countsOf(map: ReadonlyMap<number, number>): Record<string, number> {
 
 /** The run's accumulator; after `seal()` late settles are ignored (they count as unfinished). */
 export class Recorder implements RecordSink {
-  readonly sendLog = new SendLogBuilder();
+  #rows: SendLogRows = new SendLogBuilder();
+  #spill: SpillingSendLog | undefined;
   readonly #timeline = new Timeline();
   readonly #latency = newHistogram();
   readonly #service = newHistogram();
@@ -77,12 +80,12 @@ export class Recorder implements RecordSink {
   #errors = 0;
   #sealed = false;
 
-  sent(requestIndex: number, intendedMs: number, sentMs: number): number {
+  sent(arrivalIndex: number, requestIndex: number, intendedMs: number, sentMs: number): number {
     recordMs(intendedMs === this.#lastIntendedMs ? this.#burstDispatch : this.#sendLag, sentMs - intendedMs);
     this.#lastIntendedMs = intendedMs;
     this.#timeline.sent(intendedMs, sentMs);
     this.#route(requestIndex).sent++;
-    return this.sendLog.append(requestIndex, sentMs);
+    return this.#rows.append(arrivalIndex, requestIndex, intendedMs, sentMs);
   }
 
   dropped(intendedMs: number): void {
@@ -94,7 +97,7 @@ export class Recorder implements RecordSink {
   answered(request: SentRequest, endMs: number, status: number, origin: OriginCode): void {
     if (this.#sealed) return;
     this.#completed++;
-    this.sendLog.complete(request.row, endMs, status, origin);
+    this.#rows.complete(request.row, endMs, status, origin);
     const latencyMs = endMs - request.intendedMs;
     recordMs(this.#latency, latencyMs);
     recordMs(this.#latencyAll, latencyMs);
@@ -115,14 +118,32 @@ export class Recorder implements RecordSink {
     this.#errors++;
     this.#errorsByKind[kind]++;
     recordMs(this.#latencyAll, endMs - request.intendedMs);
-    this.sendLog.complete(request.row, endMs, 0);
+    this.#rows.complete(request.row, endMs, 0);
     this.#route(request.requestIndex).errors++;
     this.#timeline.settled(request.sentMs, 'errors', undefined);
   }
 
-  /** Stops recording: whatever settles later stays unfinished. */
+  /** Stops recording: whatever settles later stays unfinished; a spilled send log is written out and closed. */
   seal(): void {
     this.#sealed = true;
+    this.#spill?.finish();
+  }
+
+  /** Spill the send log to `writer` as it goes (record/spilling-send-log.ts); call before the first request. */
+  spillTo(writer: SendLogFileWriter): void {
+    if (this.#rows.count > 0) throw new Error('Recorder.spillTo after the first request');
+    this.#spill = new SpillingSendLog(writer);
+    this.#rows = this.#spill;
+  }
+
+  /** Requests sent so far. */
+  get sentCount(): number {
+    return this.#rows.count;
+  }
+
+  /** The in-memory send log; undefined when it was spilled to a file (read it with readSendLogFile). */
+  get sendLog(): SendLog | undefined {
+    return this.#spill ? undefined : (this.#rows as SendLogBuilder);
   }
 
   /** Counters for progress output; also encodes the per-second histograms that can no longer change. */
@@ -132,7 +153,7 @@ export class Recorder implements RecordSink {
     this.#recent = newHistogram();
     const o = this.#origins;
     return {
-      sent: this.sendLog.count, dropped: this.#dropped, completed: this.#completed, errors: this.#errors,
+      sent: this.#rows.count, dropped: this.#dropped, completed: this.#completed, errors: this.#errors,
       throttled: o.throttle + o.quota, recentResponses: recent.totalCount, recentP99Ms: percentilesMs(recent).p99,
     };
   }
@@ -144,7 +165,7 @@ export class Recorder implements RecordSink {
 
   /** The recorded run as result.json data; `seconds` = at least this many timeline rows. */
   measurement(requestNames: readonly string[], seconds: number): Measurement {
-    const sent = this.sendLog.count;
+    const sent = this.#rows.count;
     const totals = {
       scheduled: sent + this.#dropped, sent, dropped: this.#dropped, completed: this.#completed, errors: this.#errors,
       errorsByKind: { ...this.#errorsByKind } satisfies ErrorsByKind, byStatus: countsOf(this.#byStatus),

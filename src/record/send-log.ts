@@ -1,7 +1,8 @@
 /**
- * The per-request log of a run: when each request was sent and what came back, in typed arrays
- * (about 24 bytes a request), in send order. The throttle replay needs these exact times.
- * Row i is the i-th request sent; dropped arrivals are not in it.
+ * The per-request log of a run: when each request was meant to go, when it went and what came
+ * back, in typed arrays (33 bytes a request), in send order. The throttle replay needs these
+ * exact times; docs/send-log.md describes the columns and the file they are written to.
+ * Row i is the i-th request sent; dropped arrivals are not in it (their arrival index is missing).
  */
 
 /** How a 429 was classified (record/throttle-origin.ts); NONE for any other outcome. */
@@ -11,6 +12,10 @@ export type OriginCode = (typeof ORIGIN)[keyof typeof ORIGIN];
 export interface SendLog {
   /** Number of rows. Arrays may be longer (capacity); only [0, count) is valid. */
   readonly count: number;
+  /** Index of the arrival in the schedule (0, 1, 2, ...; gaps are dropped arrivals). */
+  readonly arrivalIndex: Uint32Array;
+  /** When the schedule wanted it sent, ms since run start. */
+  readonly intendedMs: Float64Array;
   /** Actual send time, ms since run start, non-decreasing. */
   readonly sentMs: Float64Array;
   /** Response (or failure) time, ms since run start; NaN while unfinished. */
@@ -23,11 +28,11 @@ export interface SendLog {
   readonly requestIndex: Uint16Array;
 }
 
-/** What the throttle model needs of each scenario request (by `requestIndex`). */
+/** What the throttle model needs of each scenario request (by `requestIndex`); never a secret. */
 export interface RequestIdentity {
   readonly method: string;
   /** Path template relative to the target base URL: `/users/{id}`. */
   readonly path: string;
-  /** Value of the x-api-key header, if the request sends one. */
-  readonly apiKey?: string;
+  /** The x-api-key the request sends, as its key id (throttle/key-id.ts), never the key. */
+  readonly keyId?: string;
 }

@@ -18,8 +18,8 @@ export interface SentRequest {
 
 /** What the open loop and the sender report, in the order things happen. */
 export interface RecordSink {
-  /** A request was handed to a connection; returns its send-log row. */
-  sent(requestIndex: number, intendedMs: number, sentMs: number): number;
+  /** Arrival `arrivalIndex` of the schedule was handed to a connection; returns its send-log row. */
+  sent(arrivalIndex: number, requestIndex: number, intendedMs: number, sentMs: number): number;
   /** A due arrival found the in-flight cap reached and was not sent. */
   dropped(intendedMs: number): void;
   /** An HTTP response ended (body read). */

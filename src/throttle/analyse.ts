@@ -11,6 +11,7 @@ import { inferBucket, type Observations } from './infer.ts';
 import { ApiGatewayModel, type Layer, type RequestKey } from './model.ts';
 import { pickStage, type Limits, type ThrottleSpec } from './limits.ts';
 import { replay } from './replay.ts';
+import { limitsKeyedById } from './key-id.ts';
 
 export { toleranceFor } from './compare.ts';
 
@@ -35,13 +36,14 @@ export interface BindingBucket extends ThrottleSpec {
 /** Replay + comparison + inference + verdict for one run. Pure: no I/O, no clock. */
 export function analyseThrottle(input: AnalyseInput): ThrottleSection {
   const stage = pickStage(input.limits, input.stage);
-  const model = new ApiGatewayModel(input.limits, { stage, originWallMs: input.originWallMs });
-  const keys = input.requests.map((r): RequestKey => ({ routeKey: model.routeFor(r.method, r.path)?.key, method: r.method.toUpperCase(), apiKey: r.apiKey }));
+  const limits = limitsKeyedById(input.limits);
+  const model = new ApiGatewayModel(limits, { stage, originWallMs: input.originWallMs });
+  const keys = input.requests.map((r): RequestKey => ({ routeKey: model.routeFor(r.method, r.path)?.key, method: r.method.toUpperCase(), apiKey: r.keyId }));
   const prediction = replay(input.log, input.requests, model);
   const comparison = compare(prediction, input.log, input.throttleStatuses);
   const group = dominantGroup(input.log, keys);
   const inferred = inferBucket(observationsOf(input.log, input.throttleStatuses, group.members));
-  const binding = group.key ? bindingBucket(input.limits, stage, group.key) : undefined;
+  const binding = group.key ? bindingBucket(limits, stage, group.key) : undefined;
   const { verdict, reason } = judge(comparison, inferred, binding, input.tolerance);
   return {
     limits: input.limits,

@@ -1,12 +1,5 @@
 /**
- * API Gateway's throttling hierarchy as a LimitModel (design.md, "Throttle model"):
- *
- *   1 usage-plan-method  the caller's key, this method       (REST, methods requiring a key)
- *   2 usage-plan         the caller's key, shared by all methods of the plan
- *   3 stage-route        this route's override on the stage   | one or the other, never both:
- *     stage              else the stage default, per method   | an override replaces the default
- *   4 account            shared by every API and stage
- *
+ * API Gateway's throttling hierarchy (layers.ts) as a LimitModel (design.md, "Throttle model").
  * Every applicable bucket is refilled and checked; the request is admitted only if all have a
  * token, and then one token is taken from each (a rejected request spends nothing: AWS leaves it
  * open, this is the default). The reported layer is the narrowest one that had no token.
@@ -15,26 +8,17 @@
  */
 import { TokenBucket } from './bucket.ts';
 import { effectiveRouteKeys, pickStage, type Limits, type QuotaSpec, type ThrottleSpec } from './limits.ts';
+import { layersFor, type Layer, type RequestKey } from './layers.ts';
 import { matchRoute, parseRouteKey, type RouteKey } from '../routing/route-key.ts';
 import { QuotaCounter } from './quota.ts';
 
-export type Layer = 'usage-plan-method' | 'usage-plan' | 'stage-route' | 'stage' | 'account';
+export type { Layer, RequestKey } from './layers.ts';
 
 export type Verdict =
   | { readonly admitted: true }
   | { readonly admitted: false; readonly kind: 'throttle'; readonly by: Layer }
   | { readonly admitted: false; readonly kind: 'quota'; readonly by: 'usage-plan' }
   | { readonly admitted: false; readonly kind: 'forbidden'; readonly by: 'api-key' };
-
-/** What the model needs to know of one request. */
-export interface RequestKey {
-  /** The matched route's canonical key (`GET /items`), or undefined when no route matched. */
-  readonly routeKey: string | undefined;
-  /** The request's own method (an `ANY` route still throttles per route, not per method). */
-  readonly method: string;
-  /** The x-api-key header value, if any. */
-  readonly apiKey?: string;
-}
 
 export interface LimitModel {
   /** Decides one request at `atMs` (ms on any clock that only moves forward). */
@@ -119,38 +103,17 @@ export class ApiGatewayModel implements LimitModel {
     return q;
   }
 
-  /** Buckets in check order, narrowest first; cached per (route, key). */
+  /** Buckets in check order, narrowest first (layers.ts); cached per (route, key). */
   #resolve(key: RequestKey): Resolved {
     const cacheKey = `${key.routeKey ?? `${key.method} ?`}\n${key.apiKey ?? ''}`;
     const cached = this.#resolved.get(cacheKey);
     if (cached) return cached;
-    const { limits } = this;
-    const routeKey = key.routeKey ?? `${key.method.toUpperCase()} ?`;
-    const buckets: { layer: Layer; bucket: TokenBucket }[] = [];
-    let quota: QuotaCounter | undefined;
-    let forbidden = false;
-
-    const keyRequired = limits.api.type === 'rest' && (limits.routes[routeKey]?.apiKeyRequired ?? false);
-    if (keyRequired) {
-      const plan = key.apiKey !== undefined ? limits.apiKeys[key.apiKey] : undefined;
-      const spec = plan ? limits.usagePlans[plan.usagePlan] : undefined;
-      if (!spec || key.apiKey === undefined) forbidden = true;
-      else {
-        const methodSpec = spec.methods[routeKey];
-        if (methodSpec) buckets.push({ layer: 'usage-plan-method', bucket: this.#bucket(`upm\n${key.apiKey}\n${routeKey}`, methodSpec) });
-        if (spec.throttle) buckets.push({ layer: 'usage-plan', bucket: this.#bucket(`up\n${key.apiKey}`, spec.throttle) });
-        if (spec.quota) quota = this.#quota(key.apiKey, spec.quota);
-      }
-    }
-    const stage = this.stage === undefined ? undefined : limits.stages[this.stage];
-    const override = stage?.routes[routeKey]?.throttle;
-    if (override) buckets.push({ layer: 'stage-route', bucket: this.#bucket(`sr\n${this.stage}\n${routeKey}`, override) });
-    else if (stage?.throttle) {
-      const id = limits.stageBucketScope === 'stage' ? `s\n${this.stage}` : `s\n${this.stage}\n${routeKey}`;
-      buckets.push({ layer: 'stage', bucket: this.#bucket(id, stage.throttle) });
-    }
-    buckets.push({ layer: 'account', bucket: this.#account });
-    const resolved: Resolved = { buckets, quota, forbidden };
+    const layers = layersFor(this.limits, this.stage, key);
+    const resolved: Resolved = {
+      buckets: layers.buckets.map(({ layer, bucketId, spec }) => ({ layer, bucket: bucketId === 'account' ? this.#account : this.#bucket(bucketId, spec) })),
+      quota: layers.quota && this.#quota(layers.quota.apiKey, layers.quota.spec),
+      forbidden: layers.forbidden,
+    };
     this.#resolved.set(cacheKey, resolved);
     return resolved;
   }

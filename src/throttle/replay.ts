@@ -33,7 +33,7 @@ export type RoutingModel = LimitModel & { routeFor(method: string, path: string)
  * its estimated decision time (decisionTimesMs), not at its send time.
  */
 export function replay(log: SendLog, requests: readonly RequestIdentity[], model: RoutingModel): Prediction {
-  const keys: RequestKey[] = requests.map((r) => ({ routeKey: model.routeFor(r.method, r.path)?.key, method: r.method.toUpperCase(), apiKey: r.apiKey }));
+  const keys: RequestKey[] = requests.map((r) => ({ routeKey: model.routeFor(r.method, r.path)?.key, method: r.method.toUpperCase(), apiKey: r.keyId }));
   const fallback: RequestKey = { routeKey: undefined, method: 'GET' };
   const code = new Uint8Array(log.count);
   let accepted = 0;

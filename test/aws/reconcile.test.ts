@@ -9,6 +9,8 @@ const MIN = 60_000;
 function logOf(rows: readonly (readonly [number, number, number])[]): SendLog {
   return {
     count: rows.length,
+    arrivalIndex: Uint32Array.from(rows.map((_, i) => i)),
+    intendedMs: Float64Array.from(rows.map((r) => r[0])),
     sentMs: Float64Array.from(rows.map((r) => r[0])),
     endMs: Float64Array.from(rows.map((r) => r[1])),
     status: Uint16Array.from(rows.map((r) => r[2])),

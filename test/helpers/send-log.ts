@@ -11,6 +11,8 @@ export interface LoggedRequest {
 export function sendLogOf(rows: readonly LoggedRequest[]): SendLog {
   return {
     count: rows.length,
+    arrivalIndex: Uint32Array.from(rows, (_, i) => i),
+    intendedMs: Float64Array.from(rows, (r) => r.sentMs),
     sentMs: Float64Array.from(rows, (r) => r.sentMs),
     endMs: Float64Array.from(rows, (r) => r.endMs),
     status: Uint16Array.from(rows, (r) => r.status),

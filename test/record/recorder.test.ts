@@ -7,7 +7,7 @@ import { decodeHistogram } from '../../src/record/histograms.ts';
 describe('SendLogBuilder', () => {
   it('grows past its initial capacity and keeps every row', () => {
     const log = new SendLogBuilder(16);
-    for (let i = 0; i < 1000; i++) log.append(i % 3, i * 0.5);
+    for (let i = 0; i < 1000; i++) log.append(i, i % 3, i * 0.5 - 0.1, i * 0.5);
     log.complete(999, 600, 429, ORIGIN.QUOTA);
     expect(log.count).toBe(1000);
     expect(log.sentMs[999]).toBe(499.5);
@@ -22,10 +22,10 @@ describe('SendLogBuilder', () => {
 describe('Recorder', () => {
   it('files outcomes by send second, drops by intended second, and counts unfinished', () => {
     const rec = new Recorder();
-    const a = { row: rec.sent(0, 900, 1100), requestIndex: 0, intendedMs: 900, sentMs: 1100 };
-    const b = { row: rec.sent(1, 1200, 1200), requestIndex: 1, intendedMs: 1200, sentMs: 1200 };
-    const c = { row: rec.sent(1, 1300, 1300), requestIndex: 1, intendedMs: 1300, sentMs: 1300 };
-    rec.sent(0, 1400, 1400); // never settles
+    const a = { row: rec.sent(0, 0, 900, 1100), requestIndex: 0, intendedMs: 900, sentMs: 1100 };
+    const b = { row: rec.sent(1, 1, 1200, 1200), requestIndex: 1, intendedMs: 1200, sentMs: 1200 };
+    const c = { row: rec.sent(2, 1, 1300, 1300), requestIndex: 1, intendedMs: 1300, sentMs: 1300 };
+    rec.sent(3, 0, 1400, 1400); // never settles
     rec.dropped(950);
     rec.answered(a, 1150, 200, ORIGIN.NONE);
     rec.answered(b, 1250, 429, ORIGIN.THROTTLE);
@@ -53,10 +53,10 @@ describe('Recorder', () => {
 describe('Recorder: send lag outside instant bursts, and the all-requests view', () => {
   it('files the lag of the 2nd.. arrival of an instant burst as dispatch spread, not send lag', () => {
     const rec = new Recorder();
-    rec.sent(0, 10, 10.5); // paced arrival, 0.5 ms late
-    for (let i = 0; i < 100; i++) rec.sent(0, 20, 20 + i * 0.1); // a burst of 100 at t=20, 10 ms to hand out
+    rec.sent(0, 0, 10, 10.5); // paced arrival, 0.5 ms late
+    for (let i = 0; i < 100; i++) rec.sent(1 + i, 0, 20, 20 + i * 0.1); // a burst of 100 at t=20, 10 ms to hand out
     rec.dropped(20); // a dropped member still belongs to the burst
-    rec.sent(0, 30, 30.2);
+    rec.sent(102, 0, 30, 30.2);
     const { sendLagMs, burstDispatchMs } = rec.sendLag();
     // Send lag holds 10.5, 20 (the burst's first) and 30.2: no value near the burst's 9.9 ms tail.
     expect(sendLagMs.max).toBeCloseTo(0.5, 1);
@@ -66,7 +66,7 @@ describe('Recorder: send lag outside instant bursts, and the all-requests view',
 
   it('counts failures at their time and dropped or unanswered arrivals beyond every value', () => {
     const rec = new Recorder();
-    const requests = Array.from({ length: 96 }, (_, i) => ({ row: rec.sent(0, i, i), requestIndex: 0, intendedMs: i, sentMs: i }));
+    const requests = Array.from({ length: 96 }, (_, i) => ({ row: rec.sent(i, 0, i, i), requestIndex: 0, intendedMs: i, sentMs: i }));
     requests.slice(0, 94).forEach((r) => rec.answered(r, r.intendedMs + 10, 200, ORIGIN.NONE));
     rec.failed(requests[94], requests[94].intendedMs + 5000, 'timeout');
     // requests[95] never settles; two arrivals are dropped.
