@@ -48,6 +48,7 @@ describe('schedule kept, or exit 3', () => {
     // The all-requests view does not pass on the answered ones alone.
     expect(result.latencyAllMs?.neverAnswered).toBe(result.totals.dropped + result.totals.unfinished);
     expect(result.latencyAllMs?.p99).toBeNull();
+    expect(run.stdout).toMatch(/All arrivals.*not answered/);
   });
 
   it('exits 0 with --allow-unkept-schedule, still saying the schedule was not kept', async () => {
