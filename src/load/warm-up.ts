@@ -7,8 +7,14 @@
  */
 import type { PhaseSpec } from '../scenario/types.ts';
 
-/** Connections that serve this much of the peak rate without opening more. */
-const HEADROOM_MS = 20;
+/**
+ * Connections that serve this much of the peak rate without opening more. 100 ms, not 20: a cold
+ * run on one busy core profiled (docs/gates.md "Warm-up") showed the feedback loop that cost the
+ * first second: a hiccup raises latency, in-flight outgrows the warm connections, new ones open
+ * in the send path (net connect, undici client set-up), which makes the next sends later still.
+ * Idle sockets cost the target little; they are opened before time 0.
+ */
+const HEADROOM_MS = 100;
 const MINIMUM = 8;
 
 /** The highest intended rate of a phase, rps (0 for bursts and pauses, which have no rate). */

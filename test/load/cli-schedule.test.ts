@@ -36,6 +36,7 @@ describe('schedule kept, or exit 3', () => {
     expect(result.totals.dropped).toBeGreaterThan(200);
     expect(result.schedule.kept).toBe(false);
     expect(result.schedule.inFlightCap).toEqual({ limit: 4, from: 'connections' });
+    expect(result.schedule.warmUp?.sinkRequests).toBe(300);
     expect(result.notes[0]).toMatch(/^schedule not kept: \d+ arrivals dropped at the in-flight cap of 4 \(set by --connections/);
     // Every report opens with it: terminal, summary.md, report.html.
     const firstVerdict = run.stdout.split('\n').find((l) => /^(PASS|FAIL|WARN|INFO) /.test(l));
@@ -51,12 +52,12 @@ describe('schedule kept, or exit 3', () => {
     expect(run.stdout).toMatch(/All arrivals.*not answered/);
   });
 
-  it('exits 0 with --allow-unkept-schedule, still saying the schedule was not kept', async () => {
+  it('exits 0 with --allow-unkept-schedule, still saying the schedule was not kept (and --no-warm-up skips the warm-up)', async () => {
     const dir = await out();
-    const run = await runCli(['run', '--target', slow.url, '--rps', '400', '--duration', '1s', '--connections', '4', '--allow-unkept-schedule', '--out', dir]);
+    const run = await runCli(['run', '--target', slow.url, '--rps', '400', '--duration', '1s', '--connections', '4', '--allow-unkept-schedule', '--no-warm-up', '--out', dir]);
     expect(run.code).toBe(0);
     const result = await resultIn(dir);
-    expect(result.schedule).toMatchObject({ kept: false, required: false });
+    expect(result.schedule).toMatchObject({ kept: false, required: false, warmUp: null });
     expect(run.stdout).toMatch(/WARN\s+Schedule\s+NOT KEPT/);
   });
 
