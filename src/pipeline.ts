@@ -16,7 +16,7 @@ import { createRequestFactory } from './load/request-factory.ts';
 import { runLoad, type LoadOutcome } from './load/run-load.ts';
 import { peakRateRps, warmConnectionsFor } from './load/warm-up.ts';
 import type { ProgressSnapshot } from './load/progress-snapshot.ts';
-import { judgeSchedule } from './load/schedule-kept.ts';
+import { judgeSchedule, unkeptScheduleFails } from './load/schedule-kept.ts';
 import { SCHEMA_VERSION, type CloudWatchSection, type RunResult, type VerifySection } from './result/schema.ts';
 import { writeResult } from './result/io.ts';
 import type { Scenario } from './scenario/types.ts';
@@ -209,13 +209,13 @@ export const SCHEDULE_NOT_KEPT_EXIT = 3;
 
 /**
  * design.md "Exit codes": 130 interrupted, 1 a gate failed or nothing answered, 3 the schedule
- * was not kept (unless the run opted out: `schedule.required` false), else 0.
+ * was not kept (`loadgate run`, unless it opted out: load/schedule-kept.ts), else 0.
  */
 export function exitCodeOf(result: RunResult): number {
   if (result.interrupted && !result.interruptReason?.startsWith(GATE_ABORT)) return 130;
   if (result.totals.completed === 0) return 1;
   if (result.passed === false) return 1;
-  if (result.schedule.required !== false && result.schedule.kept === false) return SCHEDULE_NOT_KEPT_EXIT;
+  if (unkeptScheduleFails(result)) return SCHEDULE_NOT_KEPT_EXIT;
   return 0;
 }
 

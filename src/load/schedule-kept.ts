@@ -4,7 +4,7 @@
  * A run that breaks any of them exits 3 unless the user opted out (`--allow-unkept-schedule`,
  * `options.requireSchedule: false`), and every report says so first.
  */
-import { SCHEDULE_KEPT_LAG_P99_MS } from '../result/schema.ts';
+import { SCHEDULE_KEPT_LAG_P99_MS, type RunResult } from '../result/schema.ts';
 import type { InFlightCap } from './run-load.ts';
 
 /** The least share of the planned arrivals that must be sent. */
@@ -45,4 +45,13 @@ export function judgeSchedule(f: ScheduleFacts): ScheduleJudgement {
     notKept.push(`send lag p99 ${f.sendLagP99Ms.toFixed(1)} ms (over ${SCHEDULE_KEPT_LAG_P99_MS} ms): arrivals went out later than planned`);
   }
   return { kept: notKept.length === 0, notKept };
+}
+
+/**
+ * Whether an unkept schedule fails this run (exit 3): `loadgate run` only, unless it opted out.
+ * `verify` and `capacity` judge timing their own way (decision-time model, step holds) and keep
+ * their exit codes; their reports still say the schedule was not kept.
+ */
+export function unkeptScheduleFails(result: Pick<RunResult, 'kind' | 'schedule'>): boolean {
+  return result.kind === 'run' && result.schedule.kept === false && result.schedule.required !== false;
 }

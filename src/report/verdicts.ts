@@ -4,13 +4,14 @@
  */
 import { SCHEDULE_KEPT_LAG_P99_MS, type RunResult } from '../result/schema.ts';
 import { fmtCount, fmtRps } from './format.ts';
+import { unkeptScheduleFails } from '../load/schedule-kept.ts';
 import type { Verdict } from './model.ts';
 
 function overall(result: RunResult): Verdict {
   if (result.totals.sent > 0 && result.totals.completed === 0) {
     return { label: 'Run', state: 'fail', text: 'FAILED: no request got any response' };
   }
-  if (result.passed !== false && result.schedule.kept === false && result.schedule.required !== false) {
+  if (result.passed !== false && unkeptScheduleFails(result)) {
     return { label: 'Run', state: 'fail', text: 'FAILED: the schedule was not kept (exit 3)' };
   }
   if (result.passed === undefined) return { label: 'Run', state: 'info', text: 'completed (no gates evaluated)' };
@@ -47,7 +48,7 @@ function schedule(result: RunResult): Verdict {
   const kept = `${fmtRps(s.achievedRps)} of ${fmtRps(s.targetRps)} target, send lag p99 ${s.sendLagMs.p99.toFixed(2)} ms`;
   if (s.kept === false) {
     const optedOut = s.required === false ? ' (allowed by --allow-unkept-schedule / options.requireSchedule: false)' : '';
-    return { label: 'Schedule', state: s.required === false ? 'warn' : 'fail', text: `NOT KEPT: ${(s.notKept ?? []).join('; ')}; ${kept}${optedOut}` };
+    return { label: 'Schedule', state: unkeptScheduleFails(result) ? 'fail' : 'warn', text: `NOT KEPT: ${(s.notKept ?? []).join('; ')}; ${kept}${optedOut}` };
   }
   if (totals.dropped > 0) return { label: 'Schedule', state: 'warn', text: `${fmtCount(totals.dropped)} arrivals dropped at the in-flight cap; ${kept}` };
   if (s.sendLagMs.p99 > SCHEDULE_KEPT_LAG_P99_MS) return { label: 'Schedule', state: 'warn', text: `late: ${kept} (over ${SCHEDULE_KEPT_LAG_P99_MS} ms)` };
