@@ -1,27 +1,30 @@
 /**
- * Engine benchmark: how fast loadgate can keep an open-loop schedule, side by side with
- * autocannon (and wrk when installed) at their closed-loop maximum against the same target,
- * which runs in another process (bench/servers/targets.ts: nginx, else node:http).
+ * Engine benchmark, as users run loadgate (design.md "Benchmarks"): every loadgate figure comes
+ * from a cold `node bin/loadgate.js run` process (bench/cold-cli.ts) pinned with taskset to
+ * LOAD_CPU, and autocannon runs cold on the same core; the target (nginx, else node:http) is
+ * pinned to TARGET_CPU. One run, ratios against autocannon.
  *
- *   loadgate  step the rate up (x1.5 from 1000 rps, 3 s each) until two rates in a row miss
- *             "achieved >= 99% of target and send-lag p99 <= 2 ms", then try the midpoint above
- *             the best; a failed step is retried once (the machine is shared)
- *   saturated loadgate with arrivals far above capacity and 50 in flight: like-for-like with
- *             the closed-loop peers (5 s, median of 3, in this process)
- *   peers     closed loop, 50 connections, 5 s, median of 3, each in its own process
- *   CPU       seconds of CPU (user + system) per 10k requests of the generating process
- *   memory    peak RSS of a child process sending 200k requests (1M with BENCH_FULL=1)
+ *   open loop  step the rate (x1.5 from 1000 rps, STEP_SECONDS each, a cold process per step)
+ *              until two rates in a row miss "no drop, achieved >= 99%, send-lag p99 <= 2 ms"
+ *              (a miss is retried once: the machine is shared), then the midpoint above the best;
+ *              the best held rate is re-run REPEATS times and reported as medians
+ *   peers      autocannon closed loop, 50 connections, 5 s, cold and pinned, median of REPEATS
+ *   CPU        loadgate: CPU of the process from time 0 to the end of the drain (result.json
+ *              schedule.cpuMs); autocannon: its process's CPU around its run; both per 10k requests
+ *   pacing     nginx's own `$msec` arrival log in 10 ms windows at 2,000 and 10,000 rps (bench/pacing.ts)
+ *   memory     RSS of a cold run sampled every second (200k requests; 2M with BENCH_FULL=1)
+ *   in-process loadgate saturated with 50 in flight inside this (warm) process: labelled as such
  *
- * Run alone: `npx tsx bench/engine.ts`. Child modes (internal): --autocannon, --rss.
+ * Run alone: `npx tsx bench/engine.ts`. Child mode (internal): --autocannon URL.
  */
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { runLoad } from '../src/load/run-load.ts';
-import { warmConnectionsFor } from '../src/load/warm-up.ts';
 import type { ArrivalCursor, RequestFactory } from '../src/load/inputs.ts';
+import { BENCH_LAG_P99_MS, coldRun, held, median, type ColdRun } from './cold-cli.ts';
+import { measurePacing, type PacingResult } from './pacing.ts';
 import { startTarget, type BenchTarget } from './servers/targets.ts';
 
 /** What a benchmark returns to bench/run.ts: a printable table and its figures by name. */
@@ -32,12 +35,55 @@ export interface BenchReport {
   readonly notes: readonly string[];
 }
 
-const STEP_SECONDS = 3;
+const LOAD_CPU = 0;
+const TARGET_CPU = 1;
+const STEP_SECONDS = 5;
+const REPEATS = 3;
 const PEER_SECONDS = 5;
 const PEER_CONNECTIONS = 50;
-const LAG_P99_LIMIT_MS = 2;
-const WRK = '/usr/bin/wrk';
+const PACING_RATES = [2000, 10_000] as const;
 const SELF = fileURLToPath(import.meta.url);
+
+async function heldTwice(url: string, rateRps: number): Promise<ColdRun> {
+  const run = await coldRun({ cpu: LOAD_CPU, url, rateRps, durationS: STEP_SECONDS });
+  return held(run) ? run : coldRun({ cpu: LOAD_CPU, url, rateRps, durationS: STEP_SECONDS });
+}
+
+/** Cold steps up the rate; returns every step run (the last one is the midpoint try). */
+async function openLoopSteps(url: string): Promise<ColdRun[]> {
+  const steps: ColdRun[] = [];
+  let failedInARow = 0;
+  for (let rate = 1000; rate <= 200_000 && failedInARow < 2; rate = Math.round(rate * 1.5)) {
+    const step = await heldTwice(url, rate);
+    steps.push(step);
+    failedInARow = held(step) ? 0 : failedInARow + 1;
+  }
+  const best = steps.filter(held).at(-1);
+  const above = best && steps.find((s) => s.rateRps > best.rateRps);
+  if (best && above) steps.push(await heldTwice(url, Math.round((best.rateRps + above.rateRps) / 2)));
+  return steps;
+}
+
+interface PeerResult {
+  readonly rps: number;
+  readonly cpuPer10kS: number;
+}
+
+function autocannonOnce(url: string): Promise<PeerResult> {
+  return new Promise((resolve, reject) => {
+    execFile('taskset', ['-c', String(LOAD_CPU), process.execPath, '--import', 'tsx', SELF, '--autocannon', url], { maxBuffer: 1 << 20 }, (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout) as PeerResult),
+    );
+  });
+}
+
+async function repeat<T>(n: number, run: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(await run());
+  return out;
+}
+
+const getRoot: RequestFactory = { prepare: () => ({ requestIndex: 0, method: 'GET', path: '/', headers: {}, body: undefined }) };
 
 function constantArrivals(rateRps: number, durationMs: number): ArrivalCursor {
   const count = Math.floor((rateRps * durationMs) / 1000);
@@ -45,47 +91,8 @@ function constantArrivals(rateRps: number, durationMs: number): ArrivalCursor {
   return { next: () => (i < count ? (++i * 1000) / rateRps : Infinity) };
 }
 
-const getRoot: RequestFactory = {
-  prepare: () => ({ requestIndex: 0, method: 'GET', path: '/', headers: {}, body: undefined }),
-};
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-interface StepResult {
-  readonly rateRps: number;
-  readonly achievedRps: number;
-  readonly lagP99Ms: number;
-  readonly held: boolean;
-  readonly cpuPer10kS: number;
-}
-
-/** One open-loop step in this process. */
-async function loadgateStep(url: string, rateRps: number, seconds: number): Promise<StepResult> {
-  const durationMs = seconds * 1000;
-  const cpu0 = process.cpuUsage();
-  const out = await runLoad({
-    target: url, arrivals: constantArrivals(rateRps, durationMs), plannedDurationMs: durationMs, factory: getRoot,
-    requestNames: ['GET /'], signal: new AbortController().signal,
-    options: { maxInFlight: 2000, connections: undefined, timeoutMs: 10_000, graceMs: 2000 },
-    // As `loadgate run` does: connections for the schedule's peak opened before the first arrival.
-    warmConnections: warmConnectionsFor([{ shape: 'constant', rateRps, durationMs, arrivals: 'uniform' }], 2000),
-  });
-  const cpu = process.cpuUsage(cpu0);
-  const { sent, errors } = out.measurement.totals;
-  const achievedRps = sent / (durationMs / 1000);
-  const held = achievedRps >= 0.99 * rateRps && out.sendLagMs.p99 <= LAG_P99_LIMIT_MS && errors === 0;
-  return { rateRps, achievedRps, lagP99Ms: out.sendLagMs.p99, held, cpuPer10kS: ((cpu.user + cpu.system) / 1e6 / sent) * 1e4 };
-}
-
-/**
- * loadgate like-for-like with a closed-loop peer: arrivals far above what the target can answer,
- * at most PEER_CONNECTIONS in flight (the rest dropped and counted), so throughput is bounded the
- * way autocannon's is: by its connections and the per-request cost of both ends.
- */
-async function loadgateSaturated(url: string): Promise<PeerResult> {
+/** In this (warm) process: arrivals far above capacity, 50 in flight. Labelled in-process. */
+async function inProcessSaturated(url: string): Promise<PeerResult> {
   const durationMs = PEER_SECONDS * 1000;
   const cpu0 = process.cpuUsage();
   const out = await runLoad({
@@ -98,163 +105,109 @@ async function loadgateSaturated(url: string): Promise<PeerResult> {
   return { rps: completed / PEER_SECONDS, cpuPer10kS: ((cpu.user + cpu.system) / 1e6 / completed) * 1e4 };
 }
 
-async function heldTwice(url: string, rateRps: number): Promise<StepResult> {
-  const step = await loadgateStep(url, rateRps, STEP_SECONDS);
-  return step.held ? step : loadgateStep(url, rateRps, STEP_SECONDS);
+/** Seconds from spawn to time 0 of a cold run (node, tsx, modules, warm-up), roughly: where sending starts in the samples. */
+const COLD_START_S = 3;
+
+/** RSS over a long cold run, one sample a second: growth per 1M requests between 25% and 95% of the sending, extrapolated to 10M. */
+async function memoryRun(url: string, requests: number, rateRps: number) {
+  const sendingS = requests / rateRps;
+  const run = await coldRun({ cpu: LOAD_CPU, url, rateRps, durationS: Math.round(sendingS), sampleRss: true });
+  const at = (share: number) => run.rssMb[Math.min(run.rssMb.length - 1, Math.round(COLD_START_S + share * sendingS))] ?? 0;
+  const quarters = [at(0.25), at(0.5), at(0.75), at(0.95)];
+  const growthPerMillionMb = ((quarters[3] - quarters[0]) / (0.7 * run.sent)) * 1e6;
+  return { run, quarters, growthPerMillionMb, at10MMb: quarters[3] + growthPerMillionMb * ((1e7 - 0.95 * run.sent) / 1e6) };
 }
 
-/**
- * Steps the rate up until two rates in a row are not held (one bad step on a shared machine
- * is noise), then tries the midpoint above the highest held rate; returns every step run.
- */
-async function findMaxOpenLoopRate(url: string): Promise<StepResult[]> {
-  await loadgateStep(url, 2000, 1); // JIT warm-up, not reported
-  const steps: StepResult[] = [];
-  let failedInARow = 0;
-  for (let rate = 1000; rate <= 200_000 && failedInARow < 2; rate = Math.round(rate * 1.5)) {
-    const step = await heldTwice(url, rate);
-    steps.push(step);
-    failedInARow = step.held ? 0 : failedInARow + 1;
-  }
-  const best = steps.filter((s) => s.held).at(-1);
-  const above = best && steps.find((s) => s.rateRps > best.rateRps);
-  if (best && above) steps.push(await heldTwice(url, Math.round((best.rateRps + above.rateRps) / 2)));
-  return steps;
+function fmt(n: number | null | undefined, digits = 0): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits);
 }
 
-interface PeerResult {
-  readonly rps: number;
-  readonly cpuPer10kS: number;
-}
-
-function runChild(args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', SELF, ...args], { maxBuffer: 1 << 20 }, (err, stdout) =>
-      err ? reject(err) : resolve(stdout),
-    );
-  });
-}
-
-async function autocannonOnce(url: string): Promise<PeerResult> {
-  return JSON.parse(await runChild(['--autocannon', url])) as PeerResult;
-}
-
-/** CPU seconds (utime + stime) of a live process from /proc/<pid>/stat. */
-function procCpuS(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks; USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
-/** wrk, closed loop; its CPU is sampled from /proc every 100 ms until it exits (the tail is lost). */
-function wrkOnce(url: string): Promise<PeerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(WRK, ['-t1', `-c${PEER_CONNECTIONS}`, `-d${PEER_SECONDS}s`, `${url}/`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    let cpuS = 0;
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const sampler = setInterval(() => (cpuS = procCpuS(child.pid ?? -1) ?? cpuS), 100);
-    child.once('exit', () => {
-      clearInterval(sampler);
-      const total = Number(/(\d+) requests in/.exec(out)?.[1]);
-      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-      if (!Number.isFinite(total) || !Number.isFinite(rps)) reject(new Error(`wrk output not understood: ${out}`));
-      else resolve({ rps, cpuPer10kS: (cpuS / total) * 1e4 });
-    });
-  });
-}
-
-async function medianOf3(run: () => Promise<PeerResult>): Promise<PeerResult> {
-  const results = [await run(), await run(), await run()];
-  return { rps: median(results.map((r) => r.rps)), cpuPer10kS: median(results.map((r) => r.cpuPer10kS)) };
-}
-
-async function peakRss(url: string, requests: number, rateRps: number): Promise<{ maxRssMb: number; sent: number }> {
-  return JSON.parse(await runChild(['--rss', url, String(requests), String(rateRps)])) as { maxRssMb: number; sent: number };
-}
-
-function fmt(n: number | null, digits = 0): string {
-  return n === null ? 'n/a' : n.toFixed(digits);
-}
-
-/** Runs the whole engine benchmark (about 1.5 min; 3 min with BENCH_FULL=1). */
+/** Runs the whole engine benchmark (about 5 min; 9 min with BENCH_FULL=1). */
 export async function benchEngine(): Promise<BenchReport> {
-  const rssRequests = process.env.BENCH_FULL === '1' ? 1_000_000 : 200_000;
-  const target: BenchTarget = await startTarget();
+  const rssRequests = process.env.BENCH_FULL === '1' ? 2_000_000 : 200_000;
+  const target: BenchTarget = await startTarget(TARGET_CPU);
   try {
-    const steps = await findMaxOpenLoopRate(target.url);
-    const held = steps.filter((s) => s.held).sort((a, b) => a.rateRps - b.rateRps).at(-1);
-    const saturated = await medianOf3(() => loadgateSaturated(target.url));
-    const ac = await medianOf3(() => autocannonOnce(target.url));
-    const wrk = existsSync(WRK) ? await medianOf3(() => wrkOnce(target.url)) : null;
-    const rssRate = Math.min(Math.max(held?.rateRps ?? 0, 5000), 10_000);
-    const rss = await peakRss(target.url, rssRequests, rssRate);
-    return report(target, steps, held, saturated, ac, wrk, rss, rssRequests, rssRate);
+    const steps = await openLoopSteps(target.url);
+    const best = steps.filter(held).sort((a, b) => a.rateRps - b.rateRps).at(-1);
+    const bestRuns = best ? [best, ...(await repeat(REPEATS - 1, () => coldRun({ cpu: LOAD_CPU, url: target.url, rateRps: best.rateRps, durationS: STEP_SECONDS })))] : [];
+    const ac = await repeat(REPEATS, () => autocannonOnce(target.url));
+    const inProcess = await inProcessSaturated(target.url);
+    const pacing: PacingResult[][] = [];
+    for (const rate of PACING_RATES) pacing.push(await repeat(REPEATS, () => measurePacing(rate, 5, LOAD_CPU, TARGET_CPU)));
+    const memory = await memoryRun(target.url, rssRequests, 10_000);
+    return report({ target, steps, bestRuns, ac, inProcess, pacing, memory, rssRequests });
   } finally {
     await target.stop();
   }
 }
 
-function report(
-  target: BenchTarget, steps: readonly StepResult[], held: StepResult | undefined, saturated: PeerResult, ac: PeerResult,
-  wrk: PeerResult | null, rss: { maxRssMb: number; sent: number }, rssRequests: number, rssRate: number,
-): BenchReport {
-  const table = new Table({ head: ['tool', 'mode', 'rps', 'vs autocannon', 'CPU s / 10k req'] });
-  const lg = held?.rateRps ?? 0;
+interface Figures {
+  readonly target: BenchTarget;
+  readonly steps: readonly ColdRun[];
+  readonly bestRuns: readonly ColdRun[];
+  readonly ac: readonly PeerResult[];
+  readonly inProcess: PeerResult;
+  readonly pacing: readonly PacingResult[][];
+  readonly memory: Awaited<ReturnType<typeof memoryRun>>;
+  readonly rssRequests: number;
+}
+
+function report(f: Figures): BenchReport {
+  const acRps = median(f.ac.map((r) => r.rps));
+  const acCpu = median(f.ac.map((r) => r.cpuPer10kS));
+  const lgRate = f.bestRuns[0]?.rateRps ?? null;
+  const lgHeldRuns = f.bestRuns.filter(held).length;
+  const lgCpu = f.bestRuns.length ? median(f.bestRuns.map((r) => r.cpuPer10kS ?? NaN)) : null;
+  const lgLag = f.bestRuns.length ? median(f.bestRuns.map((r) => r.lagP99Ms)) : null;
+  const table = new Table({ head: ['tool (cold CLI, one core)', 'mode', 'rps', 'vs autocannon', 'CPU s / 10k req'] });
   table.push(
-    ['loadgate', `open loop, lag p99 <= ${LAG_P99_LIMIT_MS} ms`, fmt(lg), fmt(lg / ac.rps, 2), fmt(held?.cpuPer10kS ?? null, 3)],
-    ['loadgate', `saturated, ${PEER_CONNECTIONS} in flight`, fmt(saturated.rps), fmt(saturated.rps / ac.rps, 2), fmt(saturated.cpuPer10kS, 3)],
-    ['autocannon 8', `closed, ${PEER_CONNECTIONS} conns`, fmt(ac.rps), '1.00', fmt(ac.cpuPer10kS, 3)],
+    ['loadgate', `open loop, no drop, lag p99 <= ${BENCH_LAG_P99_MS} ms`, fmt(lgRate), fmt(lgRate === null ? null : lgRate / acRps, 2), fmt(lgCpu, 3)],
+    ['autocannon 8', `closed, ${PEER_CONNECTIONS} conns`, fmt(acRps), '1.00', fmt(acCpu, 3)],
+    ['loadgate (in-process, warm)', `saturated, ${PEER_CONNECTIONS} in flight`, fmt(f.inProcess.rps), fmt(f.inProcess.rps / acRps, 2), fmt(f.inProcess.cpuPer10kS, 3)],
   );
-  if (wrk) table.push(['wrk', `closed, ${PEER_CONNECTIONS} conns, 1 thread`, fmt(wrk.rps), fmt(wrk.rps / ac.rps, 2), fmt(wrk.cpuPer10kS, 3)]);
-  const stepLines = steps.map((s) => `${s.rateRps} rps: achieved ${s.achievedRps.toFixed(0)}, lag p99 ${s.lagP99Ms.toFixed(2)} ms, ${s.held ? 'held' : 'NOT held'}`);
+  const stepLines = f.steps.map((s) => `  ${s.rateRps} rps: achieved ${fmt(s.achievedRps)}, dropped ${s.dropped}, lag p99 ${s.lagP99Ms.toFixed(2)} ms, first second ${s.firstSecondSent}/${s.firstSecondScheduled}, ${held(s) ? 'held' : 'NOT held'}`);
+  const bestLines = f.bestRuns.map((s) => `  ${s.rateRps} rps again: lag p99 ${s.lagP99Ms.toFixed(2)} ms, dropped ${s.dropped}, first second ${s.firstSecondSent}/${s.firstSecondScheduled}, ${held(s) ? 'held' : 'NOT held'}`);
+  const pacingLines = f.pacing.map((runs) => {
+    const rate = runs[0].rateRps;
+    return `  ${rate} rps: ${runs.map((r) => `${(r.onPace * 100).toFixed(1)}%`).join(', ')} of 10 ms windows within ±50% of ${rate / 100} (median ${(median(runs.map((r) => r.onPace)) * 100).toFixed(1)}%; first second ${(median(runs.map((r) => r.onPaceFirstSecond)) * 100).toFixed(1)}%)`;
+  });
+  const m = f.memory;
+  const memoryLine = `memory: ${m.run.sent} requests at 10,000 rps in one cold run: RSS at the quarters ${m.quarters.map((q) => q.toFixed(0)).join(' / ')} MB, peak ${m.run.peakRssMb.toFixed(0)} MB; growth ${m.growthPerMillionMb.toFixed(1)} MB per 1M requests -> about ${m.at10MMb.toFixed(0)} MB at 10M`;
   return {
     name: 'engine',
-    table: `${table.toString()}\ntarget: ${target.name}; loadgate peak RSS over ${rss.sent} requests at ${rssRate} rps: ${rss.maxRssMb.toFixed(0)} MB\n${stepLines.join('\n')}`,
+    table: [
+      table.toString(), `target: ${f.target.name} pinned to CPU ${TARGET_CPU}; loadgate and autocannon pinned to CPU ${LOAD_CPU}, a cold process per run`,
+      'open-loop steps (cold CLI each):', ...stepLines, ...bestLines, 'pacing by the server\'s own arrival log (nginx $msec):', ...pacingLines, memoryLine,
+    ].join('\n'),
     metrics: {
-      loadgateMaxOpenLoopRps: held?.rateRps ?? null, loadgateCpuPer10kS: held?.cpuPer10kS ?? null,
-      autocannonRps: ac.rps, autocannonCpuPer10kS: ac.cpuPer10kS, wrkRps: wrk?.rps ?? null, wrkCpuPer10kS: wrk?.cpuPer10kS ?? null,
-      loadgateVsAutocannon: held ? held.rateRps / ac.rps : null,
-      loadgateSaturatedRps: saturated.rps, loadgateSaturatedCpuPer10kS: saturated.cpuPer10kS, peakRssMb: rss.maxRssMb, rssRequests,
+      loadgateMaxOpenLoopRps: lgRate, loadgateHeldRepeats: lgHeldRuns, loadgateLagP99MsMedian: lgLag, loadgateCpuPer10kS: lgCpu,
+      autocannonRps: acRps, autocannonCpuPer10kS: acCpu, loadgateVsAutocannon: lgRate === null ? null : lgRate / acRps,
+      loadgateInProcessSaturatedRps: f.inProcess.rps,
+      pacingOnPace2000: median(f.pacing[0].map((r) => r.onPace)), pacingOnPace10000: median(f.pacing[1].map((r) => r.onPace)),
+      peakRssMb: m.run.peakRssMb, rssGrowthPerMillionMb: m.growthPerMillionMb, rssAt10MExtrapolatedMb: m.at10MMb, rssRequests: m.run.sent,
     },
-    notes: [`target ${target.name} in its own process; machine shared, figures are medians or best held step`],
+    notes: [`machine shared with other engineers' tests: figures are medians of ${REPEATS} cold runs; load average at the end ${fmt(loadAverage(), 1)}`],
   };
 }
 
-type Autocannon = (opts: { url: string; connections: number; duration: number; pipelining: number }) => Promise<{ requests: { total: number; average: number } }>;
+function loadAverage(): number {
+  return createRequire(import.meta.url)('node:os').loadavg()[0] as number;
+}
 
-/** Child: autocannon's programmatic API in its own process; prints rps and CPU per 10k. */
+type Autocannon = (opts: { url: string; connections: number; duration: number; pipelining: number }) => Promise<{ requests: { total: number } }>;
+
+/** Child: autocannon's programmatic API in its own (pinned) process; prints rps and CPU per 10k. */
 async function autocannonChild(url: string): Promise<void> {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const cpu0 = process.cpuUsage();
   const r = await autocannon({ url: `${url}/`, connections: PEER_CONNECTIONS, duration: PEER_SECONDS, pipelining: 1 });
   const cpu = process.cpuUsage(cpu0);
-  const cpuPer10kS = ((cpu.user + cpu.system) / 1e6 / r.requests.total) * 1e4;
-  process.stdout.write(JSON.stringify({ rps: r.requests.total / PEER_SECONDS, cpuPer10kS }));
-}
-
-/** Child: one long loadgate run; prints peak RSS. */
-async function rssChild(url: string, requests: number, rateRps: number): Promise<void> {
-  const durationMs = (requests / rateRps) * 1000;
-  const out = await runLoad({
-    target: url, arrivals: constantArrivals(rateRps, durationMs), plannedDurationMs: durationMs, factory: getRoot,
-    requestNames: ['GET /'], signal: new AbortController().signal,
-    options: { maxInFlight: 2000, connections: undefined, timeoutMs: 10_000, graceMs: 2000 },
-    // As `loadgate run` does: connections for the schedule's peak opened before the first arrival.
-    warmConnections: warmConnectionsFor([{ shape: 'constant', rateRps, durationMs, arrivals: 'uniform' }], 2000),
-  });
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ maxRssMb, sent: out.measurement.totals.sent }));
+  process.stdout.write(JSON.stringify({ rps: r.requests.total / PEER_SECONDS, cpuPer10kS: ((cpu.user + cpu.system) / 1e6 / r.requests.total) * 1e4 }));
 }
 
 const [mode, ...rest] = process.argv.slice(2);
 if (process.argv[1] === SELF) {
   if (mode === '--autocannon') await autocannonChild(rest[0]);
-  else if (mode === '--rss') await rssChild(rest[0], Number(rest[1]), Number(rest[2]));
   else {
     const r = await benchEngine();
     process.stdout.write(`${r.table}\n${JSON.stringify(r.metrics, null, 2)}\n`);

@@ -7,19 +7,21 @@
  * Each stage takes plain data and returns plain data; nothing reaches back.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planOf, type Plan } from './schedule/plan.ts';
 import { arrivalCursor } from './schedule/arrivals.ts';
 import { createRequestFactory } from './load/request-factory.ts';
 import { runLoad, type LoadOutcome } from './load/run-load.ts';
-import { warmConnectionsFor } from './load/warm-up.ts';
+import { peakRateRps, warmConnectionsFor } from './load/warm-up.ts';
 import type { ProgressSnapshot } from './load/progress-snapshot.ts';
-import { SCHEDULE_KEPT_LAG_P99_MS, SCHEMA_VERSION, type CloudWatchSection, type RunResult, type VerifySection } from './result/schema.ts';
+import { judgeSchedule, unkeptScheduleFails } from './load/schedule-kept.ts';
+import { SCHEMA_VERSION, type CloudWatchSection, type RunResult, type VerifySection } from './result/schema.ts';
 import { writeResult } from './result/io.ts';
 import type { Scenario } from './scenario/types.ts';
 import type { RequestIdentity, SendLog } from './record/send-log.ts';
-import { SEND_LOG_FILE, writeSendLogFile } from './record/send-log-file.ts';
+import { SEND_LOG_FILE, writeSendLogFile, type SendLogHeader } from './record/send-log-file.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { keyIdOf } from './throttle/key-id.ts';
 import { isLocalTarget, startTarget, withEmulatorHealth, type StartedTarget } from './target.ts';
@@ -41,7 +43,12 @@ export interface MeasureOptions {
   readonly apiType?: RunResult['scenario']['apiType'];
   /** Gates checked once a second; an `abortOnFail` one that can no longer pass stops the run. */
   readonly gates?: readonly Gate[];
+  /** Spill the send log to a temporary file during a long run (runScenario moves it into the run folder). */
+  readonly spillSendLog?: boolean;
 }
+
+/** Above this many planned arrivals the send log goes to disk as the run goes (33 bytes a row would be 8 MB). */
+export const SPILL_ABOVE_ARRIVALS = 250_000;
 
 export interface Measured {
   readonly result: RunResult;
@@ -71,6 +78,10 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
       signal: controller.signal,
       onProgress: watch ? (p) => (watch(p), opts.onProgress?.(p)) : opts.onProgress,
       warmConnections: warmConnectionsFor(scenario.phases, scenario.options.maxInFlight),
+      peakRateRps: peakRateRps(scenario.phases),
+      spill: opts.spillSendLog && plan.expectedArrivals > SPILL_ABOVE_ARRIVALS
+        ? { path: join(tmpdir(), `loadgate-send-log-${randomBytes(6).toString('hex')}.bin`), header: sendLogHeader(scenario) }
+        : undefined,
     });
     let result = resultOf(scenario, plan, load, opts, controller.signal.reason);
     if (scenario.limits) {
@@ -87,7 +98,8 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
         }),
       };
     }
-    return { result, sendLog: load.sendLog, load };
+    // Lazy: a spilled log is read back only by a stage that needs it (replay, CloudWatch, verify).
+    return { result, get sendLog() { return load.sendLog; }, load };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
@@ -110,6 +122,11 @@ function gateWatch(gates: readonly Gate[], plannedRequests: number, limitsDeclar
     checkedBeforeS = settledBeforeS;
     if (decision.abort) controller.abort(`${GATE_ABORT} "${decision.gate.source}" failed (${decision.verdict.reason ?? 'abortOnFail'})`);
   };
+}
+
+/** What a send-log file says besides its rows and its origin time (docs/send-log.md). */
+function sendLogHeader(scenario: Scenario): Omit<SendLogHeader, 'originWallMs'> {
+  return { requests: requestIdentities(scenario), stage: scenario.stage, throttleStatuses: scenario.throttleStatuses };
 }
 
 /** What the throttle model needs of each request of the scenario. */
@@ -155,7 +172,7 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   let measured: Measured;
   let cloudwatch: CloudWatchSection;
   try {
-    measured = await measureFull(scenario, { target: target.url, signal: opts.signal, onProgress: opts.onProgress, kind: opts.kind, apiType: target.apiType, gates });
+    measured = await measureFull(scenario, { target: target.url, signal: opts.signal, onProgress: opts.onProgress, kind: opts.kind, apiType: target.apiType, gates, spillSendLog: true });
     cloudwatch = await cloudWatchFor(scenario, target, measured, opts);
   } finally {
     await target.stop();
@@ -167,9 +184,21 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   const outDir = opts.outDir ?? join('reports', result.runId);
   await writeReports(result, outDir);
   // The record a re-judgement needs (verify --from, docs/send-log.md): rows and key ids, no secrets.
-  writeSendLogFile(join(outDir, SEND_LOG_FILE), measured.sendLog, { originWallMs: measured.load.startWallMs, requests: requestIdentities(scenario), stage: scenario.stage, throttleStatuses: scenario.throttleStatuses });
+  const sendLogPath = join(outDir, SEND_LOG_FILE);
+  if (measured.load.sendLogFile) await moveFile(measured.load.sendLogFile, sendLogPath);
+  else writeSendLogFile(sendLogPath, measured.sendLog, { originWallMs: measured.load.startWallMs, ...sendLogHeader(scenario) });
   if (opts.junitFile) await writeFile(opts.junitFile, renderJunit(result));
   return { result, outDir, exitCode: exitCodeOf(result) };
+}
+
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    await copyFile(from, to); // /tmp on another file system
+    await unlink(from);
+  }
 }
 
 /** result.json, summary.md and report.html into `outDir`. */
@@ -180,11 +209,18 @@ export async function writeReports(result: RunResult, outDir: string): Promise<v
   await writeFile(join(outDir, reportFileNames.html), renderers.html(result));
 }
 
-/** design.md "Exit codes": 130 interrupted, 1 a gate failed or nothing answered, else 0. */
+/** Exit 3: every gate passed but the schedule was not kept (design.md "Exit codes"). */
+export const SCHEDULE_NOT_KEPT_EXIT = 3;
+
+/**
+ * design.md "Exit codes": 130 interrupted, 1 a gate failed or nothing answered, 3 the schedule
+ * was not kept (`loadgate run`, unless it opted out: load/schedule-kept.ts), else 0.
+ */
 export function exitCodeOf(result: RunResult): number {
   if (result.interrupted && !result.interruptReason?.startsWith(GATE_ABORT)) return 130;
   if (result.totals.completed === 0) return 1;
   if (result.passed === false) return 1;
+  if (unkeptScheduleFails(result)) return SCHEDULE_NOT_KEPT_EXIT;
   return 0;
 }
 
@@ -194,8 +230,12 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
   const notes: string[] = [];
   if (m.totals.sent === 0 && m.totals.scheduled > 0) notes.push('no request was sent');
   else if (m.totals.completed === 0 && m.totals.sent > 0) notes.push(`no request got a response from ${opts.target}: is the target up? (${describeErrors(m.totals.errorsByKind)})`);
-  if (m.totals.dropped > 0) notes.push(`${m.totals.dropped} arrivals dropped: the in-flight cap (${scenario.options.maxInFlight}) was reached`);
-  if (load.sendLagMs.p99 > SCHEDULE_KEPT_LAG_P99_MS) notes.push(`send lag p99 ${load.sendLagMs.p99.toFixed(1)} ms: arrivals went out later than planned (a loaded machine, or the in-flight cap; see the send lag chart)`);
+  const judged = judgeSchedule({
+    dropped: m.totals.dropped, sent: m.totals.sent, sendLagP99Ms: load.sendLagMs.p99, inFlightCap: load.inFlightCap,
+    // An uninterrupted loop handles every arrival (Poisson's realised count is not the expected one).
+    plannedArrivals: load.interrupted ? plan.countAt(load.scheduledWindowMs) : m.totals.scheduled,
+  });
+  if (!judged.kept) notes.unshift(`schedule not kept: ${judged.notKept.join('; ')}`);
   if (m.totals.unfinished > 0) notes.push(`${m.totals.unfinished} requests were still unanswered when the run ended`);
   const startedAt = new Date(load.startWallMs);
   return {
@@ -217,6 +257,13 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
       phases: plan.describe(),
       sendLagMs: load.sendLagMs,
       seed: scenario.seed,
+      burstDispatchMs: load.burstDispatchMs,
+      kept: judged.kept,
+      required: scenario.options.requireSchedule !== false,
+      notKept: judged.notKept,
+      inFlightCap: load.inFlightCap,
+      warmUp: load.warmUp,
+      cpuMs: load.cpuMs,
     },
     cloudwatch: skippedCloudWatch('not pulled for a single measurement (capacity steps); loadgate run and verify pull it'),
   };

@@ -32,6 +32,10 @@ export interface NginxOptions {
   readonly files?: Readonly<Record<string, string>>;
   /** @default 1 */
   readonly workers?: number;
+  /** Pin nginx (master and workers) to this CPU with taskset, so a benchmark can give it a core of its own. */
+  readonly cpu?: number;
+  /** Write `$msec` (arrival time, s with ms resolution) of every request to this file: the server's own arrival log. */
+  readonly arrivalLog?: string;
 }
 
 export interface RunningNginx {
@@ -50,7 +54,8 @@ error_log ${prefix}/error.log warn;
 worker_rlimit_nofile 65535;
 events { worker_connections 16384; }
 http {
-  access_log off;
+  ${opts.arrivalLog ? `log_format arrivals '$msec';
+  access_log ${opts.arrivalLog} arrivals buffer=256k flush=1s;` : 'access_log off;'}
   client_body_temp_path ${prefix}/body;
   proxy_temp_path ${prefix}/proxy;
   fastcgi_temp_path ${prefix}/fastcgi;
@@ -98,7 +103,8 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
   await openToWorkers(prefix, root, Object.keys(opts.files ?? {}));
   const port = await freePort();
   await writeFile(join(prefix, 'nginx.conf'), config(prefix, port, opts));
-  const child = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], { stdio: 'ignore' });
+  const args = ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')];
+  const child = opts.cpu === undefined ? spawn(NGINX, args, { stdio: 'ignore' }) : spawn('taskset', ['-c', String(opts.cpu), NGINX, ...args], { stdio: 'ignore' });
   try {
     await acceptsConnections(port, child, prefix);
   } catch (err) {

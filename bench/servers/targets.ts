@@ -18,8 +18,8 @@ export interface BenchTarget {
 }
 
 /** nginx answering `return 200 'ok'` on every path: a target faster than anything we measure. */
-async function startNginxTarget(): Promise<BenchTarget> {
-  const nginx = await startNginx({ locations: "location / { default_type text/plain; return 200 'ok'; }" });
+async function startNginxTarget(cpu: number | undefined): Promise<BenchTarget> {
+  const nginx = await startNginx({ locations: "location / { default_type text/plain; return 200 'ok'; }", cpu });
   return { name: 'nginx', url: nginx.url, pid: nginx.pid, stop: () => nginx.stop() };
 }
 
@@ -29,10 +29,13 @@ function exited(child: ChildProcess): Promise<void> {
     : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function startNodeHttp(): Promise<BenchTarget> {
+async function startNodeHttp(cpu: number | undefined): Promise<BenchTarget> {
   const port = await freePort();
   const script = fileURLToPath(new URL('./node-http-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [process.execPath, '--import', 'tsx', script, String(port)];
+  const child = cpu === undefined
+    ? spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn('taskset', ['-c', String(cpu), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`node:http target exited with code ${code}`)));
@@ -46,7 +49,7 @@ async function startNodeHttp(): Promise<BenchTarget> {
   };
 }
 
-/** Starts the benchmark target: nginx if installed, else node:http, in another process. */
-export function startTarget(): Promise<BenchTarget> {
-  return nginxInstalled() ? startNginxTarget() : startNodeHttp();
+/** Starts the benchmark target: nginx if installed, else node:http, in another process (pinned to `cpu` if given). */
+export function startTarget(cpu?: number): Promise<BenchTarget> {
+  return nginxInstalled() ? startNginxTarget(cpu) : startNodeHttp(cpu);
 }

@@ -42,6 +42,8 @@ export function runCommand(): Command {
     .option('--api-name <name>', 'REST API name for CloudWatch (dimension ApiName)')
     .option('--api-id <id>', 'HTTP API id for CloudWatch (dimension ApiId; taken from an execute-api host)')
     .option('--cloudwatch-timeout <d>', 'timeout of each CloudWatch call (default 10s)')
+    .option('--no-warm-up', 'skip warming loadgate\'s own code against an in-process sink before time 0 (the warm-up never sends to the target)')
+    .option('--allow-unkept-schedule', 'exit 0 rather than 3 when every gate passed but the schedule was not kept (drops, achieved < 99%, send-lag p99 > 5 ms)')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
     .option('-q, --quiet', 'no progress line and no summary table')
     .addHelpText(
@@ -53,7 +55,8 @@ Examples:
   loadgate run --target http://127.0.0.1:8080 --rps 500 --duration 30s --gate 'latency.p99 < 200ms'
   loadgate run --rps 200 --duration 10s        (against the embedded emulator)
 
-Exit codes: 0 ran and every gate passed, 1 a gate failed or nothing answered, 2 bad usage, 130 interrupted.`,
+Exit codes: 0 ran and every gate passed, 1 a gate failed or nothing answered, 2 bad usage,
+  3 the schedule was not kept (see --allow-unkept-schedule), 130 interrupted.`,
     )
     .action(async (file: string | undefined, flags: RunFlags) => {
       const base = file !== undefined ? await loadScenarioFile(file) : scenarioFromFlags(flags);

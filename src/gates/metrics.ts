@@ -7,6 +7,8 @@
  */
 import type { RunResult, TimelineRow } from '../result/schema.ts';
 import { histogramFigure, mergeWindowHistogram } from './window-histogram.ts';
+import { decodeHistogram } from '../record/histograms.ts';
+import { allRequestsPercentileMs } from '../record/all-requests.ts';
 
 /** How a metric's value is written and compared. */
 export type MetricKind =
@@ -172,6 +174,43 @@ function latencyMetrics(): MetricDef[] {
   return out;
 }
 
+/**
+ * `latencyAll.pNN` over every scheduled arrival (record/all-requests.ts): failures count at their
+ * time, dropped and unanswered arrivals beyond every value, so the figure is null (the gate fails)
+ * when more than 100 - NN % of arrivals never got an outcome.
+ */
+function allRequestsMetric(label: string): MetricDef | undefined {
+  const pct = label === 'max' ? 100 : percentOf(label);
+  if (pct === undefined) return undefined;
+  return {
+    name: `latencyAll.${label}`, kind: 'ms',
+    reads: 'histograms.latencyAllUs with totals.dropped + totals.unfinished as never answered',
+    missing: `no outcome at ${label}: more than ${+(100 - pct).toFixed(3)}% of arrivals were dropped or never answered`,
+    read: (r) => {
+      const encoded = r.histograms.latencyAllUs;
+      if (encoded === undefined) return null;
+      return allRequestsPercentileMs(decodeHistogram(encoded, 'histograms.latencyAllUs'), r.totals.dropped + r.totals.unfinished, pct);
+    },
+  };
+}
+
+/** Arrivals without a successful answer, k6's http_req_failed over every arrival scheduled. */
+function failedCount(r: RunResult): number {
+  return Math.max(0, r.totals.scheduled - statusRange(r, 200, 399));
+}
+
+function unansweredCount(r: RunResult): number {
+  return r.totals.dropped + r.totals.errors + r.totals.unfinished;
+}
+
+function allRequestsMetrics(): MetricDef[] {
+  return [
+    ...['p50', 'p90', 'p99', 'p999', 'max'].map((l) => allRequestsMetric(l)!),
+    ...countAndRate('requests.failed', 'totals.scheduled - totals.byStatus 200-399 (dropped, no response, unfinished, 4xx, 5xx)', failedCount, undefined, 'scheduled'),
+    ...countAndRate('requests.unanswered', 'totals.dropped + totals.errors + totals.unfinished', unansweredCount, undefined, 'scheduled'),
+  ];
+}
+
 function statusMetrics(): MetricDef[] {
   const by = (key: 'throttle' | 'quota' | 'other') => (r: RunResult) => r.totals.status429ByOrigin[key];
   return [
@@ -224,7 +263,7 @@ function otherMetrics(): MetricDef[] {
 
 /** Every gate metric, by name. */
 export const METRICS: ReadonlyMap<string, MetricDef> = new Map(
-  [...latencyMetrics(), ...statusMetrics(), ...unexpectedMetrics(), ...otherMetrics()].map((m) => [m.name, m]),
+  [...latencyMetrics(), ...allRequestsMetrics(), ...statusMetrics(), ...unexpectedMetrics(), ...otherMetrics()].map((m) => [m.name, m]),
 );
 
 const STATUS_CODE = /^status\.([1-5]\d\d)\.(count|rate)$/;
@@ -239,6 +278,7 @@ export function metricByName(name: string): MetricDef | undefined {
   const dot = name.indexOf('.');
   const family = name.slice(0, dot);
   if (dot > 0 && family in FAMILIES) return percentileMetric(family as Family, name.slice(dot + 1));
+  if (family === 'latencyAll') return allRequestsMetric(name.slice(dot + 1));
   const m = STATUS_CODE.exec(name);
   if (!m) return undefined;
   const code = m[1];

@@ -13,13 +13,22 @@ export interface Clock {
 
 /**
  * Below this distance to the target time we stop trusting setTimeout (Node timers have 1 ms
- * granularity and fire up to ~1 ms early or late) and poll with setImmediate, which also lets
- * I/O callbacks run between polls. Kept small on purpose: at 1000 rps a 2 ms window means
- * spinning all the time (88% of a core in bench runs, against 4% with 0.2 ms), the kernel then
- * deschedules the spinning process for whole time slices, and on this 2-core machine the target
- * (the emulator) needs that core. At high rates arrivals are < 0.5 ms apart, so we poll anyway.
+ * granularity and fire up to ~1 ms late) and wait in short naps instead.
  */
-const SPIN_WINDOW_MS = 0.5;
+const NAP_WINDOW_MS = 1;
+/**
+ * One nap: the thread sleeps in the kernel (Atomics.wait on a private word nobody notifies) for at
+ * most this long, then the event loop turns once (setImmediate: I/O callbacks, signals, timers)
+ * before the next nap. A nap, unlike polling setImmediate, leaves the CPU to the process's own
+ * GC and compiler threads and to the target on a one-core machine (docs/gates.md "Pacing");
+ * responses that arrive during a nap wait at most this long to be read.
+ */
+const NAP_MS = 0.1;
+const napWord = new Int32Array(new SharedArrayBuffer(4));
+
+function nap(ms: number): void {
+  if (ms > 0.02) Atomics.wait(napWord, 0, 0, Math.min(ms, NAP_MS));
+}
 
 function sleepUntilReal(atMs: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -34,21 +43,24 @@ function sleepUntilReal(atMs: number, signal: AbortSignal): Promise<void> {
       if (leftMs <= 0 || signal.aborted) {
         signal.removeEventListener('abort', onAbort);
         resolve();
-      } else schedule(leftMs);
+      } else schedule(leftMs, true);
     };
-    // Only long waits register for abort: a listener per 50 µs spin would cost more than it saves.
-    const schedule = (leftMs: number): void => {
-      if (leftMs > SPIN_WINDOW_MS) {
-        timer = setTimeout(poll, leftMs - SPIN_WINDOW_MS);
+    // Only long waits register for abort: a listener per nap would cost more than it saves.
+    const schedule = (leftMs: number, napFirst: boolean): void => {
+      if (leftMs > NAP_WINDOW_MS) {
+        timer = setTimeout(poll, leftMs - NAP_WINDOW_MS);
         signal.addEventListener('abort', onAbort, { once: true });
-      } else setImmediate(poll);
+      } else {
+        if (napFirst) nap(leftMs);
+        setImmediate(poll);
+      }
     };
     // Never resolve synchronously: a loop that is behind must still let I/O callbacks run.
-    schedule(atMs - performance.now());
+    schedule(atMs - performance.now(), false);
   });
 }
 
-/** The production clock: performance.now(), setTimeout for the long part of a wait, setImmediate for the last ms. */
+/** The production clock: performance.now(), setTimeout for the long part of a wait, short naps for the last ms. */
 export const performanceClock: Clock = Object.freeze({
   nowMs: () => performance.now(),
   sleepUntil: sleepUntilReal,

@@ -9,11 +9,13 @@
 import { UsageError } from '../errors.ts';
 import type { RunOptions } from '../scenario/types.ts';
 import type { SendLog } from '../record/send-log.ts';
+import { readSendLogFile, SendLogFileWriter, type SendLogHeader } from '../record/send-log-file.ts';
 import { Recorder, type Measurement } from '../record/recorder.ts';
 import { performanceClock, type Clock } from './clock.ts';
 import { HttpSender } from './http-sender.ts';
 import type { ArrivalCursor, RequestFactory } from './inputs.ts';
 import { runOpenLoop } from './open-loop.ts';
+import { warmUpEngine, warmUpRequestsFor, type WarmUpReport } from './code-warm-up.ts';
 import type { ProgressSnapshot } from './progress-snapshot.ts';
 
 export type { ArrivalCursor, PreparedRequest, RequestFactory } from './inputs.ts';
@@ -34,6 +36,13 @@ export interface LoadInput {
   /** About once a second. */
   readonly onProgress?: (p: ProgressSnapshot) => void;
   readonly clock?: Clock;
+  /**
+   * Spill the send log to this file while the run goes, so memory stays flat however long it is
+   * (record/spilling-send-log.ts); `header` goes into the file (docs/send-log.md). Absent: kept in memory.
+   */
+  readonly spill?: { readonly path: string; readonly header: Omit<SendLogHeader, 'originWallMs'> };
+  /** The schedule's highest rate (load/warm-up.ts peakRateRps): sizes the code warm-up. @default 0 (the smallest warm-up) */
+  readonly peakRateRps?: number;
   /** Connections to open before the first arrival when `options.connections` is unset (load/warm-up.ts); they cap nothing. @default 0 */
   readonly warmConnections?: number;
 }
@@ -41,14 +50,37 @@ export interface LoadInput {
 /** What one run of load measured. */
 export interface LoadOutcome {
   readonly measurement: Measurement;
+  /** Outside instant bursts (the schedule-kept figure). */
   readonly sendLagMs: { p50: number; p99: number; max: number };
+  /** Time to hand out instant bursts (record/recorder.ts SendLagSplit). */
+  readonly burstDispatchMs: { p50: number; p99: number; max: number; count: number };
   /** Planned duration, or elapsed until the interrupt. */
   readonly scheduledWindowMs: number;
+  /** Read from `sendLogFile` on first use when the run spilled it. */
   readonly sendLog: SendLog;
+  /** The complete send-log file when the run spilled it (input.spill.path), else null. */
+  readonly sendLogFile: string | null;
   /** Epoch ms at run time 0. */
   readonly startWallMs: number;
   readonly endWallMs: number;
   readonly interrupted: boolean;
+  /** The in-flight cap in force and which option set it (the drop note names both). */
+  readonly inFlightCap: InFlightCap;
+  /** The code warm-up before time 0 (in-process sink only); null when switched off. */
+  readonly warmUp: WarmUpReport | null;
+  /** CPU time (user + system) of this process from time 0 to the end of the drain, ms. */
+  readonly cpuMs: number;
+}
+
+/** The cap on requests in flight: `connections` when set (it is never above maxInFlight), else maxInFlight. */
+export interface InFlightCap {
+  readonly limit: number;
+  readonly from: 'connections' | 'maxInFlight';
+}
+
+export function inFlightCapOf(options: RunOptions): InFlightCap {
+  if (options.connections !== undefined && options.connections < options.maxInFlight) return { limit: Math.max(1, options.connections), from: 'connections' };
+  return { limit: Math.max(1, options.maxInFlight), from: 'maxInFlight' };
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -93,15 +125,20 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   const { options, signal } = input;
   checkTarget(input.target);
   const base = input.clock ?? performanceClock;
+  // Real time, whatever clock the run uses: it is real traffic to a real (in-process) server.
+  const warmUp = options.warmUp === false ? null : await warmUpEngine(input.factory, performanceClock, signal, warmUpRequestsFor(input.peakRateRps ?? 0));
   const recorder = new Recorder();
-  const cap = Math.max(1, Math.min(options.maxInFlight, options.connections ?? options.maxInFlight));
+  const inFlightCap = inFlightCapOf(options);
+  const cap = inFlightCap.limit;
   const clock = new RunClock(base);
   const sender = await HttpSender.open({
     target: input.target, factory: input.factory, sink: recorder, clock,
     timeoutMs: options.timeoutMs, maxConnections: cap, warmConnections: options.connections ?? input.warmConnections ?? 0,
   });
   clock.start();
+  const cpuAtStart = process.cpuUsage();
   const startWallMs = Date.now();
+  if (input.spill) recorder.spillTo(new SendLogFileWriter(input.spill.path, { ...input.spill.header, originWallMs: startWallMs }));
   let phase: ProgressSnapshot['phase'] = 'sending';
   const progress = progressTicker(input, recorder, sender, clock, () => phase);
   try {
@@ -112,18 +149,27 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
     phase = 'draining';
     await drain(sender, clock, options.graceMs);
     recorder.seal();
+    const cpu = process.cpuUsage(cpuAtStart);
     const endWallMs = Date.now();
     phase = 'done';
     progress.finish();
     const seconds = Math.ceil(scheduledWindowMs / 1000);
+    const sendLogFile = input.spill?.path ?? null;
+    let sendLog = recorder.sendLog;
     return {
+      get sendLog(): SendLog {
+        return (sendLog ??= readSendLogFile(sendLogFile!).log);
+      },
+      sendLogFile,
       measurement: recorder.measurement(input.requestNames, seconds),
-      sendLagMs: recorder.sendLagMs(),
+      ...recorder.sendLag(),
       scheduledWindowMs,
-      sendLog: recorder.sendLog,
       startWallMs,
       endWallMs,
       interrupted,
+      inFlightCap,
+      warmUp,
+      cpuMs: (cpu.user + cpu.system) / 1000,
     };
   } finally {
     progress.stop();

@@ -7,12 +7,24 @@
 import type { ErrorKind, ErrorsByKind, RouteStats, RunResult, Status429ByOrigin, TimelineRow } from '../result/schema.ts';
 import { encodeHistogram, newHistogram, percentilesMs, recordMs, addHistogram, type Histogram } from './histograms.ts';
 import { SendLogBuilder } from './send-log-builder.ts';
-import { ORIGIN, type OriginCode } from './send-log.ts';
+import type { SendLogFileWriter } from './send-log-file.ts';
+import { SpillingSendLog, type SendLogRows } from './spilling-send-log.ts';
+import { allRequestsLatency } from './all-requests.ts';
+import { ORIGIN, type OriginCode, type SendLog } from './send-log.ts';
 import { Timeline, secondOf, type SecondOutcome } from './series.ts';
 import type { RecordSink, SentRequest } from './sink.ts';
 
 /** What runLoad reports about the measured part of a run. */
-export type Measurement = Pick<RunResult, 'totals' | 'latencyMs' | 'serviceTimeMs' | 'histograms' | 'timeline' | 'routes'>;
+export type Measurement = Pick<RunResult, 'totals' | 'latencyMs' | 'serviceTimeMs' | 'histograms' | 'timeline' | 'routes'> &
+  Required<Pick<RunResult, 'latencyAllMs'>>;
+
+/** Send lag split as design.md "Schedule kept" defines it: instant-burst members apart. */
+export interface SendLagSplit {
+  /** Arrivals that are not part of an instant burst: the schedule-kept figure. */
+  readonly sendLagMs: { p50: number; p99: number; max: number };
+  /** Lag of the 2nd, 3rd, ... arrival of an instant burst (same intended time as the one before): the time to hand it out. */
+  readonly burstDispatchMs: { p50: number; p99: number; max: number; count: number };
+}
 
 /** Live counters for progress output; `recentP99Ms` covers responses since the previous call. */
 export interface ProgressCounters {
@@ -47,11 +59,17 @@ function countsOf(map: ReadonlyMap<number, number>): Record<string, number> {
 
 /** The run's accumulator; after `seal()` late settles are ignored (they count as unfinished). */
 export class Recorder implements RecordSink {
-  readonly sendLog = new SendLogBuilder();
+  #rows: SendLogRows = new SendLogBuilder();
+  #spill: SpillingSendLog | undefined;
   readonly #timeline = new Timeline();
   readonly #latency = newHistogram();
   readonly #service = newHistogram();
   readonly #sendLag = newHistogram();
+  readonly #burstDispatch = newHistogram();
+  /** Answered and failed requests, from the intended time (all-requests.ts). */
+  readonly #latencyAll = newHistogram();
+  /** Intended time of the last arrival (sent or dropped): an equal one is part of an instant burst. */
+  #lastIntendedMs = Number.NaN;
   #recent = newHistogram();
   readonly #routes: RouteAccumulator[] = [];
   readonly #byStatus = new Map<number, number>();
@@ -63,13 +81,15 @@ export class Recorder implements RecordSink {
   #sealed = false;
 
   sent(arrivalIndex: number, requestIndex: number, intendedMs: number, sentMs: number): number {
-    recordMs(this.#sendLag, sentMs - intendedMs);
+    recordMs(intendedMs === this.#lastIntendedMs ? this.#burstDispatch : this.#sendLag, sentMs - intendedMs);
+    this.#lastIntendedMs = intendedMs;
     this.#timeline.sent(intendedMs, sentMs);
     this.#route(requestIndex).sent++;
-    return this.sendLog.append(arrivalIndex, requestIndex, intendedMs, sentMs);
+    return this.#rows.append(arrivalIndex, requestIndex, intendedMs, sentMs);
   }
 
   dropped(intendedMs: number): void {
+    this.#lastIntendedMs = intendedMs;
     this.#dropped++;
     this.#timeline.dropped(intendedMs);
   }
@@ -77,9 +97,10 @@ export class Recorder implements RecordSink {
   answered(request: SentRequest, endMs: number, status: number, origin: OriginCode): void {
     if (this.#sealed) return;
     this.#completed++;
-    this.sendLog.complete(request.row, endMs, status, origin);
+    this.#rows.complete(request.row, endMs, status, origin);
     const latencyMs = endMs - request.intendedMs;
     recordMs(this.#latency, latencyMs);
+    recordMs(this.#latencyAll, latencyMs);
     recordMs(this.#recent, latencyMs);
     recordMs(this.#service, endMs - request.sentMs);
     this.#byStatus.set(status, (this.#byStatus.get(status) ?? 0) + 1);
@@ -96,14 +117,33 @@ export class Recorder implements RecordSink {
     if (this.#sealed) return;
     this.#errors++;
     this.#errorsByKind[kind]++;
-    this.sendLog.complete(request.row, endMs, 0);
+    recordMs(this.#latencyAll, endMs - request.intendedMs);
+    this.#rows.complete(request.row, endMs, 0);
     this.#route(request.requestIndex).errors++;
     this.#timeline.settled(request.sentMs, 'errors', undefined);
   }
 
-  /** Stops recording: whatever settles later stays unfinished. */
+  /** Stops recording: whatever settles later stays unfinished; a spilled send log is written out and closed. */
   seal(): void {
     this.#sealed = true;
+    this.#spill?.finish();
+  }
+
+  /** Spill the send log to `writer` as it goes (record/spilling-send-log.ts); call before the first request. */
+  spillTo(writer: SendLogFileWriter): void {
+    if (this.#rows.count > 0) throw new Error('Recorder.spillTo after the first request');
+    this.#spill = new SpillingSendLog(writer);
+    this.#rows = this.#spill;
+  }
+
+  /** Requests sent so far. */
+  get sentCount(): number {
+    return this.#rows.count;
+  }
+
+  /** The in-memory send log; undefined when it was spilled to a file (read it with readSendLogFile). */
+  get sendLog(): SendLog | undefined {
+    return this.#spill ? undefined : (this.#rows as SendLogBuilder);
   }
 
   /** Counters for progress output; also encodes the per-second histograms that can no longer change. */
@@ -113,7 +153,7 @@ export class Recorder implements RecordSink {
     this.#recent = newHistogram();
     const o = this.#origins;
     return {
-      sent: this.sendLog.count, dropped: this.#dropped, completed: this.#completed, errors: this.#errors,
+      sent: this.#rows.count, dropped: this.#dropped, completed: this.#completed, errors: this.#errors,
       throttled: o.throttle + o.quota, recentResponses: recent.totalCount, recentP99Ms: percentilesMs(recent).p99,
     };
   }
@@ -125,7 +165,7 @@ export class Recorder implements RecordSink {
 
   /** The recorded run as result.json data; `seconds` = at least this many timeline rows. */
   measurement(requestNames: readonly string[], seconds: number): Measurement {
-    const sent = this.sendLog.count;
+    const sent = this.#rows.count;
     const totals = {
       scheduled: sent + this.#dropped, sent, dropped: this.#dropped, completed: this.#completed, errors: this.#errors,
       errorsByKind: { ...this.#errorsByKind } satisfies ErrorsByKind, byStatus: countsOf(this.#byStatus),
@@ -135,21 +175,29 @@ export class Recorder implements RecordSink {
     return {
       totals,
       latencyMs: percentilesMs(this.#latency),
+      latencyAllMs: allRequestsLatency(this.#latencyAll, totals.dropped + totals.unfinished),
       serviceTimeMs: percentilesMs(this.#service),
       histograms: {
         latencyUs: encodeHistogram(this.#latency),
         serviceTimeUs: encodeHistogram(this.#service),
         sendLagUs: encodeHistogram(this.#sendLag),
+        latencyAllUs: encodeHistogram(this.#latencyAll),
       },
       timeline: this.#timeline.rows(seconds),
       routes: this.#routeStats(requestNames),
     };
   }
 
-  /** Send lag (actual minus intended send time) percentiles, ms. */
+  /** Send lag (actual minus intended send time) percentiles, ms, of arrivals outside instant bursts. */
   sendLagMs(): { p50: number; p99: number; max: number } {
     const { p50, p99, max } = percentilesMs(this.#sendLag);
     return { p50, p99, max };
+  }
+
+  /** Send lag outside instant bursts, and the dispatch spread inside them. */
+  sendLag(): SendLagSplit {
+    const { p50, p99, max, count } = percentilesMs(this.#burstDispatch);
+    return { sendLagMs: this.sendLagMs(), burstDispatchMs: { p50, p99, max, count } };
   }
 
   #route(requestIndex: number): RouteAccumulator {

@@ -81,11 +81,13 @@ const PERCENTILE_HEAD = ['p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'count'];
 
 /** Latency (from the intended send time) and service time (from the actual send). */
 export function latencySection(result: RunResult): Section {
-  const table: Table = {
-    head: ['', ...PERCENTILE_HEAD],
-    rows: [percentileRow('Latency (from intended send)', result.latencyMs), percentileRow('Service time (from actual send)', result.serviceTimeMs)],
-    numeric: [false, true, true, true, true, true, true, true],
-  };
+  const rows: Cell[][] = [percentileRow('Latency (from intended send)', result.latencyMs), percentileRow('Service time (from actual send)', result.serviceTimeMs)];
+  const all = result.latencyAllMs;
+  if (all !== undefined) {
+    const at = (v: number | null): Cell => (v === null ? toned('not answered', 'bad') : fmtMs(v));
+    rows.push(['All arrivals (failures at their time; dropped, unanswered slowest)', at(all.p50), at(all.p90), at(all.p99), at(all.p999), at(all.max), '–', fmtCount(all.count)]);
+  }
+  const table: Table = { head: ['', ...PERCENTILE_HEAD], rows, numeric: [false, true, true, true, true, true, true, true] };
   const lines = ['Latency is measured from the intended send time (coordinated omission corrected); service time from the actual send.'];
   return { id: 'latency', title: 'Latency', lines, tables: [table] };
 }

@@ -4,11 +4,15 @@
  */
 import { SCHEDULE_KEPT_LAG_P99_MS, type RunResult } from '../result/schema.ts';
 import { fmtCount, fmtRps } from './format.ts';
+import { unkeptScheduleFails } from '../load/schedule-kept.ts';
 import type { Verdict } from './model.ts';
 
 function overall(result: RunResult): Verdict {
   if (result.totals.sent > 0 && result.totals.completed === 0) {
     return { label: 'Run', state: 'fail', text: 'FAILED: no request got any response' };
+  }
+  if (result.passed !== false && unkeptScheduleFails(result)) {
+    return { label: 'Run', state: 'fail', text: 'FAILED: the schedule was not kept (exit 3)' };
   }
   if (result.passed === undefined) return { label: 'Run', state: 'info', text: 'completed (no gates evaluated)' };
   return result.passed ? { label: 'Run', state: 'pass', text: 'PASSED' } : { label: 'Run', state: 'fail', text: 'FAILED' };
@@ -42,6 +46,10 @@ function cloudwatch(result: RunResult): Verdict {
 function schedule(result: RunResult): Verdict {
   const { totals, schedule: s } = result;
   const kept = `${fmtRps(s.achievedRps)} of ${fmtRps(s.targetRps)} target, send lag p99 ${s.sendLagMs.p99.toFixed(2)} ms`;
+  if (s.kept === false) {
+    const optedOut = s.required === false ? ' (allowed by --allow-unkept-schedule / options.requireSchedule: false)' : '';
+    return { label: 'Schedule', state: unkeptScheduleFails(result) ? 'fail' : 'warn', text: `NOT KEPT: ${(s.notKept ?? []).join('; ')}; ${kept}${optedOut}` };
+  }
   if (totals.dropped > 0) return { label: 'Schedule', state: 'warn', text: `${fmtCount(totals.dropped)} arrivals dropped at the in-flight cap; ${kept}` };
   if (s.sendLagMs.p99 > SCHEDULE_KEPT_LAG_P99_MS) return { label: 'Schedule', state: 'warn', text: `late: ${kept} (over ${SCHEDULE_KEPT_LAG_P99_MS} ms)` };
   return { label: 'Schedule', state: 'pass', text: `kept: ${kept}` };
@@ -64,5 +72,8 @@ function extras(result: RunResult): Verdict[] {
 
 /** The verdicts of a run, most important first. */
 export function verdictsOf(result: RunResult): Verdict[] {
-  return [overall(result), gates(result), throttle(result), cloudwatch(result), schedule(result), ...extras(result)];
+  const rest = [gates(result), throttle(result), cloudwatch(result)];
+  // An unkept schedule makes every other figure suspect: it comes first (design.md "Exit codes").
+  if (result.schedule.kept === false) return [schedule(result), overall(result), ...rest, ...extras(result)];
+  return [overall(result), ...rest, schedule(result), ...extras(result)];
 }

@@ -5,6 +5,9 @@
  */
 import type { Limits } from '../throttle/limits.ts';
 import type { Layer } from '../throttle/layers.ts';
+import type { AllRequestsLatency } from '../record/all-requests.ts';
+
+export type { AllRequestsLatency } from '../record/all-requests.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -68,8 +71,23 @@ export interface ScheduleSummary {
   readonly durationS: number;
   /** One line per phase, e.g. "ramp 10→200 rps over 60 s". */
   readonly phases: readonly string[];
+  /** Actual minus intended send time of arrivals outside instant bursts (design.md "Schedule kept"). */
   readonly sendLagMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly seed: number;
+  /** Time to hand out instant bursts: lag of each burst arrival after the first; absent in older results. */
+  readonly burstDispatchMs?: { readonly p50: number; readonly p99: number; readonly max: number; readonly count: number };
+  /** Whether the schedule was kept, and if not why (load/schedule-kept.ts); absent in older results. */
+  readonly kept?: boolean;
+  /** false when the run opted out of failing on an unkept schedule (`--allow-unkept-schedule`, `options.requireSchedule: false`). */
+  readonly required?: boolean;
+  /** Why not kept, one clause each ("120 arrivals dropped at the in-flight cap (50, from connections)"). */
+  readonly notKept?: readonly string[];
+  /** The in-flight cap in force and the option that set it. */
+  readonly inFlightCap?: { readonly limit: number; readonly from: 'connections' | 'maxInFlight' };
+  /** The code warm-up before time 0: requests to an in-process sink, none to the target; null when off. */
+  readonly warmUp?: { readonly sinkRequests: number; readonly durationMs: number } | null;
+  /** CPU time (user + system) of the loadgate process from time 0 to the end of the drain, ms: the cost of the load itself. */
+  readonly cpuMs?: number;
 }
 
 /** One second of the run, by send time (dropped arrivals by intended time). */
@@ -107,6 +125,8 @@ export interface EncodedHistograms {
   readonly latencyUs: string;
   readonly serviceTimeUs: string;
   readonly sendLagUs: string;
+  /** Answered and failed requests, from the intended time (the all-requests view); absent in older results. */
+  readonly latencyAllUs?: string;
 }
 
 /**
@@ -269,6 +289,8 @@ export interface RunResult {
   readonly latencyMs: Percentiles;
   /** From the actual send. */
   readonly serviceTimeMs: Percentiles;
+  /** Over every scheduled arrival: failures at their time, dropped and unanswered beyond every value (record/all-requests.ts). */
+  readonly latencyAllMs?: AllRequestsLatency;
   readonly histograms: EncodedHistograms;
   readonly timeline: readonly TimelineRow[];
   readonly routes: readonly RouteStats[];

@@ -91,6 +91,10 @@ export interface ScenarioInput {
     timeout?: DurationInput;
     /** @default '5s' */
     grace?: DurationInput;
+    /** Warm loadgate's own code against an in-process sink before time 0 (nothing goes to the target). @default true */
+    warmUp?: boolean;
+    /** Exit 3 when the schedule was not kept (drops, achieved < 99%, send-lag p99 > 5 ms). @default true */
+    requireSchedule?: boolean;
   };
   tolerance?: 'emulator' | 'aws';
   /** Statuses counted as throttled. @default [429] */

@@ -39,6 +39,9 @@ export interface RunFlags {
   readonly apiId?: string;
   readonly out?: string;
   readonly quiet?: boolean;
+  /** false with --no-warm-up (commander's default for a negated flag is true: only false overrides). */
+  readonly warmUp?: boolean;
+  readonly allowUnkeptSchedule?: boolean;
 }
 
 const FLAGS = { file: undefined };
@@ -84,7 +87,11 @@ export async function withOverrides(scenario: Scenario, flags: RunFlags): Promis
     target: flags.target === undefined ? scenario.target : targetUrl(flags.target, { file: undefined, field: '--target' }),
     seed: flags.seed === undefined ? scenario.seed : numberFlag(flags.seed, '--seed', { integer: true, min: 0 }),
     limits: await limitsFromFlags(flags, scenario),
-    options: Object.freeze({ ...scenario.options, maxInFlight, connections, timeoutMs }),
+    options: Object.freeze({
+      ...scenario.options, maxInFlight, connections, timeoutMs,
+      ...(flags.warmUp === false ? { warmUp: false } : {}),
+      ...(flags.allowUnkeptSchedule === true ? { requireSchedule: false } : {}),
+    }),
   });
 }
 

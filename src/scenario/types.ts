@@ -48,6 +48,10 @@ export interface RunOptions {
   readonly timeoutMs: number;
   /** After the last arrival (or an interrupt), how long to wait for responses. @default 5000 (interrupt: 2000) */
   readonly graceMs: number;
+  /** Warm the engine's code against an in-process sink before time 0 (sends nothing to the target). @default true */
+  readonly warmUp?: boolean;
+  /** A run whose schedule was not kept (drops, achieved < 99%, send-lag p99 over 5 ms) exits 3. @default true */
+  readonly requireSchedule?: boolean;
 }
 
 export interface GateSpec {

@@ -187,13 +187,15 @@ function gateSpec(raw: unknown, where: Where): GateSpec {
 
 function runOptions(raw: unknown, where: Where): RunOptions {
   if (raw === undefined) return DEFAULT_RUN_OPTIONS;
-  const o = object(raw, where, ['maxInFlight', 'connections', 'timeout', 'grace']);
+  const o = object(raw, where, ['maxInFlight', 'connections', 'timeout', 'grace', 'warmUp', 'requireSchedule']);
   const maxInFlight = optional(o.maxInFlight, (v) => number(v, at(where, 'maxInFlight'), { integer: true, min: 1 })) ?? DEFAULT_RUN_OPTIONS.maxInFlight;
   const connections = optional(o.connections, (v) => number(v, at(where, 'connections'), { integer: true, min: 1, max: maxInFlight }));
   const timeoutMs = optional(o.timeout, (v) => durationMs(v, at(where, 'timeout'))) ?? DEFAULT_RUN_OPTIONS.timeoutMs;
   if (timeoutMs <= 0) throw UsageError.invalid(where.file, at(where, 'timeout').field, o.timeout, 'a duration > 0');
   const graceMs = optional(o.grace, (v) => durationMs(v, at(where, 'grace'))) ?? DEFAULT_RUN_OPTIONS.graceMs;
-  return Object.freeze({ maxInFlight, connections, timeoutMs, graceMs });
+  const warmUp = optional(o.warmUp, (v) => boolean(v, at(where, 'warmUp')));
+  const requireSchedule = optional(o.requireSchedule, (v) => boolean(v, at(where, 'requireSchedule')));
+  return Object.freeze({ maxInFlight, connections, timeoutMs, graceMs, ...(warmUp === undefined ? {} : { warmUp }), ...(requireSchedule === undefined ? {} : { requireSchedule }) });
 }
 
 function awsOptions(raw: unknown, where: Where): Scenario['aws'] {

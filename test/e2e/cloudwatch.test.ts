@@ -53,7 +53,8 @@ describe('loadgate run when CloudWatch cannot be read', () => {
       aws: { cloudwatch: true, endpoint, region: 'us-east-1', apiName: 'shop', stage: 'prod' },
     }));
     const cli = await runCli(
-      ['run', scenario, '--cloudwatch-timeout', '1500ms', '--out', out, '-q'],
+      // About CloudWatch, not pacing: 20 arrivals on a shared machine may miss the 5 ms lag p99 (exit 3).
+      ['run', scenario, '--cloudwatch-timeout', '1500ms', '--out', out, '-q', '--allow-unkept-schedule'],
       { env: { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret-example' } },
     );
     expect(cli.code, cli.stderr).toBe(0);

@@ -19,10 +19,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** Answers every request after `delayMs(now)`; returns the base URL. */
+/** Answers every request after `delayMs(ms since the first request)`; returns the base URL. */
 async function slowServer(delayMs: (nowMs: number) => number): Promise<string> {
-  const t0 = performance.now();
+  // From the first request, not from start-up: a cold CLI's start-up and warm-up take a varying second or two.
+  let t0: number | undefined;
   server = createServer((req, res) => {
+    t0 ??= performance.now();
     req.resume();
     setTimeout(() => res.end('ok'), delayMs(performance.now() - t0));
   });
@@ -33,7 +35,8 @@ async function slowServer(delayMs: (nowMs: number) => number): Promise<string> {
 
 async function run(target: string, rps: number, duration: string): Promise<RunResult> {
   const out = await mkdtemp(join(tmpdir(), 'lg-open-'));
-  const cli = await runCli(['run', '--target', target, '--rps', String(rps), '--duration', duration, '--out', out, '-q']);
+  // The assertions below judge the schedule themselves; a shared machine's 5 ms lag p99 miss (exit 3) is not the point here.
+  const cli = await runCli(['run', '--target', target, '--rps', String(rps), '--duration', duration, '--out', out, '-q', '--allow-unkept-schedule']);
   expect(cli.code, cli.stderr).toBe(0);
   return JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as RunResult;
 }
@@ -50,7 +53,7 @@ describe('open loop against a server that answers in 100 ms', () => {
   }, 60_000);
 
   it('a one-second stall of every response mid-run shows in p99 (>= 900 ms), though service time hides most of it', async () => {
-    // From 1.5 s to 2.5 s of the server's life every answer waits until 2.5 s.
+    // From 1.5 s to 2.5 s after the first request every answer waits until 2.6 s.
     const result = await run(await slowServer((t) => (t >= 1500 && t < 2500 ? 2600 - t : 100)), 500, '4s');
     expect(result.totals.dropped).toBe(0);
     expect(result.latencyMs.p99).toBeGreaterThanOrEqual(900);

@@ -27,10 +27,13 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+// --allow-unkept-schedule where a test is about reports, verdicts or secrets, not pacing: on this
+// shared 2-core machine one arrival of a hundred can leave 5 ms late, and that alone exits 3
+// (test/load/cli-schedule.test.ts checks exit 3 itself).
 describe('loadgate run', () => {
   it('runs a one-liner against the embedded emulator and writes every report', async () => {
     const out = await tempDir();
-    const run = await runCli(['run', '--rps', '50', '--duration', '2s', '--out', out, '--gate', 'errors.rate == 0']);
+    const run = await runCli(['run', '--rps', '50', '--duration', '2s', '--out', out, '--gate', 'errors.rate == 0', '--allow-unkept-schedule']);
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(run.code).toBe(0);
     const result = await readResultJson(out);
@@ -64,7 +67,7 @@ describe('loadgate run', () => {
     await writeFile(join(dir, 'right.json'), JSON.stringify(scenario(40, 20)));
     await writeFile(join(dir, 'wrong.json'), JSON.stringify(scenario(80, 40)));
 
-    const right = await runCli(['run', join(dir, 'right.json'), '--out', join(dir, 'right'), '-q']);
+    const right = await runCli(['run', join(dir, 'right.json'), '--out', join(dir, 'right'), '-q', '--allow-unkept-schedule']);
     const good = await readResultJson(join(dir, 'right'));
     expect(good.throttle?.verdict, good.throttle?.reason).toBe('pass');
     expect(good.throttle?.agreement).toBeGreaterThanOrEqual(0.99);
@@ -120,7 +123,7 @@ describe('loadgate run', () => {
         },
       }),
     );
-    const run = await runCli(['run', join(dir, 'keyed.json'), '--out', join(dir, 'out')]);
+    const run = await runCli(['run', join(dir, 'keyed.json'), '--out', join(dir, 'out'), '--allow-unkept-schedule']);
     expect(run.code).toBe(0);
     const result = await readResultJson(join(dir, 'out'));
     expect(result.totals.status429ByOrigin.throttle).toBeGreaterThan(0); // the plan's 10 rps bucket applied to the key

@@ -49,3 +49,39 @@ describe('Recorder', () => {
     expect(rec.sendLagMs().max).toBeCloseTo(200, 0);
   });
 });
+
+describe('Recorder: send lag outside instant bursts, and the all-requests view', () => {
+  it('files the lag of the 2nd.. arrival of an instant burst as dispatch spread, not send lag', () => {
+    const rec = new Recorder();
+    rec.sent(0, 0, 10, 10.5); // paced arrival, 0.5 ms late
+    for (let i = 0; i < 100; i++) rec.sent(1 + i, 0, 20, 20 + i * 0.1); // a burst of 100 at t=20, 10 ms to hand out
+    rec.dropped(20); // a dropped member still belongs to the burst
+    rec.sent(102, 0, 30, 30.2);
+    const { sendLagMs, burstDispatchMs } = rec.sendLag();
+    // Send lag holds 10.5, 20 (the burst's first) and 30.2: no value near the burst's 9.9 ms tail.
+    expect(sendLagMs.max).toBeCloseTo(0.5, 1);
+    expect(burstDispatchMs.count).toBe(99);
+    expect(burstDispatchMs.max).toBeCloseTo(9.9, 1);
+  });
+
+  it('counts failures at their time and dropped or unanswered arrivals beyond every value', () => {
+    const rec = new Recorder();
+    const requests = Array.from({ length: 96 }, (_, i) => ({ row: rec.sent(i, 0, i, i), requestIndex: 0, intendedMs: i, sentMs: i }));
+    requests.slice(0, 94).forEach((r) => rec.answered(r, r.intendedMs + 10, 200, ORIGIN.NONE));
+    rec.failed(requests[94], requests[94].intendedMs + 5000, 'timeout');
+    // requests[95] never settles; two arrivals are dropped.
+    rec.dropped(200);
+    rec.dropped(201);
+    rec.seal();
+    const m = rec.measurement(['GET /'], 1);
+    // Answered only: every latency is 10 ms.
+    expect(m.latencyMs.p99).toBeCloseTo(10, 1);
+    expect(m.latencyAllMs).toMatchObject({ count: 98, neverAnswered: 3 });
+    expect(m.latencyAllMs.p50).toBeCloseTo(10, 1);
+    // Rank 95 of 98 (p96) is the timed-out request; p99 (rank 98) falls among the never answered.
+    expect(m.latencyAllMs.p90).toBeCloseTo(10, 1);
+    expect(m.latencyAllMs.p99).toBeNull();
+    expect(m.latencyAllMs.max).toBeNull();
+    expect(decodeHistogram(m.histograms.latencyAllUs!).totalCount).toBe(95);
+  });
+});
