@@ -114,7 +114,7 @@ describe('loadgate run', () => {
       JSON.stringify({
         name: 'keyed',
         requests: [{ path: '/keyed', headers: { 'x-api-key': 'k-gold-0001', authorization: 'Bearer sekret-token-123' } }],
-        phases: [{ shape: 'constant', rateRps: 20, duration: '1s' }],
+        phases: [{ shape: 'constant', rateRps: 20, duration: '4s' }], // long enough to test the plan's rate: a shorter run is inconclusive (exit 1)
         limits: {
           stages: { prod: { throttle: { rateRps: 100, burst: 50 } } },
           routes: { 'GET /keyed': { apiKeyRequired: true } },
