@@ -9,7 +9,7 @@ export class LoadgateError extends Error {
   /** Process exit code the CLI uses for this error. */
   readonly exitCode: number;
 
-  constructor(code: ErrorCode, message: string, exitCode = code === 'USAGE' || code === 'CONFIG' ? 2 : 1) {
+  constructor(code: ErrorCode, message: string, exitCode = defaultExitCode(code)) {
     super(message);
     this.name = 'LoadgateError';
     this.code = code;
@@ -43,6 +43,12 @@ export class UsageError extends LoadgateError {
     const where = [file, field].filter(Boolean).join(': ');
     return new UsageError(`${where}: unknown field (known: ${known.join(', ')})`, { file, field });
   }
+}
+
+/** design.md exit codes: usage/config 2, a bug 4, the rest (target, AWS) 1 unless the thrower says. */
+function defaultExitCode(code: ErrorCode): number {
+  if (code === 'USAGE' || code === 'CONFIG') return 2;
+  return code === 'INTERNAL' ? 4 : 1;
 }
 
 export function isLoadgateError(err: unknown): err is LoadgateError {

@@ -13,6 +13,7 @@ import { writeReports } from '../pipeline.ts';
 import { fmtCount, fmtMs, fmtPct, fmtRps } from '../report/format.ts';
 import type { CapacityStep } from '../result/schema.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
+import { probeWritable } from '../result/write-files.ts';
 import { EXIT } from './exit-codes.ts';
 import { withInterrupt } from './interrupt.ts';
 
@@ -62,17 +63,16 @@ Examples:
   loadgate capacity scenarios/steady.ts --start 50 --factor 2 --step-duration 5s --max-rate 2000
   loadgate capacity scenarios/steady.ts --step 100 --max-unexpected-429 0.5% --max-duration 2m
 
-Exit codes: 0 a rate held (the report says which), 1 even the lowest step broke the objective,
-2 bad usage, 130 interrupted.`,
+capacity exits 1 only when even its lowest step broke the objective.`,
     )
     .action(async (file: string, flags: Flags) => {
       const scenario = await loadScenarioFile(file);
+      await probeWritable(flags.out ?? 'reports', flags.out === undefined ? 'the reports folder' : '--out');
       const plan = planFromFlags(flags, restMsFor(scenario));
       const objective = objectiveFromFlags(flags);
       const onStep = flags.quiet ? undefined : (s: CapacityStep, i: number) => process.stderr.write(`step ${i + 1}: ${fmtRps(s.rateRps)} ${s.held ? 'held' : 'BROKE'}: ${s.reason}\n`);
       const { outcome, result } = await withInterrupt((signal) => runCapacity(scenario, { plan, objective, signal, onStep }));
-      const outDir = flags.out ?? join('reports', result.runId);
-      await writeReports(result, outDir);
+      const outDir = await writeReports(result, flags.out ?? join('reports', result.runId));
       process.stdout.write(`${stepsTable(outcome.steps)}\n`);
       process.stdout.write(`capacity: highest held ${outcome.highestHeldRps === null ? 'none' : fmtRps(outcome.highestHeldRps)}, first broken ${outcome.firstBrokenRps === null ? 'none' : fmtRps(outcome.firstBrokenRps)} (${stopText(outcome, plan)})\n`);
       process.stderr.write(`result: ${outDir}/result.json (report.html, summary.md beside it)\n`);

@@ -38,7 +38,7 @@ Examples:
   loadgate compare base.json new.json --max-regression latency.p99=10% --max-regression errors.rate=0.1pp
   loadgate compare base.json new.json --json > comparison.json
 
-Exit codes: 0 no regression beyond the allowances, 1 a regression, 2 bad input.`,
+compare exits 1 when a figure regressed beyond its allowance.`,
     )
     .action(async (baselineFile: string, currentFile: string, flags: CompareFlags) => {
       const allowances = flags.maxRegression.length > 0 ? flags.maxRegression.map((t) => parseAllowance(t)) : DEFAULT_ALLOWANCES;

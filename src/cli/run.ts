@@ -51,9 +51,7 @@ Examples:
   loadgate run scenarios/quickstart.ts
   loadgate run scenarios/ramp.ts --target https://abc123.execute-api.eu-west-1.amazonaws.com/prod
   loadgate run --target http://127.0.0.1:8080 --rps 500 --duration 30s --gate 'latency.p99 < 200ms'
-  loadgate run --rps 200 --duration 10s        (against the embedded emulator)
-
-Exit codes: 0 ran and every gate passed, 1 a gate failed or nothing answered, 2 bad usage, 130 interrupted.`,
+  loadgate run --rps 200 --duration 10s        (against the embedded emulator)`,
     )
     .action(async (file: string | undefined, flags: RunFlags) => {
       const base = file !== undefined ? await loadScenarioFile(file) : scenarioFromFlags(flags);
