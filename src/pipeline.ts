@@ -7,8 +7,7 @@
  * Each stage takes plain data and returns plain data; nothing reaches back.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { planOf, type Plan } from './schedule/plan.ts';
 import { arrivalCursor } from './schedule/arrivals.ts';
 import { createRequestFactory } from './load/request-factory.ts';
@@ -16,7 +15,8 @@ import { runLoad, type LoadOutcome } from './load/run-load.ts';
 import { warmConnectionsFor } from './load/warm-up.ts';
 import type { ProgressSnapshot } from './load/progress-snapshot.ts';
 import { SCHEDULE_KEPT_LAG_P99_MS, SCHEMA_VERSION, type CloudWatchSection, type RunResult, type VerifySection } from './result/schema.ts';
-import { writeResult } from './result/io.ts';
+import { resultText } from './result/io.ts';
+import { fallbackDirs, OutputError, probeWritable, writeFileAtomic, writeProblem, writeRunFiles } from './result/write-files.ts';
 import type { Scenario } from './scenario/types.ts';
 import type { RequestIdentity, SendLog } from './record/send-log.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
@@ -149,6 +149,8 @@ export interface PipelineOutcome {
 /** A whole run: start the target, measure, analyse, pull CloudWatch, gate, write every report. */
 export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}): Promise<PipelineOutcome> {
   const gates = parseGates(scenario.gates, opts.extraGates ?? [], scenario.file ?? undefined);
+  await probeWritable(opts.outDir ?? 'reports', opts.outDir === undefined ? 'the reports folder' : '--out');
+  if (opts.junitFile) await probeWritable(dirname(opts.junitFile), '--junit');
   const target: StartedTarget = await startTarget(scenario);
   let measured: Measured;
   let cloudwatch: CloudWatchSection;
@@ -162,18 +164,29 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   if (opts.verify) result = { ...result, verify: opts.verify({ ...measured, result }) };
   result = withGates(result, evaluateGates(result, [...implicitGates(result, gates), ...gates]));
   if (opts.finish) result = await opts.finish(result);
-  const outDir = opts.outDir ?? join('reports', result.runId);
-  await writeReports(result, outDir);
-  if (opts.junitFile) await writeFile(opts.junitFile, renderJunit(result));
+  const outDir = await writeReports(result, opts.outDir ?? join('reports', result.runId));
+  if (opts.junitFile) {
+    await writeFileAtomic(opts.junitFile, renderJunit(result)).catch((err: unknown) => {
+      throw new OutputError({ outDir, failures: [`cannot write ${opts.junitFile} (${writeProblem(err)})`] });
+    });
+  }
   return { result, outDir, exitCode: exitCodeOf(result) };
 }
 
-/** result.json, summary.md and report.html into `outDir`. */
-export async function writeReports(result: RunResult, outDir: string): Promise<void> {
-  await mkdir(outDir, { recursive: true });
-  await writeResult(join(outDir, reportFileNames.json), result);
-  await writeFile(join(outDir, reportFileNames.markdown), renderers.markdown(result));
-  await writeFile(join(outDir, reportFileNames.html), renderers.html(result));
+/**
+ * result.json first (into `outDir`, else a fallback folder), then summary.md and report.html,
+ * each atomically (result/write-files.ts). Returns the folder written; throws OutputError naming
+ * every file that failed and where result.json is.
+ */
+export async function writeReports(result: RunResult, outDir: string): Promise<string> {
+  const written = await writeRunFiles(
+    outDir,
+    { name: reportFileNames.json, render: () => resultText(result) },
+    [{ name: reportFileNames.markdown, render: () => renderers.markdown(result) }, { name: reportFileNames.html, render: () => renderers.html(result) }],
+    fallbackDirs(outDir, result.runId),
+  );
+  if (written.failures.length > 0) throw new OutputError(written);
+  return written.outDir;
 }
 
 /** design.md "Exit codes": 130 interrupted, 1 a gate failed or nothing answered, else 0. */

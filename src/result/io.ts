@@ -2,11 +2,11 @@
  * Reading and writing result.json, the one record of a run. Reading validates enough of the
  * shape that renderers can trust it, and turns every problem into a one-line UsageError.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import { SCHEMA_VERSION, type RunResult } from './schema.ts';
 import { redactResult } from './redact.ts';
+import { writeFileAtomic } from './write-files.ts';
 
 const REQUIRED_SECTIONS = ['runId', 'scenario', 'totals', 'schedule', 'latencyMs', 'serviceTimeMs', 'timeline', 'cloudwatch'] as const;
 
@@ -45,8 +45,10 @@ export function parseResult(text: string, path = 'result.json'): RunResult {
  * shared as a CI artifact.
  */
 export async function writeResult(path: string, result: RunResult): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(redactResult(result), null, 2)}\n`);
-  await rename(tmp, path);
+  await writeFileAtomic(path, resultText(result));
+}
+
+/** result.json's text: the result with every secret masked, pretty-printed. */
+export function resultText(result: RunResult): string {
+  return `${JSON.stringify(redactResult(result), null, 2)}\n`;
 }
