@@ -60,6 +60,7 @@ export function showValue(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = JSON.stringify(value);
   else if (value === undefined) text = 'undefined';
+  else if (typeof value === 'number' && !Number.isFinite(value)) text = String(value); // JSON would say null
   else {
     try {
       text = JSON.stringify(value) ?? String(value);
