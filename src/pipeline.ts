@@ -22,6 +22,7 @@ import type { RequestIdentity, SendLog } from './record/send-log.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { startTarget, type StartedTarget } from './target.ts';
 import { cloudWatchFor } from './cloudwatch-step.ts';
+import { quitSignalOf } from './cancel.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
 import { abortCheck } from './gates/abort.ts';
 import { evaluateGates, implicitGates, withGates } from './gates/evaluate.ts';
@@ -67,6 +68,7 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
       requestNames: scenario.requests.map((r) => r.name),
       options: scenario.options,
       signal: controller.signal,
+      quit: quitSignalOf(opts.signal),
       onProgress: watch ? (p) => (watch(p), opts.onProgress?.(p)) : opts.onProgress,
       warmConnections: warmConnectionsFor(scenario.phases, scenario.options.maxInFlight),
     });
@@ -156,11 +158,11 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   let cloudwatch: CloudWatchSection;
   try {
     measured = await measureFull(scenario, { target: target.url, signal: opts.signal, onProgress: opts.onProgress, kind: opts.kind, apiType: target.apiType, gates });
-    cloudwatch = await cloudWatchFor(scenario, target, measured, opts);
+    cloudwatch = opts.signal?.aborted ? skippedCloudWatch('interrupted: not pulled') : await cloudWatchFor(scenario, target, measured, opts);
   } finally {
     await target.stop();
   }
-  let result: RunResult = { ...measured.result, cloudwatch };
+  let result: RunResult = withLateInterrupt({ ...measured.result, cloudwatch }, opts.signal);
   if (opts.verify) result = { ...result, verify: opts.verify({ ...measured, result }) };
   result = withGates(result, evaluateGates(result, [...implicitGates(result, gates), ...gates]));
   if (opts.finish) result = await opts.finish(result);
@@ -229,6 +231,12 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
     },
     cloudwatch: skippedCloudWatch('not pulled for a single measurement (capacity steps); loadgate run and verify pull it'),
   };
+}
+
+/** An interrupt after sending ended (drain, CloudWatch) still marks the result interrupted (exit 130). */
+function withLateInterrupt(result: RunResult, signal: AbortSignal | undefined): RunResult {
+  if (!signal?.aborted || result.interrupted) return result;
+  return { ...result, interrupted: true, interruptReason: `${interruptReasonOf(signal.reason)} after sending ended` };
 }
 
 function interruptReasonOf(reason: unknown): string {
