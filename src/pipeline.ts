@@ -23,6 +23,8 @@ import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { startTarget, type StartedTarget } from './target.ts';
 import { cloudWatchFor } from './cloudwatch-step.ts';
 import { quitSignalOf } from './cancel.ts';
+import { UsageError } from './errors.ts';
+import { guardRequests, paramFailureMessage, paramStopReason, PARAM_STOP, type ParamFailure } from './scenario/param-guard.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
 import { abortCheck } from './gates/abort.ts';
 import { evaluateGates, implicitGates, withGates } from './gates/evaluate.ts';
@@ -46,6 +48,8 @@ export interface Measured {
   readonly result: RunResult;
   readonly sendLog: SendLog;
   readonly load: LoadOutcome;
+  /** Set when the scenario's own code threw and sending stopped there (scenario/param-guard.ts). */
+  readonly stoppedBy?: ParamFailure;
 }
 
 /** One measured run without writing files: load + throttle analysis; no CloudWatch, no gates. */
@@ -59,12 +63,17 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
   const onAbort = () => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const watch = gateWatch(opts.gates ?? [], plan.expectedArrivals, scenario.limits !== undefined, controller);
+  let stoppedBy: ParamFailure | undefined;
+  const inputs = guardRequests(arrivalCursor(plan, scenario.seed), createRequestFactory(scenario.requests, scenario.seed), (error, arrivalIndex) => {
+    stoppedBy = { error, arrivalIndex };
+    controller.abort(paramStopReason(stoppedBy));
+  });
   try {
     const load = await runLoad({
       target: opts.target,
-      arrivals: arrivalCursor(plan, scenario.seed),
+      arrivals: inputs.arrivals,
       plannedDurationMs: plan.durationMs,
-      factory: createRequestFactory(scenario.requests, scenario.seed),
+      factory: inputs.factory,
       requestNames: scenario.requests.map((r) => r.name),
       options: scenario.options,
       signal: controller.signal,
@@ -87,7 +96,7 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
         }),
       };
     }
-    return { result, sendLog: load.sendLog, load };
+    return { result, sendLog: load.sendLog, load, stoppedBy };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
@@ -167,6 +176,9 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   result = withGates(result, evaluateGates(result, [...implicitGates(result, gates), ...gates]));
   if (opts.finish) result = await opts.finish(result);
   const outDir = await writeReports(result, opts.outDir ?? join('reports', result.runId));
+  if (measured.stoppedBy) {
+    throw new UsageError(paramFailureMessage(scenario.file, scenario.requests.map((r) => r.name), measured.stoppedBy, result.totals.sent, join(outDir, reportFileNames.json)), { file: scenario.file ?? undefined });
+  }
   if (opts.junitFile) {
     await writeFileAtomic(opts.junitFile, renderJunit(result)).catch((err: unknown) => {
       throw new OutputError({ outDir, failures: [`cannot write ${opts.junitFile} (${writeProblem(err)})`] });
@@ -240,7 +252,7 @@ function withLateInterrupt(result: RunResult, signal: AbortSignal | undefined): 
 }
 
 function interruptReasonOf(reason: unknown): string {
-  if (typeof reason === 'string' && reason.startsWith(GATE_ABORT)) return reason;
+  if (typeof reason === 'string' && (reason.startsWith(GATE_ABORT) || reason.startsWith(PARAM_STOP))) return reason;
   return typeof reason === 'string' && reason.startsWith('SIG') ? `interrupted by ${reason}` : 'interrupted';
 }
 
