@@ -12,6 +12,8 @@ import { renderTerminal } from '../report/terminal.ts';
 import { progressPrinter } from './progress.ts';
 import { withInterrupt } from './interrupt.ts';
 import { baselineStep } from './baseline-step.ts';
+import { capsFromFlags, checkTraffic, trafficPlanOf } from './consent.ts';
+import { planOf } from '../schedule/plan.ts';
 
 export function runCommand(): Command {
   return new Command('run')
@@ -42,6 +44,9 @@ export function runCommand(): Command {
     .option('--api-name <name>', 'REST API name for CloudWatch (dimension ApiName)')
     .option('--api-id <id>', 'HTTP API id for CloudWatch (dimension ApiId; taken from an execute-api host)')
     .option('--cloudwatch-timeout <d>', 'timeout of each CloudWatch call (default 10s)')
+    .option('--yes', 'allow a non-local target (real traffic, real cost); or yes: true in the scenario')
+    .option('--max-requests <n>', 'refuse a plan of more requests than this (exit 2, before any traffic)')
+    .option('--max-cost <usd>', 'refuse a plan costing more than this at API Gateway REST prices (exit 2, before any traffic)')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
     .option('-q, --quiet', 'no progress line and no summary table')
     .addHelpText(
@@ -51,14 +56,19 @@ Examples:
   loadgate run scenarios/quickstart.ts
   loadgate run scenarios/ramp.ts --target https://abc123.execute-api.eu-west-1.amazonaws.com/prod
   loadgate run --target http://127.0.0.1:8080 --rps 500 --duration 30s --gate 'latency.p99 < 200ms'
-  loadgate run --rps 200 --duration 10s        (against the embedded emulator)`,
+  loadgate run --rps 200 --duration 10s        (against the embedded emulator)
+
+A target other than this machine (127.0.0.0/8, ::1, localhost) gets its plan and cost printed
+first and needs --yes (or yes: true in the scenario).`,
     )
-    .action(async (file: string | undefined, flags: RunFlags) => {
+    .action(async (file: string | undefined, flags: RunFlags & ConsentFlags) => {
       const base = file !== undefined ? await loadScenarioFile(file) : scenarioFromFlags(flags);
       if (file !== undefined && (flags.rps !== undefined || flags.duration !== undefined)) {
         throw new UsageError('--rps and --duration build a one-liner: use them without a scenario file (or edit the scenario)');
       }
       const scenario = await withOverrides(base, flags);
+      checkTraffic('run', scenario.target, trafficPlanOf(scenario.phases, planOf(scenario.phases, scenario.file ?? undefined).expectedArrivals), capsFromFlags(flags),
+        flags.yes === true || scenario.yes === true, (line) => process.stderr.write(`${line}\n`));
       const finish = await baselineStep(flags.baseline, flags.maxRegression);
       const progress = flags.quiet ? undefined : progressPrinter(process.stderr);
       const outcome = await withInterrupt((signal) =>
@@ -85,6 +95,12 @@ Examples:
       process.stderr.write(`result: ${outcome.outDir}/result.json (report.html, summary.md beside it)\n`);
       process.exitCode = outcome.exitCode;
     });
+}
+
+interface ConsentFlags {
+  readonly yes?: boolean;
+  readonly maxRequests?: string;
+  readonly maxCost?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -19,6 +19,7 @@ import { inferBucket } from '../throttle/infer.ts';
 import { guessingLadder, probeForLimits, type ProbePlan } from '../throttle/probe.ts';
 import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
 import { withInterrupt } from './interrupt.ts';
+import { assertLocalOrConsented } from './consent.ts';
 
 interface VerifyFlags {
   target?: string; path?: string; rate?: string; burst?: string; limits?: string; limitsFrom?: string; apiKey?: string; scenario?: string;
@@ -88,13 +89,6 @@ async function runVerify(flags: VerifyFlags): Promise<number> {
 }
 
 const emptyAws = Object.freeze({ cloudwatch: false, region: undefined, profile: undefined, endpoint: undefined, apiName: undefined, apiId: undefined, stage: undefined });
-
-/** 127.0.0.0/8, ::1 and localhost are local; anything else needs --yes (exit 2 otherwise). */
-export function assertLocalOrConsented(target: string, yes: boolean): void {
-  const host = new URL(target).hostname.replace(/^\[|\]$/g, '');
-  const local = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-  if (!local && !yes) throw new UsageError(`verify: --target ${target} is not local: the probe sends real traffic that may be billed; add --yes to go ahead`);
-}
 
 async function declaredLimits(flags: VerifyFlags, fromScenario: Limits | undefined): Promise<Limits | undefined> {
   const sources = [flags.limits, flags.limitsFrom, flags.rate ?? flags.burst].filter((s) => s !== undefined);

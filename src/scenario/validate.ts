@@ -9,7 +9,7 @@ import { headerName, headerValue } from './headers.ts';
 import { CAPS, capText } from './caps.ts';
 import type { GateSpec, ParamGenerator, PhaseSpec, RequestSpec, RunOptions, Scenario, Spacing } from './types.ts';
 
-const SCENARIO_KEYS = ['name', 'target', 'requests', 'phases', 'seed', 'limits', 'stage', 'emulator', 'gates', 'options', 'tolerance', 'throttleStatuses', 'aws'];
+const SCENARIO_KEYS = ['name', 'target', 'requests', 'phases', 'seed', 'limits', 'stage', 'emulator', 'gates', 'options', 'tolerance', 'throttleStatuses', 'aws', 'yes'];
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = Object.freeze({ maxInFlight: 2000, connections: undefined, timeoutMs: 35_000, graceMs: 5_000 });
 
@@ -44,6 +44,7 @@ export function validateScenario(raw: unknown, file: string | null): Scenario {
     tolerance: optional(o.tolerance, (v) => string(v, at(where, 'tolerance'), { oneOf: ['emulator', 'aws'] }) as 'emulator' | 'aws'),
     throttleStatuses: o.throttleStatuses === undefined ? [429] : array(o.throttleStatuses, at(where, 'throttleStatuses'), { nonEmpty: true }).map((s, i) => number(s, at(at(where, 'throttleStatuses'), i), { integer: true, min: 100, max: 599 })),
     aws: awsOptions(o.aws, at(where, 'aws')),
+    yes: optional(o.yes, (v) => boolean(v, at(where, 'yes'))) ?? false,
   });
 }
 
