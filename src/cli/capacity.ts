@@ -15,6 +15,8 @@ import type { CapacityStep } from '../result/schema.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { probeWritable } from '../result/write-files.ts';
 import { EXIT } from './exit-codes.ts';
+import { UsageError } from '../errors.ts';
+import { paramFailureMessage } from '../scenario/param-guard.ts';
 import { capsFromFlags, checkTraffic } from './consent.ts';
 import { withInterrupt } from './interrupt.ts';
 
@@ -81,8 +83,11 @@ capacity exits 1 only when even its lowest step broke the objective.`,
       const worst = { requests: plan.maxTotalRequests, durationMs: plan.maxDurationMs, peakRps: plan.maxRps, largestBurst: 0 };
       checkTraffic('capacity', scenario.target, worst, capsFromFlags(flags), flags.yes === true || scenario.yes === true, (line) => process.stderr.write(`${line} (the budget: at most)\n`));
       const onStep = flags.quiet ? undefined : (s: CapacityStep, i: number) => process.stderr.write(`step ${i + 1}: ${fmtRps(s.rateRps)} ${s.held ? 'held' : 'BROKE'}: ${s.reason}\n`);
-      const { outcome, result } = await withInterrupt((signal) => runCapacity(scenario, { plan, objective, signal, onStep }));
+      const { outcome, result, stoppedBy, sentRequests } = await withInterrupt((signal) => runCapacity(scenario, { plan, objective, signal, onStep }));
       const outDir = await writeReports(result, flags.out ?? join('reports', result.runId));
+      if (stoppedBy) {
+        throw new UsageError(paramFailureMessage(scenario.file, scenario.requests.map((r) => r.name), stoppedBy, sentRequests, join(outDir, 'result.json')), { file: scenario.file ?? undefined });
+      }
       process.stdout.write(`${stepsTable(outcome.steps)}\n`);
       process.stdout.write(`capacity: highest held ${outcome.highestHeldRps === null ? 'none' : fmtRps(outcome.highestHeldRps)}, first broken ${outcome.firstBrokenRps === null ? 'none' : fmtRps(outcome.firstBrokenRps)} (${stopText(outcome, plan)})\n`);
       process.stderr.write(`result: ${outDir}/result.json (report.html, summary.md beside it)\n`);
