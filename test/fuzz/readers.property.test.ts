@@ -9,7 +9,7 @@ import { isLoadgateError } from '../../src/errors.ts';
 import { parseGate } from '../../src/gates/parse.ts';
 import { renderers } from '../../src/report/render.ts';
 import { renderJunit } from '../../src/report/junit.ts';
-import { validateResult } from '../../src/result/io.ts';
+import { validateResult } from '../../src/result/validate-result.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { parseLimits } from '../../src/throttle/limits.ts';
 import { gateArb, limitsArb, nasty, resultArb, scenarioArb } from './generators.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { parseResult } from '../../src/result/io.ts';
+import { parseResult } from '../../src/result/validate-result.ts';
 import { runResultSchema } from '../../src/result/zod-schema.ts';
 import { isLoadgateError } from '../../src/errors.ts';
 import { runCli } from '../helpers/cli.ts';
