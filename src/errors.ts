@@ -70,3 +70,12 @@ export function showValue(value: unknown): string {
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/**
+ * JSON.parse's complaint without the excerpt Node quotes from the text (`"root:x:0:0"...`): a
+ * file passed by mistake may hold secrets, and one line should not show them.
+ */
+export function jsonProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/, ".*?"(\.\.\.)? is not valid JSON$/s, '').replace(/\s+/g, ' ').slice(0, 120);
+}

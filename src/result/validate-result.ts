@@ -3,7 +3,7 @@
  * one-line UsageError naming the file and the first bad field.
  */
 import type { z } from 'zod';
-import { showValue, UsageError } from '../errors.ts';
+import { jsonProblem, showValue, UsageError } from '../errors.ts';
 import { SCHEMA_VERSION, type RunResult } from './schema.ts';
 import { runResultSchema } from './zod-schema.ts';
 
@@ -12,7 +12,7 @@ export function parseResult(text: string, path = 'result.json'): RunResult {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${path}: not valid JSON (${(err as Error).message})`, { file: path });
+    throw new UsageError(`${path}: not valid JSON (${jsonProblem(err)})`, { file: path });
   }
   return validateResult(raw, path);
 }

@@ -4,7 +4,7 @@
  * Flags go through the same validation as files, so errors name the flag.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../errors.ts';
+import { jsonProblem, UsageError } from '../errors.ts';
 import { parseLimits, type Limits } from '../throttle/limits.ts';
 import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
 import { durationMs, number } from '../validate.ts';
@@ -116,7 +116,7 @@ export async function readLimitsFile(file: string): Promise<Limits> {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${shown}: not valid JSON (${(err as Error).message})`, { file: shown });
+    throw new UsageError(`${shown}: not valid JSON (${jsonProblem(err)})`, { file: shown });
   }
   return parseLimits(raw, shown);
 }

@@ -46,6 +46,10 @@ describe('parseResult against the schema', () => {
     expect(messageOf(undefined, text)).toBe('result.json: totals.sent: expected a number, got Infinity');
   });
 
+  it('a file that is not JSON is named without quoting its text (it may hold secrets)', () => {
+    expect(messageOf(undefined, 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG\n')).toBe("result.json: not valid JSON (Unexpected token 'A')");
+  });
+
   it('reads every fixture the reports are tested on', () => {
     for (const name of ['throttled', 'no-limits', 'capacity', 'verify']) expect(parseResult(fixtureText(name)).runId).toBe(fixture(name).runId);
   });
