@@ -54,7 +54,7 @@ export function runCommand(): Command {
       `
 Examples:
   loadgate run scenarios/quickstart.ts
-  loadgate run scenarios/ramp.ts --target https://abc123.execute-api.eu-west-1.amazonaws.com/prod
+  loadgate run scenarios/ramp.ts --target https://abc123.execute-api.eu-west-1.amazonaws.com/prod --yes --max-cost 1
   loadgate run --target http://127.0.0.1:8080 --rps 500 --duration 30s --gate 'latency.p99 < 200ms'
   loadgate run --rps 200 --duration 10s        (against the embedded emulator)
 
