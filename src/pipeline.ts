@@ -176,13 +176,13 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
   result = withGates(result, evaluateGates(result, [...implicitGates(result, gates), ...gates]));
   if (opts.finish) result = await opts.finish(result);
   const outDir = await writeReports(result, opts.outDir ?? join('reports', result.runId));
-  if (measured.stoppedBy) {
-    throw new UsageError(paramFailureMessage(scenario.file, scenario.requests.map((r) => r.name), measured.stoppedBy, result.totals.sent, join(outDir, reportFileNames.json)), { file: scenario.file ?? undefined });
-  }
   if (opts.junitFile) {
     await writeFileAtomic(opts.junitFile, renderJunit(result)).catch((err: unknown) => {
       throw new OutputError({ outDir, failures: [`cannot write ${opts.junitFile} (${writeProblem(err)})`] });
     });
+  }
+  if (measured.stoppedBy) {
+    throw new UsageError(paramFailureMessage(scenario.file, scenario.requests.map((r) => r.name), measured.stoppedBy, result.totals.sent, join(outDir, reportFileNames.json)), { file: scenario.file ?? undefined });
   }
   return { result, outDir, exitCode: exitCodeOf(result) };
 }
