@@ -60,6 +60,31 @@ describe('--out is checked by writing, before any traffic', () => {
   });
 });
 
+describe('other outputs', () => {
+  it('run --junit under a regular file: exit 2 before traffic', async () => {
+    const server = await countingServer();
+    try {
+      const dir = temp();
+      writeFileSync(join(dir, 'file'), 'x');
+      const run = await runCli([...oneLiner(server.url, join(dir, 'out')), '--junit', join(dir, 'file', 'junit.xml')]);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim()).toMatch(/^loadgate: --junit \S+file: cannot write there \((EEXIST|ENOTDIR)/);
+      expect(server.count()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('report --out naming a file: exit 2, one line naming the file it could not write', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'result.json'), readFileSync(new URL('../fixtures/results/no-limits.json', import.meta.url)));
+    writeFileSync(join(dir, 'taken'), 'x');
+    const run = await runCli(['report', join(dir, 'result.json'), '--out', join(dir, 'taken'), '--format', 'markdown']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toMatch(new RegExp(`^loadgate: cannot write ${join(dir, 'taken', 'summary.md')} \\((EEXIST|ENOTDIR)`));
+  });
+});
+
 describe('a folder that breaks after traffic never loses the measurement', () => {
   it('writes result.json to reports/<run-id> when --out became a file mid-run, and says so (exit 2)', async () => {
     const cwd = temp();
