@@ -14,7 +14,7 @@ import { runCli, type CliRun } from '../helpers/cli.ts';
 import { countingServer, type CountingServer } from '../helpers/counting-server.ts';
 import { gateArb, limitsArb, resultArb, scenarioArb } from './generators.ts';
 
-const PER_KIND = 6;
+const PER_KIND = 5;
 const PARALLEL = 3;
 let server: CountingServer;
 beforeAll(async () => (server = await countingServer()));

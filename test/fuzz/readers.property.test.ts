@@ -27,7 +27,7 @@ function oneLineOrValue<T>(read: () => T): T | undefined {
   }
 }
 
-const RUNS = 400;
+const RUNS = 300;
 
 describe('readers of untrusted input never crash', () => {
   it('validateScenario: a scenario or one line', () => {
