@@ -48,6 +48,7 @@ export async function cloudWatchFor(scenario: Scenario, target: StartedTarget, m
   return pullCloudWatch(cw, window, clientMinutes(sendLog, load.startWallMs), {
     maxWaitMs: cw.source === 'emulator' ? 5_000 : 180_000,
     requestTimeoutMs: opts.aws?.requestTimeoutMs,
+    signal: opts.signal,
   });
 }
 

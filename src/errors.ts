@@ -9,7 +9,7 @@ export class LoadgateError extends Error {
   /** Process exit code the CLI uses for this error. */
   readonly exitCode: number;
 
-  constructor(code: ErrorCode, message: string, exitCode = code === 'USAGE' || code === 'CONFIG' ? 2 : 1) {
+  constructor(code: ErrorCode, message: string, exitCode = defaultExitCode(code)) {
     super(message);
     this.name = 'LoadgateError';
     this.code = code;
@@ -45,6 +45,12 @@ export class UsageError extends LoadgateError {
   }
 }
 
+/** design.md exit codes: usage/config 2, a bug 4, the rest (target, AWS) 1 unless the thrower says. */
+function defaultExitCode(code: ErrorCode): number {
+  if (code === 'USAGE' || code === 'CONFIG') return 2;
+  return code === 'INTERNAL' ? 4 : 1;
+}
+
 export function isLoadgateError(err: unknown): err is LoadgateError {
   return err instanceof LoadgateError;
 }
@@ -54,6 +60,7 @@ export function showValue(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = JSON.stringify(value);
   else if (value === undefined) text = 'undefined';
+  else if (typeof value === 'number' && !Number.isFinite(value)) text = String(value); // JSON would say null
   else {
     try {
       text = JSON.stringify(value) ?? String(value);
@@ -62,4 +69,13 @@ export function showValue(value: unknown): string {
     }
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * JSON.parse's complaint without the excerpt Node quotes from the text (`"root:x:0:0"...`): a
+ * file passed by mistake may hold secrets, and one line should not show them.
+ */
+export function jsonProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/, ".*?"(\.\.\.)? is not valid JSON$/s, '').replace(/\s+/g, ' ').slice(0, 120);
 }

@@ -7,9 +7,9 @@
  * Each stage takes plain data and returns plain data; nothing reaches back.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, rename, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { planOf, type Plan } from './schedule/plan.ts';
 import { arrivalCursor } from './schedule/arrivals.ts';
 import { createRequestFactory } from './load/request-factory.ts';
@@ -18,7 +18,8 @@ import { peakRateRps, warmConnectionsFor } from './load/warm-up.ts';
 import type { ProgressSnapshot } from './load/progress-snapshot.ts';
 import { judgeSchedule, unkeptScheduleFails } from './load/schedule-kept.ts';
 import { SCHEMA_VERSION, type CloudWatchSection, type RunResult, type VerifySection } from './result/schema.ts';
-import { writeResult } from './result/io.ts';
+import { resultText } from './result/io.ts';
+import { fallbackDirs, OutputError, probeWritable, writeFileAtomic, writeProblem, writeRunFiles } from './result/write-files.ts';
 import type { Scenario } from './scenario/types.ts';
 import type { RequestIdentity, SendLog } from './record/send-log.ts';
 import { SEND_LOG_FILE, writeSendLogFile, type SendLogHeader } from './record/send-log-file.ts';
@@ -26,6 +27,9 @@ import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { keyIdOf } from './throttle/key-id.ts';
 import { isLocalTarget, startTarget, withEmulatorHealth, type StartedTarget } from './target.ts';
 import { cloudWatchFor } from './cloudwatch-step.ts';
+import { quitSignalOf } from './cancel.ts';
+import { UsageError } from './errors.ts';
+import { guardRequests, paramFailureMessage, paramStopReason, PARAM_STOP, type ParamFailure } from './scenario/param-guard.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
 import { abortCheck } from './gates/abort.ts';
 import { evaluateGates, implicitGates, withGates } from './gates/evaluate.ts';
@@ -54,6 +58,8 @@ export interface Measured {
   readonly result: RunResult;
   readonly sendLog: SendLog;
   readonly load: LoadOutcome;
+  /** Set when the scenario's own code threw and sending stopped there (scenario/param-guard.ts). */
+  readonly stoppedBy?: ParamFailure;
 }
 
 /** One measured run without writing files: load + throttle analysis; no CloudWatch, no gates. */
@@ -67,15 +73,21 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
   const onAbort = () => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const watch = gateWatch(opts.gates ?? [], plan.expectedArrivals, scenario.limits !== undefined, controller);
+  let stoppedBy: ParamFailure | undefined;
+  const inputs = guardRequests(arrivalCursor(plan, scenario.seed), createRequestFactory(scenario.requests, scenario.seed), (error, arrivalIndex) => {
+    stoppedBy = { error, arrivalIndex };
+    controller.abort(paramStopReason(stoppedBy));
+  });
   try {
     const load = await runLoad({
       target: opts.target,
-      arrivals: arrivalCursor(plan, scenario.seed),
+      arrivals: inputs.arrivals,
       plannedDurationMs: plan.durationMs,
-      factory: createRequestFactory(scenario.requests, scenario.seed),
+      factory: inputs.factory,
       requestNames: scenario.requests.map((r) => r.name),
       options: scenario.options,
       signal: controller.signal,
+      quit: quitSignalOf(opts.signal),
       onProgress: watch ? (p) => (watch(p), opts.onProgress?.(p)) : opts.onProgress,
       warmConnections: warmConnectionsFor(scenario.phases, scenario.options.maxInFlight),
       peakRateRps: peakRateRps(scenario.phases),
@@ -99,7 +111,7 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
       };
     }
     // Lazy: a spilled log is read back only by a stage that needs it (replay, CloudWatch, verify).
-    return { result, get sendLog() { return load.sendLog; }, load };
+    return { result, get sendLog() { return load.sendLog; }, load, stoppedBy };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
@@ -168,27 +180,47 @@ export interface PipelineOutcome {
 /** A whole run: start the target, measure, analyse, pull CloudWatch, gate, write every report. */
 export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}): Promise<PipelineOutcome> {
   const gates = parseGates(scenario.gates, opts.extraGates ?? [], scenario.file ?? undefined);
+  await probeWritable(opts.outDir ?? 'reports', opts.outDir === undefined ? 'the reports folder' : '--out');
+  if (opts.junitFile) await probeWritable(dirname(opts.junitFile), '--junit');
   const target: StartedTarget = await startTarget(scenario);
   let measured: Measured;
   let cloudwatch: CloudWatchSection;
   try {
     measured = await measureFull(scenario, { target: target.url, signal: opts.signal, onProgress: opts.onProgress, kind: opts.kind, apiType: target.apiType, gates, spillSendLog: true });
-    cloudwatch = await cloudWatchFor(scenario, target, measured, opts);
+    cloudwatch = opts.signal?.aborted ? skippedCloudWatch('interrupted: not pulled') : await cloudWatchFor(scenario, target, measured, opts);
   } finally {
     await target.stop();
   }
-  let result: RunResult = withEmulatorHealth({ ...measured.result, cloudwatch }, target);
+  let result: RunResult = withLateInterrupt(withEmulatorHealth({ ...measured.result, cloudwatch }, target), opts.signal);
   if (opts.verify) result = { ...result, verify: opts.verify({ ...measured, result }) };
   result = withGates(result, evaluateGates(result, [...implicitGates(result, gates), ...gates]));
   if (opts.finish) result = await opts.finish(result);
-  const outDir = opts.outDir ?? join('reports', result.runId);
-  await writeReports(result, outDir);
-  // The record a re-judgement needs (verify --from, docs/send-log.md): rows and key ids, no secrets.
-  const sendLogPath = join(outDir, SEND_LOG_FILE);
-  if (measured.load.sendLogFile) await moveFile(measured.load.sendLogFile, sendLogPath);
-  else writeSendLogFile(sendLogPath, measured.sendLog, { originWallMs: measured.load.startWallMs, ...sendLogHeader(scenario) });
-  if (opts.junitFile) await writeFile(opts.junitFile, renderJunit(result));
+  let outDir: string;
+  let reportFailure: OutputError | undefined;
+  try {
+    outDir = await writeReports(result, opts.outDir ?? join('reports', result.runId));
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    [outDir, reportFailure] = [err.written.outDir, err];
+  }
+  // The record a re-judgement needs (verify --from, docs/send-log.md), beside result.json wherever it went.
+  await keepSendLog(measured, scenario, join(outDir, SEND_LOG_FILE));
+  if (reportFailure) throw reportFailure;
+  if (opts.junitFile) {
+    await writeFileAtomic(opts.junitFile, renderJunit(result)).catch((err: unknown) => {
+      throw new OutputError({ outDir, failures: [`cannot write ${opts.junitFile} (${writeProblem(err)})`] });
+    });
+  }
+  if (measured.stoppedBy) {
+    throw new UsageError(paramFailureMessage(scenario.file, scenario.requests.map((r) => r.name), measured.stoppedBy, result.totals.sent, join(outDir, reportFileNames.json)), { file: scenario.file ?? undefined });
+  }
   return { result, outDir, exitCode: exitCodeOf(result) };
+}
+
+/** The run's send log into the run folder: moved there when the run spilled it, else written from memory. */
+async function keepSendLog(measured: Measured, scenario: Scenario, path: string): Promise<void> {
+  if (measured.load.sendLogFile) await moveFile(measured.load.sendLogFile, path);
+  else writeSendLogFile(path, measured.sendLog, { originWallMs: measured.load.startWallMs, ...sendLogHeader(scenario) });
 }
 
 async function moveFile(from: string, to: string): Promise<void> {
@@ -201,12 +233,20 @@ async function moveFile(from: string, to: string): Promise<void> {
   }
 }
 
-/** result.json, summary.md and report.html into `outDir`. */
-export async function writeReports(result: RunResult, outDir: string): Promise<void> {
-  await mkdir(outDir, { recursive: true });
-  await writeResult(join(outDir, reportFileNames.json), result);
-  await writeFile(join(outDir, reportFileNames.markdown), renderers.markdown(result));
-  await writeFile(join(outDir, reportFileNames.html), renderers.html(result));
+/**
+ * result.json first (into `outDir`, else a fallback folder), then summary.md and report.html,
+ * each atomically (result/write-files.ts). Returns the folder written; throws OutputError naming
+ * every file that failed and where result.json is.
+ */
+export async function writeReports(result: RunResult, outDir: string): Promise<string> {
+  const written = await writeRunFiles(
+    outDir,
+    { name: reportFileNames.json, render: () => resultText(result) },
+    [{ name: reportFileNames.markdown, render: () => renderers.markdown(result) }, { name: reportFileNames.html, render: () => renderers.html(result) }],
+    fallbackDirs(outDir, result.runId),
+  );
+  if (written.failures.length > 0) throw new OutputError(written);
+  return written.outDir;
 }
 
 /** Exit 3: every gate passed but the schedule was not kept (design.md "Exit codes"). */
@@ -269,8 +309,14 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
   };
 }
 
+/** An interrupt after sending ended (drain, CloudWatch) still marks the result interrupted (exit 130). */
+function withLateInterrupt(result: RunResult, signal: AbortSignal | undefined): RunResult {
+  if (!signal?.aborted || result.interrupted) return result;
+  return { ...result, interrupted: true, interruptReason: `${interruptReasonOf(signal.reason)} after sending ended` };
+}
+
 function interruptReasonOf(reason: unknown): string {
-  if (typeof reason === 'string' && reason.startsWith(GATE_ABORT)) return reason;
+  if (typeof reason === 'string' && (reason.startsWith(GATE_ABORT) || reason.startsWith(PARAM_STOP))) return reason;
   return typeof reason === 'string' && reason.startsWith('SIG') ? `interrupted by ${reason}` : 'interrupted';
 }
 

@@ -42,6 +42,8 @@ export interface PullOptions {
   readonly pollIntervalMs?: number;
   /** Per HTTP request to CloudWatch. @default emulator 2000, aws 10000 */
   readonly requestTimeoutMs?: number;
+  /** The run's interrupt: ends the polling and the SDK call in progress at once. */
+  readonly signal?: AbortSignal;
 }
 
 const NAMESPACE = 'AWS/ApiGateway';
@@ -57,7 +59,7 @@ export const METRIC_NAMES = {
 export async function pullCloudWatch(target: CloudWatchTarget, window: CloudWatchWindow,
   client: ClientSideMinutes, opts: PullOptions = {}): Promise<CloudWatchSection> {
   const emulator = target.source === 'emulator';
-  const settings = {
+  const settings: Required<Omit<PullOptions, 'signal'>> = {
     maxWaitMs: opts.maxWaitMs ?? (emulator ? 5_000 : 180_000),
     pollIntervalMs: opts.pollIntervalMs ?? (emulator ? 250 : 15_000),
     requestTimeoutMs: opts.requestTimeoutMs ?? (emulator ? 2_000 : 10_000),
@@ -68,10 +70,13 @@ export async function pullCloudWatch(target: CloudWatchTarget, window: CloudWatc
   const cw = cloudWatchClient({ ...target, requestTimeoutMs: settings.requestTimeoutMs });
   const abort = new AbortController();
   const hardStop = setTimeout(() => abort.abort(), settings.maxWaitMs + settings.requestTimeoutMs + 1_000);
+  const signal = opts.signal ? AbortSignal.any([abort.signal, opts.signal]) : abort.signal;
   try {
-    const ctx: PollContext = { cw, target, own, span, client, settings, signal: abort.signal };
+    if (opts.signal?.aborted) return unavailable(target, 'interrupted before the CloudWatch pull');
+    const ctx: PollContext = { cw, target, own, span, client, settings, signal };
     return await pollAndReconcile(ctx);
   } catch (err) {
+    if (opts.signal?.aborted) return unavailable(target, 'interrupted during the CloudWatch pull');
     return unavailable(target, reasonOf(err, target, settings.requestTimeoutMs));
   } finally {
     clearTimeout(hardStop);
@@ -85,7 +90,7 @@ interface PollContext {
   readonly own: Dimension & { Name: string; Value: string };
   readonly span: { readonly fromMs: number; readonly toMs: number };
   readonly client: ClientSideMinutes;
-  readonly settings: Required<PullOptions>;
+  readonly settings: Required<Omit<PullOptions, 'signal'>>;
   readonly signal: AbortSignal;
 }
 

@@ -6,7 +6,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../errors.ts';
 import { parseEmulatorConfig } from '../emulator/config.ts';
-import { measure, startTarget } from '../pipeline.ts';
+import { measureFull, startTarget } from '../pipeline.ts';
+import { linkQuit, quitSignalOf } from '../cancel.ts';
+import { paramStopReason, type ParamFailure } from '../scenario/param-guard.ts';
 import type { CapacityStep, GateVerdict, RunResult } from '../result/schema.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { AWS_ACCOUNT_DEFAULT, type Limits, type ThrottleSpec } from '../throttle/limits.ts';
@@ -69,35 +71,56 @@ export interface CapacityRunOptions {
 export interface CapacityRun {
   readonly outcome: SearchOutcome;
   readonly result: RunResult;
+  /** Set when the scenario's own code threw during a step: the search stopped there. */
+  readonly stoppedBy?: ParamFailure;
+  /** Requests sent over every step, the one cut short included. */
+  readonly sentRequests: number;
 }
 
 /** Runs the capacity search against the scenario's target (the emulator when it has none). */
 export async function runCapacity(scenario: Scenario, opts: CapacityRunOptions): Promise<CapacityRun> {
   const target = await startTarget(scenario);
   const results = new Map<number, RunResult>();
+  // The CLI's signal, or the search's own stop when a step's scenario code threw.
+  const stop = new AbortController();
+  const forward = () => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) forward();
+  opts.signal?.addEventListener('abort', forward, { once: true });
+  const quit = quitSignalOf(opts.signal);
+  if (quit) linkQuit(stop.signal, quit);
+  let stoppedBy: ParamFailure | undefined;
   let outcome: SearchOutcome;
   try {
     outcome = await searchCapacity(opts.plan, {
       step: async (rateRps) => {
-        const result = await measure(stepScenario(scenario, rateRps, opts.plan.stepDurationMs), { target: target.url, signal: opts.signal, kind: 'capacity', apiType: target.apiType });
+        const measured = await measureFull(stepScenario(scenario, rateRps, opts.plan.stepDurationMs), { target: target.url, signal: stop.signal, kind: 'capacity', apiType: target.apiType });
+        const result = measured.result;
+        if (measured.stoppedBy) {
+          stoppedBy = measured.stoppedBy;
+          stop.abort(paramStopReason(stoppedBy));
+        }
         results.set(rateRps, result);
         const step = judgeStep(result, rateRps, opts.objective);
         opts.onStep?.(step, results.size - 1);
         return step;
       },
-      rest: (ms) => sleep(ms, undefined, { signal: opts.signal }).catch(() => undefined),
+      rest: (ms) => sleep(ms, undefined, { signal: stop.signal }).catch(() => undefined),
       nowMs: () => performance.now(),
-      signal: opts.signal,
+      signal: stop.signal,
     });
   } finally {
+    opts.signal?.removeEventListener('abort', forward);
     await target.stop();
   }
-  return { outcome, result: capacityResult(outcome, results, opts) };
+  const sentRequests = [...results.values()].reduce((n, r) => n + r.totals.sent, 0);
+  return { outcome, result: capacityResult(outcome, results, opts, stoppedBy), stoppedBy, sentRequests };
 }
 
 /** The highest held step's result (else the lowest broken one's) with the capacity section and its verdict. */
-function capacityResult(outcome: SearchOutcome, results: ReadonlyMap<number, RunResult>, opts: CapacityRunOptions): RunResult {
-  const base = results.get(outcome.highestHeldRps ?? outcome.firstBrokenRps ?? Number.NaN);
+function capacityResult(outcome: SearchOutcome, results: ReadonlyMap<number, RunResult>, opts: CapacityRunOptions, stoppedBy: ParamFailure | undefined): RunResult {
+  // A step cut short (Ctrl-C, a throwing param) is not judged, but what it measured is kept.
+  const judged = results.get(outcome.highestHeldRps ?? outcome.firstBrokenRps ?? Number.NaN);
+  const base = judged ?? [...results.values()].at(-1);
   if (!base) {
     throw new UsageError(`capacity: no step could run (${stopText(outcome, opts.plan)}): raise --max-total-requests or --max-duration, or lower --start / --step-duration`);
   }
@@ -114,8 +137,8 @@ function capacityResult(outcome: SearchOutcome, results: ReadonlyMap<number, Run
     ...base,
     kind: 'capacity',
     interrupted: outcome.stoppedBy === 'interrupted' || base.interrupted,
-    interruptReason: outcome.stoppedBy === 'interrupted' ? 'interrupted (signal)' : base.interruptReason,
-    notes: [...base.notes, `capacity: ${stopText(outcome, opts.plan)}`, `the figures outside the capacity section are those of the ${outcome.highestHeldRps !== null ? 'highest held' : 'lowest'} step (${base.schedule.targetRps.toFixed(1)} rps)`],
+    interruptReason: stoppedBy ? paramStopReason(stoppedBy) : outcome.stoppedBy === 'interrupted' ? 'interrupted (signal)' : base.interruptReason,
+    notes: [...base.notes, `capacity: ${stopText(outcome, opts.plan)}`, `the figures outside the capacity section are those of the ${!judged ? 'step cut short (not judged)' : outcome.highestHeldRps !== null ? 'highest held' : 'lowest'} step (${base.schedule.targetRps.toFixed(1)} rps)`],
     capacity: toSection(outcome, objective),
     gates: [verdict],
     passed: verdict.passed,

@@ -13,12 +13,19 @@ import { writeReports } from '../pipeline.ts';
 import { fmtCount, fmtMs, fmtPct, fmtRps } from '../report/format.ts';
 import type { CapacityStep } from '../result/schema.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
+import { probeWritable } from '../result/write-files.ts';
 import { EXIT } from './exit-codes.ts';
+import { UsageError } from '../errors.ts';
+import { paramFailureMessage } from '../scenario/param-guard.ts';
+import { capsFromFlags, checkTraffic } from './consent.ts';
 import { withInterrupt } from './interrupt.ts';
 
 interface Flags extends CapacityFlags {
   readonly out?: string;
   readonly quiet?: boolean;
+  readonly yes?: boolean;
+  readonly maxRequests?: string;
+  readonly maxCost?: string;
 }
 
 function stepsTable(steps: readonly CapacityStep[]): string {
@@ -49,6 +56,9 @@ export function capacityCommand(): Command {
     .option('--max-unexpected-429 <pct>', 'objective: 429s the limits do not predict (every 429 without limits) at most this share (default 1%)')
     .option('--max-total-requests <n>', `budget: stop before a step would pass it (default ${fmtCount(d.maxTotalRequests)})`)
     .option('--max-duration <d>', `budget: stop before a step would pass it (default ${d.maxDurationMs / 60_000}m)`)
+    .option('--yes', 'allow a non-local target (real traffic, real cost); or yes: true in the scenario')
+    .option('--max-requests <n>', 'refuse a search whose budget is more requests than this (exit 2, before any traffic)')
+    .option('--max-cost <usd>', 'refuse a search whose budget costs more than this at API Gateway REST prices (exit 2)')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
     .option('-q, --quiet', 'no line per step')
     .addHelpText(
@@ -62,17 +72,22 @@ Examples:
   loadgate capacity scenarios/steady.ts --start 50 --factor 2 --step-duration 5s --max-rate 2000
   loadgate capacity scenarios/steady.ts --step 100 --max-unexpected-429 0.5% --max-duration 2m
 
-Exit codes: 0 a rate held (the report says which), 1 even the lowest step broke the objective,
-2 bad usage, 130 interrupted.`,
+capacity exits 1 only when even its lowest step broke the objective.`,
     )
     .action(async (file: string, flags: Flags) => {
       const scenario = await loadScenarioFile(file);
+      await probeWritable(flags.out ?? 'reports', flags.out === undefined ? 'the reports folder' : '--out');
       const plan = planFromFlags(flags, restMsFor(scenario));
       const objective = objectiveFromFlags(flags);
+      // The search stops before its budget, so the budget is the plan's worst case.
+      const worst = { requests: plan.maxTotalRequests, durationMs: plan.maxDurationMs, peakRps: plan.maxRps, largestBurst: 0 };
+      checkTraffic('capacity', scenario.target, worst, capsFromFlags(flags), flags.yes === true || scenario.yes === true, (line) => process.stderr.write(`${line} (the budget: at most)\n`));
       const onStep = flags.quiet ? undefined : (s: CapacityStep, i: number) => process.stderr.write(`step ${i + 1}: ${fmtRps(s.rateRps)} ${s.held ? 'held' : 'BROKE'}: ${s.reason}\n`);
-      const { outcome, result } = await withInterrupt((signal) => runCapacity(scenario, { plan, objective, signal, onStep }));
-      const outDir = flags.out ?? join('reports', result.runId);
-      await writeReports(result, outDir);
+      const { outcome, result, stoppedBy, sentRequests } = await withInterrupt((signal) => runCapacity(scenario, { plan, objective, signal, onStep }));
+      const outDir = await writeReports(result, flags.out ?? join('reports', result.runId));
+      if (stoppedBy) {
+        throw new UsageError(paramFailureMessage(scenario.file, scenario.requests.map((r) => r.name), stoppedBy, sentRequests, join(outDir, 'result.json')), { file: scenario.file ?? undefined });
+      }
       process.stdout.write(`${stepsTable(outcome.steps)}\n`);
       process.stdout.write(`capacity: highest held ${outcome.highestHeldRps === null ? 'none' : fmtRps(outcome.highestHeldRps)}, first broken ${outcome.firstBrokenRps === null ? 'none' : fmtRps(outcome.firstBrokenRps)} (${stopText(outcome, plan)})\n`);
       process.stderr.write(`result: ${outDir}/result.json (report.html, summary.md beside it)\n`);

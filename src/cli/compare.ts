@@ -8,6 +8,7 @@ import { compareResults, DEFAULT_ALLOWANCES, parseAllowance } from '../gates/bas
 import { renderComparison } from '../gates/baseline-table.ts';
 import { readResult } from '../result/io.ts';
 import { EXIT } from './exit-codes.ts';
+import { UsageError } from '../errors.ts';
 
 interface CompareFlags {
   readonly maxRegression: readonly string[];
@@ -38,11 +39,14 @@ Examples:
   loadgate compare base.json new.json --max-regression latency.p99=10% --max-regression errors.rate=0.1pp
   loadgate compare base.json new.json --json > comparison.json
 
-Exit codes: 0 no regression beyond the allowances, 1 a regression, 2 bad input.`,
+compare exits 1 when a figure regressed beyond its allowance.`,
     )
     .action(async (baselineFile: string, currentFile: string, flags: CompareFlags) => {
       const allowances = flags.maxRegression.length > 0 ? flags.maxRegression.map((t) => parseAllowance(t)) : DEFAULT_ALLOWANCES;
       const [baseline, current] = await Promise.all([readResult(baselineFile), readResult(currentFile)]);
+      if (baseline.kind !== current.kind) {
+        throw new UsageError(`compare: ${baselineFile} is a ${baseline.kind} result and ${currentFile} a ${current.kind} result: compare results of the same kind`);
+      }
       const comparison = compareResults(baseline, current, allowances);
       process.stdout.write(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparison(comparison));
       process.exitCode = comparison.regressed ? EXIT.GATE_FAILED : EXIT.OK;

@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { isLoadgateError } from '../errors.ts';
 import { VERSION } from '../version.ts';
-import { EXIT } from './exit-codes.ts';
+import { EXIT, exitCodesHelp } from './exit-codes.ts';
 import { runCommand } from './run.ts';
 import { emulatorCommand } from './emulator.ts';
 import { verifyCommand } from './verify.ts';
@@ -25,6 +25,7 @@ export function buildProgram(): Command {
     // addCommand does not pass exitOverride and output settings down (design.md pitfalls).
     command.copyInheritedSettings(program);
     command.commands.forEach((sub) => sub.copyInheritedSettings(command));
+    command.addHelpText('after', exitCodesHelp());
     program.addCommand(command);
   }
   program.addHelpText(
@@ -35,7 +36,8 @@ Examples:
   loadgate run --target http://127.0.0.1:8080 --rps 200 --duration 10s
   loadgate verify --target http://127.0.0.1:8080/prod --rate 100 --burst 50
   loadgate emulator --config scenarios/emulator/shop.json
-  loadgate report reports/<run-id>/result.json`,
+  loadgate report reports/<run-id>/result.json
+${exitCodesHelp()}`,
   );
   return program;
 }
@@ -64,8 +66,14 @@ function exitCodeForError(err: unknown): number {
     process.stderr.write(`loadgate: ${err.message}\n`);
     return err.exitCode;
   }
+  return reportInternalError(err);
+}
+
+/** A bug: one line naming it (exit 4, never 1, so CI tells "the tool broke" from "the API is slow"). */
+export function reportInternalError(err: unknown): number {
   const e = err as Error;
-  process.stderr.write(`loadgate: internal error: ${e?.message ?? String(err)} (set LOADGATE_DEBUG=1 for details)\n`);
+  const message = String(e?.message ?? err).split('\n')[0];
+  process.stderr.write(`loadgate: internal error: ${message} (a bug in loadgate; set LOADGATE_DEBUG=1 for the stack)\n`);
   if (process.env.LOADGATE_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
-  return EXIT.GATE_FAILED;
+  return EXIT.INTERNAL;
 }

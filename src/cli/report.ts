@@ -2,13 +2,13 @@
  * `loadgate report <result.json>`: re-renders the reports of a run from its result.json alone
  * (design.md: result.json is the source of truth). Parse flags -> read -> render -> write.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { REPORT_FORMATS, renderers, reportFileNames, type ReportFormat } from '../report/render.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import { readResult } from '../result/io.ts';
+import { writeFileAtomic, writeProblem } from '../result/write-files.ts';
 
 interface ReportFlags {
   readonly out?: string;
@@ -44,8 +44,12 @@ async function run(file: string, flags: ReportFlags, io: ReportIo): Promise<void
       io.stderr.write(`note: not rewriting ${file} onto itself (pass --out DIR for a copy)\n`);
       continue;
     }
-    await mkdir(outDir, { recursive: true });
-    await writeFile(path, renderers[format](result));
+    const text = renderers[format](result);
+    try {
+      await writeFileAtomic(path, text);
+    } catch (err) {
+      throw new UsageError(`cannot write ${path} (${writeProblem(err)})`, { file: path });
+    }
     written.push(path);
   }
   if (formats.includes('terminal')) {

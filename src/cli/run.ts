@@ -12,6 +12,8 @@ import { renderTerminal } from '../report/terminal.ts';
 import { progressPrinter } from './progress.ts';
 import { withInterrupt } from './interrupt.ts';
 import { baselineStep } from './baseline-step.ts';
+import { capsFromFlags, checkTraffic, trafficPlanOf } from './consent.ts';
+import { planOf } from '../schedule/plan.ts';
 
 export function runCommand(): Command {
   return new Command('run')
@@ -44,6 +46,9 @@ export function runCommand(): Command {
     .option('--cloudwatch-timeout <d>', 'timeout of each CloudWatch call (default 10s)')
     .option('--no-warm-up', 'skip warming loadgate\'s own code against an in-process sink before time 0 (the warm-up never sends to the target)')
     .option('--allow-unkept-schedule', 'exit 0 rather than 3 when every gate passed but the schedule was not kept (drops, achieved < 99%, send-lag p99 > 5 ms)')
+    .option('--yes', 'allow a non-local target (real traffic, real cost); or yes: true in the scenario')
+    .option('--max-requests <n>', 'refuse a plan of more requests than this (exit 2, before any traffic)')
+    .option('--max-cost <usd>', 'refuse a plan costing more than this at API Gateway REST prices (exit 2, before any traffic)')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
     .option('-q, --quiet', 'no progress line and no summary table')
     .addHelpText(
@@ -51,19 +56,22 @@ export function runCommand(): Command {
       `
 Examples:
   loadgate run scenarios/quickstart.ts
-  loadgate run scenarios/ramp.ts --target https://abc123.execute-api.eu-west-1.amazonaws.com/prod
+  loadgate run scenarios/ramp.ts --target https://abc123.execute-api.eu-west-1.amazonaws.com/prod --yes --max-cost 1
   loadgate run --target http://127.0.0.1:8080 --rps 500 --duration 30s --gate 'latency.p99 < 200ms'
   loadgate run --rps 200 --duration 10s        (against the embedded emulator)
 
-Exit codes: 0 ran and every gate passed, 1 a gate failed or nothing answered, 2 bad usage,
-  3 the schedule was not kept (see --allow-unkept-schedule), 130 interrupted.`,
+A target other than this machine (127.0.0.0/8, ::1, localhost) gets its plan and cost printed
+first and needs --yes (or yes: true in the scenario). Exit 3: the schedule was not kept while
+every gate passed (see --allow-unkept-schedule).`,
     )
-    .action(async (file: string | undefined, flags: RunFlags) => {
+    .action(async (file: string | undefined, flags: RunFlags & ConsentFlags) => {
       const base = file !== undefined ? await loadScenarioFile(file) : scenarioFromFlags(flags);
       if (file !== undefined && (flags.rps !== undefined || flags.duration !== undefined)) {
         throw new UsageError('--rps and --duration build a one-liner: use them without a scenario file (or edit the scenario)');
       }
       const scenario = await withOverrides(base, flags);
+      checkTraffic('run', scenario.target, trafficPlanOf(scenario.phases, planOf(scenario.phases, scenario.file ?? undefined).expectedArrivals), capsFromFlags(flags),
+        flags.yes === true || scenario.yes === true, (line) => process.stderr.write(`${line}\n`));
       const finish = await baselineStep(flags.baseline, flags.maxRegression);
       const progress = flags.quiet ? undefined : progressPrinter(process.stderr);
       const outcome = await withInterrupt((signal) =>
@@ -90,6 +98,12 @@ Exit codes: 0 ran and every gate passed, 1 a gate failed or nothing answered, 2 
       process.stderr.write(`result: ${outcome.outDir}/result.json (report.html, summary.md beside it)\n`);
       process.exitCode = outcome.exitCode;
     });
+}
+
+interface ConsentFlags {
+  readonly yes?: boolean;
+  readonly maxRequests?: string;
+  readonly maxCost?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -27,6 +27,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { rejudge } from '../rejudge.ts';
 import { exitCodeOf, writeReports } from '../pipeline.ts';
+import { assertLocalOrConsented } from './consent.ts';
 
 interface VerifyFlags {
   target?: string; path?: string; rate?: string; burst?: string; limits?: string; limitsFrom?: string; apiKey?: string; scenario?: string;
@@ -117,11 +118,6 @@ async function rejudgeRun(from: string, flags: VerifyFlags): Promise<number> {
 }
 
 const emptyAws = Object.freeze({ cloudwatch: false, region: undefined, profile: undefined, endpoint: undefined, apiName: undefined, apiId: undefined, stage: undefined });
-
-/** 127.0.0.0/8, ::1 and localhost are local; anything else needs --yes (exit 2 otherwise). */
-export function assertLocalOrConsented(target: string, yes: boolean): void {
-  if (!isLocalTarget(target) && !yes) throw new UsageError(`verify: --target ${target} is not local: the probe sends real traffic that may be billed; add --yes to go ahead`);
-}
 
 async function declaredLimits(flags: VerifyFlags, fromScenario: Limits | undefined): Promise<Limits | undefined> {
   const sources = [flags.limits, flags.limitsFrom, flags.rate ?? flags.burst].filter((s) => s !== undefined);

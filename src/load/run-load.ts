@@ -31,8 +31,10 @@ export interface LoadInput {
   /** By requestIndex, for per-route stats. */
   readonly requestNames: readonly string[];
   readonly options: RunOptions;
-  /** Abort = interrupt: stop sending, give in-flight requests graceMs, finish. */
+  /** Abort = interrupt: stop sending, give in-flight requests graceMs, finish; during the drain: finish now. */
   readonly signal: AbortSignal;
+  /** Abort = stop draining now, whenever the interrupt came (the second Ctrl-C, src/cancel.ts). */
+  readonly quit?: AbortSignal;
   /** About once a second. */
   readonly onProgress?: (p: ProgressSnapshot) => void;
   readonly clock?: Clock;
@@ -100,11 +102,15 @@ class RunClock implements Clock {
   }
 }
 
-/** Waits for every in-flight request or `graceMs`, whichever comes first. */
-async function drain(sender: HttpSender, clock: Clock, graceMs: number): Promise<void> {
+/** Waits for every in-flight request or `graceMs`, whichever comes first, or until one of `cutBy` aborts. */
+async function drain(sender: HttpSender, clock: Clock, graceMs: number, cutBy: readonly AbortSignal[]): Promise<void> {
+  if (cutBy.some((s) => s.aborted)) return;
   const stopWaiting = new AbortController();
   const deadline = clock.sleepUntil(clock.nowMs() + graceMs, stopWaiting.signal);
-  await Promise.race([sender.whenIdle(), deadline]);
+  const cut = new Promise<void>((resolve) => {
+    for (const s of cutBy) s.addEventListener('abort', () => resolve(), { once: true, signal: stopWaiting.signal });
+  });
+  await Promise.race([sender.whenIdle(), deadline, cut]);
   stopWaiting.abort();
 }
 
@@ -147,7 +153,8 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
     const interrupted = signal.aborted;
     const scheduledWindowMs = interrupted ? Math.min(clock.nowMs(), input.plannedDurationMs) : input.plannedDurationMs;
     phase = 'draining';
-    await drain(sender, clock, options.graceMs);
+    // An interrupt during sending leaves the grace for requests in flight; one during the drain ends it.
+    await drain(sender, clock, options.graceMs, [...(interrupted ? [] : [signal]), ...(input.quit ? [input.quit] : [])]);
     recorder.seal();
     const cpu = process.cpuUsage(cpuAtStart);
     const endWallMs = Date.now();
@@ -166,7 +173,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
       scheduledWindowMs,
       startWallMs,
       endWallMs,
-      interrupted,
+      interrupted: interrupted || signal.aborted,
       inFlightCap,
       warmUp,
       cpuMs: (cpu.user + cpu.system) / 1000,

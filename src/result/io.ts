@@ -1,14 +1,13 @@
 /**
- * Reading and writing result.json, the one record of a run. Reading validates enough of the
- * shape that renderers can trust it, and turns every problem into a one-line UsageError.
+ * Reading and writing result.json, the one record of a run. Reading validates it against the
+ * one schema (validate-result.ts, zod-schema.ts), so renderers can trust it, and turns every
+ * problem into a one-line UsageError naming the file and the field.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
-import { SCHEMA_VERSION, type RunResult } from './schema.ts';
+import type { RunResult } from './schema.ts';
 import { redactResult } from './redact.ts';
-
-const REQUIRED_SECTIONS = ['runId', 'scenario', 'totals', 'schedule', 'latencyMs', 'serviceTimeMs', 'timeline', 'cloudwatch'] as const;
+import { writeFileAtomic } from './write-files.ts';
 
 export async function readResult(path: string): Promise<RunResult> {
   let text: string;
@@ -18,25 +17,9 @@ export async function readResult(path: string): Promise<RunResult> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`${path}: cannot read result (${code === 'ENOENT' ? 'no such file' : code ?? 'unreadable'})`, { file: path });
   }
+  // Loaded on first use: zod costs ~80 ms of start-up that `run`, --help and --version never need.
+  const { parseResult } = await import('./validate-result.ts');
   return parseResult(text, path);
-}
-
-export function parseResult(text: string, path = 'result.json'): RunResult {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${path}: not valid JSON (${(err as Error).message})`, { file: path });
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw UsageError.invalid(path, '(root)', raw, 'a loadgate result object');
-  const obj = raw as Record<string, unknown>;
-  if (obj.schemaVersion !== SCHEMA_VERSION) {
-    throw UsageError.invalid(path, 'schemaVersion', obj.schemaVersion, `${SCHEMA_VERSION} (a loadgate result.json)`);
-  }
-  for (const key of REQUIRED_SECTIONS) {
-    if (obj[key] === undefined) throw UsageError.invalid(path, key, undefined, 'present in a loadgate result');
-  }
-  return raw as RunResult;
 }
 
 /**
@@ -45,8 +28,10 @@ export function parseResult(text: string, path = 'result.json'): RunResult {
  * shared as a CI artifact.
  */
 export async function writeResult(path: string, result: RunResult): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(redactResult(result), null, 2)}\n`);
-  await rename(tmp, path);
+  await writeFileAtomic(path, resultText(result));
+}
+
+/** result.json's text: the result with every secret masked, pretty-printed. */
+export function resultText(result: RunResult): string {
+  return `${JSON.stringify(redactResult(result), null, 2)}\n`;
 }

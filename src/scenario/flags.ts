@@ -4,13 +4,15 @@
  * Flags go through the same validation as files, so errors name the flag.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../errors.ts';
+import { jsonProblem, UsageError } from '../errors.ts';
 import { parseLimits, type Limits } from '../throttle/limits.ts';
 import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
 import { durationMs, number } from '../validate.ts';
 import type { Scenario } from './types.ts';
 import { targetUrl, validateScenario } from './validate.ts';
 import { displayPath } from './load.ts';
+import { parseHeaderFlag } from './headers.ts';
+import { CAPS, capText } from './caps.ts';
 
 export interface RunFlags {
   readonly target?: string;
@@ -47,9 +49,11 @@ export interface RunFlags {
 const FLAGS = { file: undefined };
 
 /** A number given on the command line, e.g. `--rps 200`. */
-export function numberFlag(value: string, flag: string, opts: { min?: number; integer?: boolean; exclusiveMin?: boolean } = {}): number {
+export function numberFlag(value: string, flag: string, opts: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean } = {}): number {
   const n = value.trim() === '' ? NaN : Number(value);
-  return number(Number.isNaN(n) ? value : n, { ...FLAGS, field: flag }, opts);
+  // `1e400` is Infinity to Number(): name what was typed, not "Infinity" or "null".
+  if (Number.isNaN(n) || !Number.isFinite(n)) return number(value, { ...FLAGS, field: flag }, opts);
+  return number(n, { ...FLAGS, field: flag }, opts);
 }
 
 export function scenarioFromFlags(flags: RunFlags): Scenario {
@@ -58,12 +62,12 @@ export function scenarioFromFlags(flags: RunFlags): Scenario {
   }
   const headers: Record<string, string> = {};
   for (const h of flags.header) {
-    const i = h.indexOf(':');
-    if (i <= 0) throw UsageError.invalid(undefined, '--header', h, '"name: value"');
-    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+    const [name, value] = parseHeaderFlag(h);
+    headers[name] = value;
   }
-  const rateRps = numberFlag(flags.rps, '--rps', { min: 0, exclusiveMin: true });
-  durationMs(flags.duration, { file: undefined, field: '--duration' });
+  const rateRps = numberFlag(flags.rps, '--rps', { min: 0, exclusiveMin: true, max: CAPS.rateRps });
+  const totalMs = durationMs(flags.duration, { file: undefined, field: '--duration' });
+  if (totalMs <= 0 || totalMs > CAPS.durationMs) throw UsageError.invalid(undefined, '--duration', flags.duration, `a duration > 0 and <= ${capText(CAPS.durationMs, 'ms')}`);
   const target = flags.target === undefined ? undefined : new URL(targetUrl(flags.target, { file: undefined, field: '--target' }));
   return validateScenario(
     {
@@ -78,14 +82,15 @@ export function scenarioFromFlags(flags: RunFlags): Scenario {
 
 /** The loaded scenario with the flags that override it. */
 export async function withOverrides(scenario: Scenario, flags: RunFlags): Promise<Scenario> {
-  const maxInFlight = flags.maxInFlight === undefined ? scenario.options.maxInFlight : numberFlag(flags.maxInFlight, '--max-in-flight', { integer: true, min: 1 });
-  const connections = flags.connections === undefined ? scenario.options.connections : numberFlag(flags.connections, '--connections', { integer: true, min: 1 });
+  const maxInFlight = flags.maxInFlight === undefined ? scenario.options.maxInFlight : numberFlag(flags.maxInFlight, '--max-in-flight', { integer: true, min: 1, max: CAPS.maxInFlight });
+  const connections = flags.connections === undefined ? scenario.options.connections : numberFlag(flags.connections, '--connections', { integer: true, min: 1, max: CAPS.maxInFlight });
   if (connections !== undefined && connections > maxInFlight) throw UsageError.invalid(undefined, '--connections', connections, `at most --max-in-flight (${maxInFlight})`);
   const timeoutMs = flags.timeout === undefined ? scenario.options.timeoutMs : durationMs(flags.timeout, { file: undefined, field: '--timeout' });
+  if (timeoutMs <= 0 || timeoutMs > CAPS.timeoutMs) throw UsageError.invalid(undefined, '--timeout', flags.timeout, `a duration > 0 and <= ${capText(CAPS.timeoutMs, 'ms')}`);
   return Object.freeze({
     ...scenario,
     target: flags.target === undefined ? scenario.target : targetUrl(flags.target, { file: undefined, field: '--target' }),
-    seed: flags.seed === undefined ? scenario.seed : numberFlag(flags.seed, '--seed', { integer: true, min: 0 }),
+    seed: flags.seed === undefined ? scenario.seed : numberFlag(flags.seed, '--seed', { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }),
     limits: await limitsFromFlags(flags, scenario),
     options: Object.freeze({
       ...scenario.options, maxInFlight, connections, timeoutMs,
@@ -118,7 +123,7 @@ export async function readLimitsFile(file: string): Promise<Limits> {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${shown}: not valid JSON (${(err as Error).message})`, { file: shown });
+    throw new UsageError(`${shown}: not valid JSON (${jsonProblem(err)})`, { file: shown });
   }
   return parseLimits(raw, shown);
 }

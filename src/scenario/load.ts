@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../errors.ts';
+import { jsonProblem, UsageError } from '../errors.ts';
 import type { Scenario } from './types.ts';
 import { validateScenario } from './validate.ts';
 
@@ -34,7 +34,7 @@ export async function loadRawScenario(file: string): Promise<unknown> {
     try {
       return JSON.parse(text);
     } catch (err) {
-      throw new UsageError(`${shown}: not valid JSON (${(err as Error).message})`, { file: shown });
+      throw new UsageError(`${shown}: not valid JSON (${jsonProblem(err)})`, { file: shown });
     }
   }
   if (!MODULE_EXTENSIONS.includes(ext)) {

@@ -93,4 +93,6 @@ export interface Scenario {
   /** Statuses that count as throttled besides 429 (nginx answers 503). @default [429] */
   readonly throttleStatuses: readonly number[];
   readonly aws: AwsOptions;
+  /** Consent to send to a non-local target (as `--yes`), for CI. @default false */
+  readonly yes?: boolean;
 }

@@ -5,9 +5,11 @@
 import { UsageError } from '../errors.ts';
 import { parseLimits } from '../throttle/limits.ts';
 import { array, at, boolean, durationMs, isObject, number, object, optional, record, string, type Where } from '../validate.ts';
+import { headerName, headerValue } from './headers.ts';
+import { CAPS, capText } from './caps.ts';
 import type { GateSpec, ParamGenerator, PhaseSpec, RequestSpec, RunOptions, Scenario, Spacing } from './types.ts';
 
-const SCENARIO_KEYS = ['name', 'target', 'requests', 'phases', 'seed', 'limits', 'stage', 'emulator', 'gates', 'options', 'tolerance', 'throttleStatuses', 'aws'];
+const SCENARIO_KEYS = ['name', 'target', 'requests', 'phases', 'seed', 'limits', 'stage', 'emulator', 'gates', 'options', 'tolerance', 'throttleStatuses', 'aws', 'yes'];
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = Object.freeze({ maxInFlight: 2000, connections: undefined, timeoutMs: 35_000, graceMs: 5_000 });
 
@@ -18,6 +20,8 @@ export function validateScenario(raw: unknown, file: string | null): Scenario {
   const target = optional(o.target, (v) => targetUrl(v, at(where, 'target')));
   const requests = o.requests === undefined ? [defaultRequest()] : array(o.requests, at(where, 'requests'), { nonEmpty: true }).map((r, i) => requestSpec(r, at(at(where, 'requests'), i)));
   const phases = array(o.phases, at(where, 'phases'), { nonEmpty: true }).flatMap((p, i) => phaseSpecs(p, at(at(where, 'phases'), i)));
+  const totalMs = phases.reduce((sum, p) => sum + p.durationMs, 0);
+  if (totalMs > CAPS.durationMs) throw new UsageError(`${where.file ?? 'scenario'}: phases: ${Math.round(totalMs / 1000)} s in all is invalid (expected at most ${capText(CAPS.durationMs, 'ms')})`, { file: where.file, field: 'phases' });
   const limits = optional(o.limits, (v) => parseLimits(v, where.file, 'limits'));
   const stage = optional(o.stage, (v) => string(v, at(where, 'stage'), { nonEmpty: true }));
   if (stage !== undefined && limits && !(stage in limits.stages)) {
@@ -31,7 +35,7 @@ export function validateScenario(raw: unknown, file: string | null): Scenario {
     target,
     requests: Object.freeze(requests),
     phases: Object.freeze(phases),
-    seed: optional(o.seed, (v) => number(v, at(where, 'seed'), { integer: true, min: 0 })) ?? 1,
+    seed: optional(o.seed, (v) => number(v, at(where, 'seed'), { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER })) ?? 1,
     limits,
     stage,
     emulator: o.emulator,
@@ -40,20 +44,43 @@ export function validateScenario(raw: unknown, file: string | null): Scenario {
     tolerance: optional(o.tolerance, (v) => string(v, at(where, 'tolerance'), { oneOf: ['emulator', 'aws'] }) as 'emulator' | 'aws'),
     throttleStatuses: o.throttleStatuses === undefined ? [429] : array(o.throttleStatuses, at(where, 'throttleStatuses'), { nonEmpty: true }).map((s, i) => number(s, at(at(where, 'throttleStatuses'), i), { integer: true, min: 100, max: 599 })),
     aws: awsOptions(o.aws, at(where, 'aws')),
+    yes: optional(o.yes, (v) => boolean(v, at(where, 'yes'))) ?? false,
   });
 }
 
+/**
+ * A target base URL: http(s), with a host (WHATWG parsing reads `http:///path` as host "path"),
+ * without credentials (undici would not send them, and result.json would keep them; use
+ * `--header 'authorization: ...'`). Messages show the URL with its userinfo masked.
+ */
 export function targetUrl(value: unknown, where: Where): string {
-  const text = string(value, where, { nonEmpty: true });
+  const text = string(value, where, { nonEmpty: true }).trim();
+  const shown = maskUserinfo(text);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw UsageError.invalid(where.file, where.field, value, 'an absolute http:// or https:// URL');
+    throw UsageError.invalid(where.file, where.field, shown, 'an absolute http:// or https:// URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw UsageError.invalid(where.file, where.field, value, 'an http:// or https:// URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw UsageError.invalid(where.file, where.field, shown, 'an http:// or https:// URL');
+  if (!/^https?:\/\/[^/?#\s]/i.test(text) || url.hostname === '') throw UsageError.invalid(where.file, where.field, shown, 'a URL with a host, such as http://127.0.0.1:8080/prod');
+  if (url.username !== '' || url.password !== '') {
+    throw UsageError.invalid(where.file, where.field, shown, "a URL without user:password@ (send credentials as a header: --header 'authorization: ...')");
+  }
   // As given: a trailing slash is the user's to choose (load/target-path.ts joins paths).
   return text;
+}
+
+/** `https://user:secret@host` -> `https://****@host`. */
+export function maskUserinfo(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1****@');
+}
+
+/** A duration within the cap on phases (CAPS.durationMs). */
+function cappedDurationMs(value: unknown, where: Where): number {
+  const ms = durationMs(value, where);
+  if (ms > CAPS.durationMs) throw UsageError.invalid(where.file, where.field, value, `a duration <= ${capText(CAPS.durationMs, 'ms')}`);
+  return ms;
 }
 
 function defaultRequest(): RequestSpec {
@@ -68,7 +95,8 @@ function requestSpec(raw: unknown, where: Where): RequestSpec {
   if (!path.startsWith('/')) throw UsageError.invalid(where.file, at(where, 'path').field, path, 'a path starting with /');
   const headers: Record<string, string> = {};
   if (o.headers !== undefined) {
-    for (const [k, v] of Object.entries(record(o.headers, at(where, 'headers')))) headers[k.toLowerCase()] = string(v, at(at(where, 'headers'), k));
+    const hw = at(where, 'headers');
+    for (const [k, v] of Object.entries(record(o.headers, hw))) headers[headerName(k, hw).toLowerCase()] = headerValue(string(v, at(hw, k)), k, hw);
   }
   let body: string | undefined;
   if (typeof o.body === 'string') body = o.body;
@@ -130,9 +158,9 @@ const PHASE_KEYS: Record<string, readonly string[]> = {
 function phaseSpecs(raw: unknown, where: Where): PhaseSpec[] {
   const shape = string(isObject(raw) ? raw.shape : raw, at(where, 'shape'), { oneOf: Object.keys(PHASE_KEYS) });
   const o = object(raw, where, ['shape', ...PHASE_KEYS[shape]]);
-  const rate = (key: string) => number(o[key], at(where, key), { min: 0 });
+  const rate = (key: string) => number(o[key], at(where, key), { min: 0, max: CAPS.rateRps });
   const duration = (key = 'duration') => {
-    const ms = durationMs(o[key], at(where, key));
+    const ms = cappedDurationMs(o[key], at(where, key));
     if (ms <= 0 && key === 'duration') throw UsageError.invalid(where.file, at(where, key).field, o[key], 'a duration > 0');
     return ms;
   };
@@ -145,17 +173,17 @@ function phaseSpecs(raw: unknown, where: Where): PhaseSpec[] {
     case 'ramp':
       return [{ shape, fromRps: rate('fromRps'), toRps: rate('toRps'), durationMs: duration(), arrivals }];
     case 'steps':
-      return [{ shape, fromRps: rate('fromRps'), toRps: rate('toRps'), steps: number(o.steps, at(where, 'steps'), { integer: true, min: 1 }), durationMs: duration(), arrivals }];
+      return [{ shape, fromRps: rate('fromRps'), toRps: rate('toRps'), steps: number(o.steps, at(where, 'steps'), { integer: true, min: 1, max: CAPS.steps }), durationMs: duration(), arrivals }];
     case 'burst': {
-      const spreadMs = o.spread === undefined ? 0 : durationMs(o.spread, at(where, 'spread'));
-      const total = o.duration === undefined ? spreadMs : durationMs(o.duration, at(where, 'duration'));
+      const spreadMs = o.spread === undefined ? 0 : cappedDurationMs(o.spread, at(where, 'spread'));
+      const total = o.duration === undefined ? spreadMs : cappedDurationMs(o.duration, at(where, 'duration'));
       if (total < spreadMs) throw UsageError.invalid(where.file, at(where, 'duration').field, o.duration, `a duration >= spread (${spreadMs} ms)`);
-      return [{ shape, count: number(o.count, at(where, 'count'), { integer: true, min: 1 }), spreadMs, durationMs: total }];
+      return [{ shape, count: number(o.count, at(where, 'count'), { integer: true, min: 1, max: CAPS.burstCount }), spreadMs, durationMs: total }];
     }
     case 'spike': {
       const total = duration();
-      const spikeAt = durationMs(o.spikeAt, at(where, 'spikeAt'));
-      const spikeMs = durationMs(o.spikeDuration, at(where, 'spikeDuration'));
+      const spikeAt = cappedDurationMs(o.spikeAt, at(where, 'spikeAt'));
+      const spikeMs = cappedDurationMs(o.spikeDuration, at(where, 'spikeDuration'));
       if (spikeAt + spikeMs > total || spikeMs <= 0) throw UsageError.invalid(where.file, at(where, 'spikeDuration').field, o.spikeDuration, `a spike > 0 that ends within the phase (${total} ms)`);
       const base = rate('baseRps');
       const parts: PhaseSpec[] = [];
@@ -167,7 +195,7 @@ function phaseSpecs(raw: unknown, where: Where): PhaseSpec[] {
     case 'sine': {
       const meanRps = rate('meanRps');
       const amplitudeRps = number(o.amplitudeRps, at(where, 'amplitudeRps'), { min: 0, max: meanRps });
-      const periodMs = durationMs(o.period, at(where, 'period'));
+      const periodMs = cappedDurationMs(o.period, at(where, 'period'));
       if (periodMs <= 0) throw UsageError.invalid(where.file, at(where, 'period').field, o.period, 'a period > 0');
       return [{ shape, meanRps, amplitudeRps, periodMs, durationMs: duration(), arrivals }];
     }
@@ -188,11 +216,12 @@ function gateSpec(raw: unknown, where: Where): GateSpec {
 function runOptions(raw: unknown, where: Where): RunOptions {
   if (raw === undefined) return DEFAULT_RUN_OPTIONS;
   const o = object(raw, where, ['maxInFlight', 'connections', 'timeout', 'grace', 'warmUp', 'requireSchedule']);
-  const maxInFlight = optional(o.maxInFlight, (v) => number(v, at(where, 'maxInFlight'), { integer: true, min: 1 })) ?? DEFAULT_RUN_OPTIONS.maxInFlight;
+  const maxInFlight = optional(o.maxInFlight, (v) => number(v, at(where, 'maxInFlight'), { integer: true, min: 1, max: CAPS.maxInFlight })) ?? DEFAULT_RUN_OPTIONS.maxInFlight;
   const connections = optional(o.connections, (v) => number(v, at(where, 'connections'), { integer: true, min: 1, max: maxInFlight }));
   const timeoutMs = optional(o.timeout, (v) => durationMs(v, at(where, 'timeout'))) ?? DEFAULT_RUN_OPTIONS.timeoutMs;
-  if (timeoutMs <= 0) throw UsageError.invalid(where.file, at(where, 'timeout').field, o.timeout, 'a duration > 0');
+  if (timeoutMs <= 0 || timeoutMs > CAPS.timeoutMs) throw UsageError.invalid(where.file, at(where, 'timeout').field, o.timeout, `a duration > 0 and <= ${capText(CAPS.timeoutMs, 'ms')}`);
   const graceMs = optional(o.grace, (v) => durationMs(v, at(where, 'grace'))) ?? DEFAULT_RUN_OPTIONS.graceMs;
+  if (graceMs > CAPS.graceMs) throw UsageError.invalid(where.file, at(where, 'grace').field, o.grace, `a duration <= ${capText(CAPS.graceMs, 'ms')}`);
   const warmUp = optional(o.warmUp, (v) => boolean(v, at(where, 'warmUp')));
   const requireSchedule = optional(o.requireSchedule, (v) => boolean(v, at(where, 'requireSchedule')));
   return Object.freeze({ maxInFlight, connections, timeoutMs, graceMs, ...(warmUp === undefined ? {} : { warmUp }), ...(requireSchedule === undefined ? {} : { requireSchedule }) });

@@ -30,7 +30,7 @@ describe('validateScenario', () => {
 
   it.each([
     { why: 'unknown top-level field', raw: { ...minimal, rps: 5 }, message: /scenarios\/x\.json: rps: unknown field/ },
-    { why: 'negative rate', raw: { ...minimal, phases: [{ shape: 'constant', rateRps: -5, duration: '1s' }] }, message: /scenarios\/x\.json: phases\[0\]\.rateRps: -5 is invalid \(expected a number >= 0\)/ },
+    { why: 'negative rate', raw: { ...minimal, phases: [{ shape: 'constant', rateRps: -5, duration: '1s' }] }, message: /scenarios\/x\.json: phases\[0\]\.rateRps: -5 is invalid \(expected a number >= 0 <= 1000000\)/ },
     { why: 'unparsable duration', raw: { ...minimal, phases: [{ shape: 'ramp', fromRps: 1, toRps: 5, duration: '10 parsecs' }] }, message: /phases\[0\]\.duration: "10 parsecs" is invalid \(expected a duration/ },
     { why: 'unknown shape', raw: { ...minimal, phases: [{ shape: 'zigzag' }] }, message: /phases\[0\]\.shape: "zigzag" is invalid \(expected one of constant/ },
     { why: 'unknown field inside a phase', raw: { ...minimal, phases: [{ shape: 'pause', duration: '1s', rate: 3 }] }, message: /phases\[0\]\.rate: unknown field/ },

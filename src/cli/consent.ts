@@ -1,0 +1,96 @@
+/**
+ * Load aimed at a host other than this machine is real traffic, maybe billed: before any of it,
+ * `run`, `capacity` and `verify` print the plan (requests, duration, peak rate) and its cost at
+ * API Gateway's prices (docs: aws-facts.md section 6, throttle/probe.ts), want `--yes` (or
+ * `yes: true` in the scenario), and refuse a plan beyond `--max-requests` / `--max-cost` (exit 2).
+ */
+import { UsageError } from '../errors.ts';
+import type { PhaseSpec } from '../scenario/types.ts';
+import { maskUserinfo } from '../scenario/validate.ts';
+import { PRICE_PER_REQUEST_USD } from '../throttle/probe.ts';
+import { numberFlag } from '../scenario/flags.ts';
+
+/** 127.0.0.0/8, ::1 and localhost are local. */
+export function isLocalTarget(target: string): boolean {
+  const host = new URL(target).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Anything but a local target needs consent (exit 2 otherwise). */
+export function assertLocalOrConsented(target: string, yes: boolean, command = 'verify'): void {
+  if (!isLocalTarget(target) && !yes) {
+    throw new UsageError(`${command}: --target ${maskUserinfo(target)} is not local: the ${command === 'verify' ? 'probe' : 'run'} sends real traffic that may be billed; add --yes to go ahead`);
+  }
+}
+
+/** What a command is about to send. */
+export interface TrafficPlan {
+  readonly requests: number;
+  readonly durationMs: number;
+  readonly peakRps: number;
+  /** The largest instant burst (0 when none). */
+  readonly largestBurst: number;
+}
+
+/** USD for `requests` at API Gateway's first-tier prices. */
+export function costUsd(requests: number): { readonly rest: number; readonly http: number } {
+  return { rest: requests * PRICE_PER_REQUEST_USD.rest, http: requests * PRICE_PER_REQUEST_USD.http };
+}
+
+/** Requests, duration and peak rate of a schedule (instant bursts reported apart). */
+export function trafficPlanOf(phases: readonly PhaseSpec[], expectedRequests: number): TrafficPlan {
+  let peakRps = 0;
+  let largestBurst = 0;
+  for (const p of phases) {
+    if (p.shape === 'burst') {
+      if (p.spreadMs === 0) largestBurst = Math.max(largestBurst, p.count);
+      else peakRps = Math.max(peakRps, (p.count * 1000) / p.spreadMs);
+    } else if (p.shape === 'constant') peakRps = Math.max(peakRps, p.rateRps);
+    else if (p.shape === 'ramp' || p.shape === 'steps') peakRps = Math.max(peakRps, p.fromRps, p.toRps);
+    else if (p.shape === 'sine') peakRps = Math.max(peakRps, p.meanRps + p.amplitudeRps);
+  }
+  return { requests: Math.ceil(expectedRequests), durationMs: phases.reduce((t, p) => t + p.durationMs, 0), peakRps, largestBurst };
+}
+
+/** $0.02, $0.00007 (small sums keep their first digits), $0. */
+function usd(x: number): string {
+  if (x >= 0.01 || x === 0) return `$${x === 0 ? '0' : x.toFixed(2)}`;
+  return `$${x.toFixed(8).replace(/0+$/, '')}`;
+}
+
+/** One line: `1,200 requests over 60 s, peak 20 rps; cost at API Gateway prices: REST $0.0042, HTTP $0.0012`. */
+export function describePlan(plan: TrafficPlan, prefix = ''): string {
+  const cost = costUsd(plan.requests);
+  const burst = plan.largestBurst > 0 ? ` and an instant burst of ${plan.largestBurst}` : '';
+  return `${prefix}${plan.requests.toLocaleString('en-US')} requests over ${(plan.durationMs / 1000).toFixed(1)} s, peak ${plan.peakRps.toLocaleString('en-US', { maximumFractionDigits: 1 })} rps${burst}; cost at API Gateway prices: REST API ${usd(cost.rest)}, HTTP API ${usd(cost.http)}`;
+}
+
+/** The caps `--max-requests N` and `--max-cost USD` (undefined: no cap). */
+export interface TrafficCaps {
+  readonly maxRequests?: number;
+  readonly maxCostUsd?: number;
+}
+
+export function capsFromFlags(flags: { readonly maxRequests?: string; readonly maxCost?: string }): TrafficCaps {
+  return {
+    maxRequests: flags.maxRequests === undefined ? undefined : numberFlag(flags.maxRequests, '--max-requests', { integer: true, min: 1 }),
+    maxCostUsd: flags.maxCost === undefined ? undefined : numberFlag(flags.maxCost.replace(/^\$/, ''), '--max-cost', { min: 0 }),
+  };
+}
+
+/**
+ * Before any traffic: prints the plan for a non-local target, refuses it without consent, and
+ * refuses any plan beyond the caps. The cost cap is checked at the REST price (the higher one).
+ */
+export function checkTraffic(command: string, target: string | undefined, plan: TrafficPlan, caps: TrafficCaps, yes: boolean, print: (line: string) => void): void {
+  const local = target === undefined || isLocalTarget(target);
+  if (!local) print(describePlan(plan, `${command} ${maskUserinfo(target!)}: `));
+  if (caps.maxRequests !== undefined && plan.requests > caps.maxRequests) {
+    throw new UsageError(`${command}: the plan sends ${plan.requests} requests, over --max-requests ${caps.maxRequests}; nothing was sent`, { field: '--max-requests' });
+  }
+  const cost = costUsd(plan.requests).rest;
+  if (caps.maxCostUsd !== undefined && cost > caps.maxCostUsd) {
+    throw new UsageError(`${command}: the plan costs up to ${usd(cost)} at REST API prices, over --max-cost ${usd(caps.maxCostUsd)}; nothing was sent`, { field: '--max-cost' });
+  }
+  if (target !== undefined) assertLocalOrConsented(target, yes, command);
+}
