@@ -9,9 +9,15 @@ import { REPORT_FORMATS, renderers, reportFileNames, type ReportFormat } from '.
 import { renderTerminal } from '../report/terminal.ts';
 import { readResult } from '../result/io.ts';
 import { writeFileAtomic, writeProblem } from '../result/write-files.ts';
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { rejudge } from '../rejudge.ts';
+import { readLimitsFile } from '../scenario/flags.ts';
+import { exitCodeOf } from '../pipeline.ts';
 
 interface ReportFlags {
   readonly out?: string;
+  readonly limits?: string;
   readonly format: string;
   readonly color: boolean;
 }
@@ -34,8 +40,11 @@ export function parseFormats(value: string): ReportFormat[] {
 
 async function run(file: string, flags: ReportFlags, io: ReportIo): Promise<void> {
   const formats = parseFormats(flags.format);
-  const result = await readResult(file);
-  const outDir = flags.out ?? dirname(file);
+  // With --limits: the recorded run replayed under other declared limits (rejudge.ts), into a new folder.
+  const rejudged = flags.limits === undefined ? undefined : (await rejudge(file, await readLimitsFile(flags.limits))).result;
+  const result = rejudged ?? (await readResult(file));
+  const outDir = flags.out ?? (rejudged ? join('reports', `${result.runId}-rejudged-${randomBytes(2).toString('hex')}`) : dirname(file));
+  if (rejudged) await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   for (const format of formats) {
     if (format === 'terminal') continue;
@@ -57,15 +66,17 @@ async function run(file: string, flags: ReportFlags, io: ReportIo): Promise<void
     io.stdout.write(renderTerminal(result, { color }));
   }
   for (const path of written) io.stderr.write(`wrote ${path}\n`);
+  if (rejudged) process.exitCode = exitCodeOf(rejudged);
 }
 
 /** The `report` command. */
 export function reportCommand(io: ReportIo = { stdout: process.stdout, stderr: process.stderr }): Command {
   return new Command('report')
     .description('Re-render the reports of a run from its result.json (summary.md, report.html, terminal summary)')
-    .argument('<result.json>', 'a result.json written by loadgate run, verify or capacity')
+    .argument('<result.json>', 'a result.json written by loadgate run, verify or capacity (or, with --limits, its folder)')
     .option('--out <dir>', 'write summary.md and report.html here (default: next to result.json)')
     .option('--format <list>', `formats to render, comma-separated: ${REPORT_FORMATS.join(', ')}`, 'terminal,markdown,html')
+    .option('--limits <file>', 're-judge the run under these declared limits from its send-log.bin (no traffic), into a new folder')
     .option('--no-color', 'no ANSI colours in the terminal summary (default: colours only on a TTY, unless NO_COLOR is set)')
     .addHelpText(
       'after',
@@ -73,7 +84,8 @@ export function reportCommand(io: ReportIo = { stdout: process.stdout, stderr: p
 Examples:
   loadgate report reports/<run-id>/result.json
   loadgate report result.json --out site/ --format markdown,html
-  loadgate report result.json --format terminal --no-color`,
+  loadgate report result.json --format terminal --no-color
+  loadgate report reports/<run-id> --limits other-limits.json     (the run judged under other limits)`,
     )
     .action((file: string, flags: ReportFlags) => run(file, flags, io));
 }

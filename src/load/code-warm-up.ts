@@ -19,7 +19,7 @@ import { runInNewContext } from 'node:vm';
 import { Recorder } from '../record/recorder.ts';
 import type { Clock } from './clock.ts';
 import { HttpSender } from './http-sender.ts';
-import type { ArrivalCursor, RequestFactory } from './inputs.ts';
+import type { ArrivalCursor, PreparedRequest, RequestFactory } from './inputs.ts';
 import { runOpenLoop } from './open-loop.ts';
 
 /** Enough for V8 to optimise the per-request functions (it needs a few thousand calls). */
@@ -75,8 +75,28 @@ function collectGarbage(): void {
   }
 }
 
+/**
+ * The run's factory for the warm-up, where a request that cannot be prepared is not the run's
+ * business: a scenario param function that throws for some index must stop the run at that
+ * arrival, with what was measured kept (scenario/param-guard.ts), not fail before time 0. The
+ * warm-up sends the last request that did prepare instead (or a bare GET / to its own sink).
+ */
+function forgiving(factory: RequestFactory): RequestFactory {
+  let last: PreparedRequest = { requestIndex: 0, method: 'GET', path: '/', headers: {}, body: undefined };
+  return {
+    prepare(arrivalIndex: number): PreparedRequest {
+      try {
+        return (last = factory.prepare(arrivalIndex));
+      } catch {
+        return last;
+      }
+    },
+  };
+}
+
 /** Runs the warm-up; `factory` is the run's own (prepare() is a pure function of the index). */
-export async function warmUpEngine(factory: RequestFactory, clock: Clock, signal: AbortSignal, requests: number): Promise<WarmUpReport> {
+export async function warmUpEngine(runFactory: RequestFactory, clock: Clock, signal: AbortSignal, requests: number): Promise<WarmUpReport> {
+  const factory = forgiving(runFactory);
   const startedMs = clock.nowMs();
   const sink = await startSink();
   const { port } = sink.address() as AddressInfo;

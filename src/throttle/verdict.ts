@@ -233,22 +233,21 @@ interface GapContext {
 
 const violated = (t: GapTest) => t.levelRow >= 0 || t.driftRow >= 0;
 
-/** Cumulative seconds of throttling (100 ms bins with a predicted or observed 429) at each row. */
+/**
+ * Cumulative seconds of throttling (100 ms bins of decision time with a predicted or observed
+ * 429) at each row, each bin counted once however the rows' decision times interleave.
+ */
 function throttledSeconds(e: GroupEvidence): Float64Array {
   const n = e.decidedMs.length;
   const out = new Float64Array(n);
+  let maxBin = 0;
+  for (let i = 0; i < n; i++) maxBin = Math.max(maxBin, Math.floor(e.decidedMs[i] / BIN_MS));
+  const marked = new Uint8Array(maxBin + 1);
   let bins = 0;
-  let lastBin = -1;
-  let binHasThrottle = false;
-  // A bin counts from its first throttled row on: conservative by under a bin.
   for (let i = 0; i < n; i++) {
-    const bin = Math.floor(e.decidedMs[i] / BIN_MS);
-    if (bin !== lastBin) {
-      lastBin = bin;
-      binHasThrottle = false;
-    }
-    if (!binHasThrottle && (e.predictedAccepted[i] === 0 || e.observedAccepted[i] === 0)) {
-      binHasThrottle = true;
+    const bin = Math.max(0, Math.floor(e.decidedMs[i] / BIN_MS));
+    if (marked[bin] === 0 && (e.predictedAccepted[i] === 0 || e.observedAccepted[i] === 0)) {
+      marked[bin] = 1;
       bins++;
     }
     out[i] = (bins * BIN_MS) / 1000;

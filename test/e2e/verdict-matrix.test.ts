@@ -99,6 +99,11 @@ describe('the emulator: a route override and a usage-plan key are judged on thei
     expect(right.result.throttle!.verdict, right.result.throttle!.reason).toBe('pass');
     expect(right.result.totals.sent).toBe(wrong.result.totals.sent);
     expect(right.code).toBe(0);
+    // `report --limits` re-judges the same record, into a new folder: the original stays as it was.
+    const reportOut = join(dir, 'steady-report-rejudged');
+    expect(await main(['report', wrong.out, '--limits', await limitsFile('right-again', TRUE_LIMITS), '--out', reportOut, '--format', 'json'])).toBe(0);
+    expect((JSON.parse(await readFile(join(reportOut, 'result.json'), 'utf8')) as RunResult).throttle!.verdict).toBe('pass');
+    expect((JSON.parse(await readFile(join(wrong.out, 'result.json'), 'utf8')) as RunResult).throttle!.verdict).toBe('fail');
   });
 });
 

@@ -33,7 +33,7 @@ describe('parseResult against the schema', () => {
     { why: 'a percentile that is a word', edit: (r: any) => (r.latencyMs.p99 = 'fast'), line: 'result.json: latencyMs.p99: expected a number, got "fast"' },
     { why: 'a timeline row deep inside', edit: (r: any) => (r.timeline[3].sent = -1), line: 'result.json: timeline[3].sent: expected >= 0, got -1' },
     { why: 'a missing section', edit: (r: any) => delete r.cloudwatch, line: 'result.json: cloudwatch: expected an object, got nothing (the field is missing)' },
-    { why: 'a throttle section with a bad verdict (lead-owned part)', edit: (r: any) => (r.throttle.verdict = 'maybe'), line: 'result.json: throttle.verdict: expected "pass" or "fail", got "maybe"' },
+    { why: 'a throttle section with a bad verdict', edit: (r: any) => (r.throttle.verdict = 'maybe'), line: 'result.json: throttle.verdict: expected "pass" or "fail" or "inconclusive" or "not-exercised" or "no-response", got "maybe"' },
     { why: 'an older schemaVersion', edit: (r: any) => (r.schemaVersion = 0), line: 'result.json: schemaVersion 0 is older than this loadgate reads (1); re-run it with this version' },
   ])('$why: one line naming the field', ({ edit, line }) => {
     const raw = fixture('throttled');
