@@ -14,6 +14,7 @@ import type { Limits } from './throttle/limits.ts';
 import { evaluateGates, implicitGates } from './gates/evaluate.ts';
 import { parseGates } from './gates/parse.ts';
 import { isLocalTarget } from './target.ts';
+import { exitCodeOf } from './pipeline.ts';
 
 export interface RejudgeOptions {
   /** Statuses that count as throttled; @default those of the recorded run (429) */
@@ -65,4 +66,12 @@ function verifyOfThrottle(t: ThrottleSection, recorded: VerifySection): VerifySe
     verdict: t.verdict === 'not-exercised' ? 'inconclusive' : t.verdict,
     reason: t.reason,
   };
+}
+
+/**
+ * The exit code of a re-judgement: the verdict's and the gates' (0, 1), never 3, since the
+ * schedule was the recorded run's business, not this one's (its report still says it).
+ */
+export function rejudgeExitCode(result: RunResult): number {
+  return exitCodeOf({ ...result, kind: 'verify' });
 }

@@ -11,9 +11,8 @@ import { readResult } from '../result/io.ts';
 import { writeFileAtomic, writeProblem } from '../result/write-files.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { rejudge } from '../rejudge.ts';
+import { rejudge, rejudgeExitCode } from '../rejudge.ts';
 import { readLimitsFile } from '../scenario/flags.ts';
-import { exitCodeOf } from '../pipeline.ts';
 
 interface ReportFlags {
   readonly out?: string;
@@ -66,7 +65,7 @@ async function run(file: string, flags: ReportFlags, io: ReportIo): Promise<void
     io.stdout.write(renderTerminal(result, { color }));
   }
   for (const path of written) io.stderr.write(`wrote ${path}\n`);
-  if (rejudged) process.exitCode = exitCodeOf(rejudged);
+  if (rejudged) process.exitCode = rejudgeExitCode(rejudged);
 }
 
 /** The `report` command. */

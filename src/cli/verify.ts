@@ -25,8 +25,8 @@ import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
 import { withInterrupt } from './interrupt.ts';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { rejudge } from '../rejudge.ts';
-import { exitCodeOf, writeReports } from '../pipeline.ts';
+import { rejudge, rejudgeExitCode } from '../rejudge.ts';
+import { writeReports } from '../pipeline.ts';
 import { assertLocalOrConsented } from './consent.ts';
 
 interface VerifyFlags {
@@ -114,7 +114,7 @@ async function rejudgeRun(from: string, flags: VerifyFlags): Promise<number> {
   if (result.verify) printVerdict(result.verify);
   else process.stdout.write(`throttle: ${result.throttle!.verdict.toUpperCase()}: ${result.throttle!.reason}\n`);
   process.stderr.write(`result: ${outDir}/result.json (re-judged from ${from}, no traffic sent)\n`);
-  return exitCodeOf(result);
+  return rejudgeExitCode(result);
 }
 
 const emptyAws = Object.freeze({ cloudwatch: false, region: undefined, profile: undefined, endpoint: undefined, apiName: undefined, apiId: undefined, stage: undefined });

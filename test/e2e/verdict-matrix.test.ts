@@ -52,15 +52,17 @@ async function limitsFile(name: string, doc: object): Promise<string> {
   return file;
 }
 
-describe('the emulator: a route override and a usage-plan key are judged on their own bucket', () => {
-  let emulator: RunningEmulator;
-  beforeAll(async () => {
-    emulator = await spawnEmulator(parseEmulatorConfig(TRUE_LIMITS, 'matrix'));
-  });
-  afterAll(async () => {
-    await emulator?.close();
-  });
+/** Each case gets its own limiter process, so the cases run side by side without sharing a bucket. */
+async function withEmulator<T>(work: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
+  const emulator = await spawnEmulator(parseEmulatorConfig(TRUE_LIMITS, 'matrix'));
+  try {
+    return await work(emulator);
+  } finally {
+    await emulator.close();
+  }
+}
 
+describe.concurrent('the emulator: a route override and a usage-plan key are judged on their own bucket', () => {
   it.each([
     // [case, --path, --api-key, declared change, verdict, wrong parameter]
     ['route override, right', '/slow', undefined, undefined, 'pass', null],
@@ -69,8 +71,10 @@ describe('the emulator: a route override and a usage-plan key are judged on thei
     ['usage-plan key, rate doubled', '/keyed', KEY, { at: 'plan', rateRps: 10, burst: 5 }, 'fail', 'rate'],
   ] as const)('%s: %s', async (name, path, key, change, verdict, wrong) => {
     const file = await limitsFile(name.replace(/\W+/g, '-'), declared(change));
-    const args = ['verify', '--target', emulator.stages.prod, '--path', path, '--limits', file, '--max-duration', '8s', ...(key ? ['--api-key', key] : [])];
-    const { code, result } = await cli(args, name.replace(/\W+/g, '-'));
+    const { code, result } = await withEmulator((emulator) => {
+      const args = ['verify', '--target', emulator.stages.prod, '--path', path, '--limits', file, '--max-duration', '8s', ...(key ? ['--api-key', key] : [])];
+      return cli(args, name.replace(/\W+/g, '-'));
+    });
     const bucket = result.throttle!.buckets[0];
     expect(result.verify!.binding?.layer, result.verify?.reason).toBe(path === '/slow' ? 'stage-route' : 'usage-plan');
     expect(result.verify!.verdict, result.verify!.reason).toBe(verdict);
@@ -85,11 +89,13 @@ describe('the emulator: a route override and a usage-plan key are judged on thei
 
   it('a run whose declared burst is half the real one fails in its first seconds of overload; re-judged with the right limits from its send log, it passes', async () => {
     const scenario = join(dir, 'steady.json');
-    await writeFile(scenario, JSON.stringify({
-      name: 'steady-overload', target: emulator.stages.prod, requests: [{ path: '/items' }],
-      phases: [{ shape: 'constant', rateRps: 150, duration: '8s' }], limits: declared({ at: 'stage', rateRps: 100, burst: 50 }),
-    }));
-    const wrong = await cli(['run', scenario], 'steady-wrong');
+    const wrong = await withEmulator(async (emulator) => {
+      await writeFile(scenario, JSON.stringify({
+        name: 'steady-overload', target: emulator.stages.prod, requests: [{ path: '/items' }],
+        phases: [{ shape: 'constant', rateRps: 150, duration: '8s' }], limits: declared({ at: 'stage', rateRps: 100, burst: 50 }),
+      }));
+      return cli(['run', scenario], 'steady-wrong');
+    });
     expect(wrong.result.throttle!.verdict, wrong.result.throttle!.reason).toBe('fail');
     expect(wrong.result.throttle!.buckets[0].burst.verdict).toBe('fail');
     expect(wrong.code).toBe(1);
@@ -107,26 +113,19 @@ describe('the emulator: a route override and a usage-plan key are judged on thei
   });
 });
 
-describe.skipIf(!nginxInstalled())('nginx limit_req on an exact-match location (effective bucket B + 1)', () => {
-  let nginx: RunningNginx;
-  beforeAll(async () => {
-    nginx = await startNginx({
-      http: 'limit_req_zone $binary_remote_addr zone=z:1m rate=50r/s;',
-      locations: 'location = /limited50 { limit_req zone=z burst=19 nodelay; limit_req_status 429; try_files /ok.txt =404; }\n    location / { return 404; }',
-      files: { 'ok.txt': 'ok\n' },
-    });
-  });
-  afterAll(async () => {
-    await nginx?.stop();
-  });
-
+describe.skipIf(!nginxInstalled()).concurrent('nginx limit_req on an exact-match location (effective bucket B + 1)', () => {
   it.each([
     ['right (rate 50, burst 19 + 1)', '50', '20', 'pass'],
     ['rate 10% high', '55', '20', 'fail'],
     ['burst doubled', '50', '40', 'fail'],
   ])('%s', async (name, rate, burst, verdict) => {
     // The target exactly as given: a slash appended would miss the location and get 404s.
-    const { code, result } = await cli(['verify', '--target', `${nginx.url}/limited50`, '--rate', rate, '--burst', burst, '--max-duration', '6s'], `nginx-${name.replace(/\W+/g, '-')}`);
+    const nginx: RunningNginx = await startNginx({
+      http: 'limit_req_zone $binary_remote_addr zone=z:1m rate=50r/s;',
+      locations: 'location = /limited50 { limit_req zone=z burst=19 nodelay; limit_req_status 429; try_files /ok.txt =404; }\n    location / { return 404; }',
+      files: { 'ok.txt': 'ok\n' },
+    });
+    const { code, result } = await cli(['verify', '--target', `${nginx.url}/limited50`, '--rate', rate, '--burst', burst, '--max-duration', '6s'], `nginx-${name.replace(/\W+/g, '-')}`).finally(() => nginx.stop());
     expect(result.totals.byStatus['404'] ?? 0).toBe(0);
     expect(result.verify!.verdict, result.verify!.reason).toBe(verdict);
     expect(code).toBe(verdict === 'pass' ? 0 : 1);
@@ -150,7 +149,7 @@ describe.skipIf(!haproxyInstalled())('HAProxy: a sliding-window counter that cou
   });
 });
 
-describe('a dead target is no-response, never "no throttling"', () => {
+describe.concurrent('a dead target is no-response, never "no throttling"', () => {
   it.each([
     ['declared', ['--rate', '50', '--burst', '20']],
     ['nothing declared', ['--max-requests', '200']],
