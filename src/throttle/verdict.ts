@@ -291,7 +291,7 @@ export function detectionPower(e: GroupEvidence, ctx: GapContext, burst: number)
   let firstEmpty = 0;
   while (firstEmpty < n - 1 && e.predictedAccepted[firstEmpty] === 1 && e.observedAccepted[firstEmpty] === 1) firstEmpty++;
   const fromK = Math.max(1, Math.floor(ctx.band.noise + rateRps * ctx.windowS[firstEmpty]));
-  return { burst: smallest(burstCaught, fromK, Math.max(4 * burst, 64), true, 0.1), rateRelative: smallest(rateCaught, 0.01, 1, false, 0.25) };
+  return { burst: smallest(burstCaught, fromK, Math.max(4 * burst, 64), true, 0.25), rateRelative: smallest(rateCaught, 0.01, 1, false, 0.5) };
 }
 
 /**
