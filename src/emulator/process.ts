@@ -30,8 +30,11 @@ export interface SpawnOptions {
   readonly startTimeoutMs?: number;
 }
 
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+// From the sources (a clone, the tests) the child is TypeScript and needs tsx; from the package's
+// compiled dist/ it is plain JavaScript.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const CHILD = fileURLToPath(new URL(FROM_SOURCE ? './child.ts' : './child.js', import.meta.url));
+const CHILD_EXEC_ARGV = FROM_SOURCE ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
 
 function waitExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -40,7 +43,7 @@ function waitExit(child: ChildProcess): Promise<void> {
 
 /** Starts the emulator in a child process; rejects with a UsageError on a bad config. */
 export async function spawnEmulator(config: EmulatorConfig | { readonly configFile: string }, opts: SpawnOptions = {}): Promise<RunningEmulator> {
-  const child = fork(CHILD, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+  const child = fork(CHILD, [], { execArgv: CHILD_EXEC_ARGV, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
   const killOnExit = (): void => void child.kill('SIGKILL');
   process.on('exit', killOnExit);
   const start: StartMessage =
