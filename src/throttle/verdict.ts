@@ -29,7 +29,7 @@ const BIN_MS = 100;
 export interface GroupEvidence {
   /** When each row was sent, ms. */
   readonly sentMs: Float64Array;
-  /** When the gateway decided each row (replay.ts decisionTimesMs), ms. */
+  /** When the gateway decided each row (analyse.ts, from decision-delay.ts: send + one delay per run), ms. */
   readonly decidedMs: Float64Array;
   /** 1 where the declared limits predict acceptance. */
   readonly predictedAccepted: Uint8Array;
