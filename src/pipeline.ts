@@ -25,6 +25,7 @@ import type { RequestIdentity, SendLog } from './record/send-log.ts';
 import { SEND_LOG_FILE, writeSendLogFile, type SendLogHeader } from './record/send-log-file.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { keyIdOf } from './throttle/key-id.ts';
+import { EXIT } from './cli/exit-codes.ts';
 import { isLocalTarget, startTarget, withEmulatorHealth, type StartedTarget } from './target.ts';
 import { cloudWatchFor } from './cloudwatch-step.ts';
 import { quitSignalOf } from './cancel.ts';
@@ -249,9 +250,6 @@ export async function writeReports(result: RunResult, outDir: string): Promise<s
   return written.outDir;
 }
 
-/** Exit 3: every gate passed but the schedule was not kept (design.md "Exit codes"). */
-export const SCHEDULE_NOT_KEPT_EXIT = 3;
-
 /**
  * design.md "Exit codes": 130 interrupted, 1 a gate failed or nothing answered, 3 the schedule
  * was not kept (`loadgate run`, unless it opted out: load/schedule-kept.ts), else 0.
@@ -260,7 +258,7 @@ export function exitCodeOf(result: RunResult): number {
   if (result.interrupted && !result.interruptReason?.startsWith(GATE_ABORT)) return 130;
   if (result.totals.completed === 0) return 1;
   if (result.passed === false) return 1;
-  if (unkeptScheduleFails(result)) return SCHEDULE_NOT_KEPT_EXIT;
+  if (unkeptScheduleFails(result)) return EXIT.SCHEDULE_NOT_KEPT;
   return 0;
 }
 

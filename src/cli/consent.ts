@@ -9,12 +9,9 @@ import type { PhaseSpec } from '../scenario/types.ts';
 import { maskUserinfo } from '../scenario/validate.ts';
 import { PRICE_PER_REQUEST_USD } from '../throttle/probe.ts';
 import { numberFlag } from '../scenario/flags.ts';
+import { isLocalTarget } from '../target.ts';
 
-/** 127.0.0.0/8, ::1 and localhost are local. */
-export function isLocalTarget(target: string): boolean {
-  const host = new URL(target).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
+export { isLocalTarget };
 
 /** Anything but a local target needs consent (exit 2 otherwise). */
 export function assertLocalOrConsented(target: string, yes: boolean, command = 'verify'): void {

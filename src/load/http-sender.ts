@@ -16,7 +16,7 @@ import { classifyError } from './outcome.ts';
 import type { Sender } from './sender.ts';
 import type { RecordSink, SentRequest } from '../record/sink.ts';
 import { ORIGIN_BODY_BYTES, throttleOrigin } from '../record/throttle-origin.ts';
-import { requestTargetFor } from './target-path.ts';
+import { requestTargetJoiner } from './target-path.ts';
 
 /** How to build an HttpSender. */
 export interface HttpSenderOptions {
@@ -102,7 +102,7 @@ function openSocket(connector: buildConnector.connector, url: URL): Promise<Sock
 export class HttpSender implements Sender {
   inFlight = 0;
   readonly #origin: string;
-  readonly #target: URL;
+  readonly #requestTarget: (requestPath: string) => string;
   readonly #options: HttpSenderOptions;
   readonly #warm: Socket[];
   readonly #connect: buildConnector.connector;
@@ -116,7 +116,7 @@ export class HttpSender implements Sender {
     const url = new URL(options.target);
     this.#options = options;
     this.#origin = url.origin;
-    this.#target = url;
+    this.#requestTarget = requestTargetJoiner(url);
     this.#warm = warm;
     this.#connect = (params, callback) => {
       const socket = this.#warm.pop();
@@ -153,7 +153,7 @@ export class HttpSender implements Sender {
     this.inFlight++;
     client.dispatch(
       {
-        path: requestTargetFor(this.#target, request.path),
+        path: this.#requestTarget(request.path),
         method: request.method as Dispatcher.HttpMethod,
         headers: request.headers,
         body: request.body,

@@ -16,11 +16,20 @@
 
 /** The request target (path and query) to send for `requestPath` against `target`. */
 export function requestTargetFor(target: URL, requestPath: string): string {
-  const [path, query] = splitQuery(requestPath);
+  return requestTargetJoiner(target)(requestPath);
+}
+
+/** requestTargetFor with the target's parts worked out once: the sender calls it per request. */
+export function requestTargetJoiner(target: URL): (requestPath: string) => string {
   const base = target.pathname;
-  const joined = path === '' || path === '/' ? base : `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-  const queries = [target.search.slice(1), query].filter((q) => q !== '');
-  return `${joined || '/'}${queries.length > 0 ? `?${queries.join('&')}` : ''}`;
+  const trimmedBase = base.replace(/\/+$/, '');
+  const targetQuery = target.search.slice(1);
+  return (requestPath) => {
+    const [path, query] = splitQuery(requestPath);
+    const joined = path === '' || path === '/' ? base : `${trimmedBase}/${path.replace(/^\/+/, '')}`;
+    const both = targetQuery === '' ? query : query === '' ? targetQuery : `${targetQuery}&${query}`;
+    return `${joined || '/'}${both === '' ? '' : `?${both}`}`;
+  };
 }
 
 function splitQuery(path: string): [string, string] {

@@ -11,11 +11,11 @@ import { compare, observedCode, OBSERVED } from './compare.ts';
 import { inferBucket, type Observations } from './infer.ts';
 import { ApiGatewayModel } from './model.ts';
 import { pickStage, type Limits } from './limits.ts';
-import { PREDICTED, replay } from './replay.ts';
+import { latestDecisionMs, PREDICTED, replay } from './replay.ts';
 import { decisionTimesBySend } from './decision-delay.ts';
 import { limitsKeyedById } from './key-id.ts';
 import { groupByBinding, requestKeysOf, type BucketGroup } from './groups.ts';
-import { judgeGroup, latestDecisionMs } from './verdict.ts';
+import { judgeGroup } from './verdict.ts';
 
 export { toleranceFor } from './compare.ts';
 
@@ -96,7 +96,7 @@ function decisionTimes(log: SendLog, throttleStatuses: readonly number[]): { dec
   }
   const t = decisionTimesBySend(log.sentMs, throttled, log.count, latencyMs);
   // The latest bound is taking requests in arrival order: before the earliest later answer
-  // (verdict.ts latestDecisionMs). The queue windows inference grants accepted requests are
+  // (replay.ts latestDecisionMs). The queue windows inference grants accepted requests are
   // wider (up to the next queued 429, which a lognormal service tail can put far off): right for
   // a feasibility check, too loose for a count.
   const latestMs = latestDecisionMs(log.sentMs, log.endMs, (i) => log.status[i] !== 0, log.count);

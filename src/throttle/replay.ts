@@ -79,13 +79,23 @@ export function replay(log: SendLog, requests: readonly RequestIdentity[], model
  * agreement 98.8% replayed on send times, 99.9% on these.
  */
 export function decisionTimesMs(log: SendLog): Float64Array {
-  const { count, sentMs, endMs, status } = log;
-  const decided = new Float64Array(count);
-  let earliestLaterEndMs = Infinity;
-  for (let i = count - 1; i >= 0; i--) {
-    if (status[i] !== 0 && endMs[i] < earliestLaterEndMs) earliestLaterEndMs = endMs[i];
-    decided[i] = earliestLaterEndMs === Infinity ? sentMs[i] : Math.max(sentMs[i], earliestLaterEndMs);
-  }
-  for (let i = 1; i < count; i++) if (decided[i] < decided[i - 1]) decided[i] = decided[i - 1];
+  const decided = latestDecisionMs(log.sentMs, log.endMs, (i) => log.status[i] !== 0, log.count);
+  for (let i = 1; i < log.count; i++) if (decided[i] < decided[i - 1]) decided[i] = decided[i - 1];
   return decided;
+}
+
+/**
+ * The latest time the gateway can have decided each request: before its own answer, and (taking
+ * requests in arrival order) before any later request's answer: min over j >= i of end(j).
+ * Outside instant bursts a throttled answer comes back within a round trip, so the window is
+ * small; inside one it spans the gateway's time to read the burst.
+ */
+export function latestDecisionMs(sentMs: ArrayLike<number>, endMs: ArrayLike<number>, answered: (i: number) => boolean, count: number): Float64Array {
+  const latest = new Float64Array(count);
+  let earliestLaterEnd = Infinity;
+  for (let i = count - 1; i >= 0; i--) {
+    if (answered(i) && endMs[i] < earliestLaterEnd) earliestLaterEnd = endMs[i];
+    latest[i] = Math.max(sentMs[i], earliestLaterEnd === Infinity ? sentMs[i] : earliestLaterEnd);
+  }
+  return latest;
 }

@@ -36,26 +36,10 @@ export interface GroupEvidence {
   /** 1 where the target accepted. */
   readonly observedAccepted: Uint8Array;
   /**
-   * How long after its send the gateway may have decided each row, ms (latestDecisionMs − sent):
+   * How long after its send the gateway may have decided each row, ms (replay.ts latestDecisionMs − sent):
    * the bucket may have refilled by rate × this much more or less than the replay assumed.
    */
   readonly windowMs: Float64Array;
-}
-
-/**
- * The latest time the gateway can have decided each request: before its own answer, and (taking
- * requests in arrival order) before any later request's answer: min over j >= i of end(j).
- * Outside instant bursts a throttled answer comes back within a round trip, so the window is
- * small; inside one it spans the gateway's time to read the burst (replay.ts decisionTimesMs).
- */
-export function latestDecisionMs(sentMs: ArrayLike<number>, endMs: ArrayLike<number>, answered: (i: number) => boolean, count: number): Float64Array {
-  const latest = new Float64Array(count);
-  let earliestLaterEnd = Infinity;
-  for (let i = count - 1; i >= 0; i--) {
-    if (answered(i) && endMs[i] < earliestLaterEnd) earliestLaterEnd = endMs[i];
-    latest[i] = Math.max(sentMs[i], earliestLaterEnd === Infinity ? sentMs[i] : earliestLaterEnd);
-  }
-  return latest;
 }
 
 /** Requests of noise a gap may show, and its rate allowance: the tolerance band for this bucket. */
