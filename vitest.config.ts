@@ -1,12 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
+// Files whose assertions depend on time: they send paced load and judge what a throttle or a clock
+// did with it (a token bucket decides on receive times, so a neighbour stealing the CPU changes
+// the verdict). They run one at a time, after everything else has finished.
+const TIMING_SENSITIVE = [
+  'test/e2e/**/*.test.ts',
+  'test/load/**/*.test.ts',
+  'test/scale/**/*.test.ts',
+  'test/capacity/**/*.test.ts',
+  'test/cli/interrupt.test.ts',
+  'test/cli/capacity-stop.test.ts',
+  'test/emulator/throttle.test.ts',
+  'test/emulator/run-health.test.ts',
+  'test/emulator/health.test.ts',
+  'test/aws/cloudwatch-emulator.test.ts',
+  'test/record/spilling-send-log.test.ts',
+];
+
+const shared = {
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+  env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    // Load tests share two cores with the emulator: run files one by one so timing is honest.
-    fileParallelism: false,
-    env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      // Everything else (pure functions, refusals, error paths, file formats) shares the cores.
+      { test: { ...shared, name: 'parallel', include: ['test/**/*.test.ts'], exclude: TIMING_SENSITIVE, sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'timed', include: TIMING_SENSITIVE, fileParallelism: false, sequence: { groupOrder: 1 } } },
+    ],
   },
 });
