@@ -13,8 +13,9 @@ export { runScenario, measure, writeReports, exitCodeOf, startTarget } from './p
 export type { PipelineOptions, PipelineOutcome } from './pipeline.ts';
 export type * from './result/schema.ts';
 export { readResult, writeResult } from './result/io.ts';
-export { parseLimits, maskSecret } from './throttle/limits.ts';
-export type { Limits, ThrottleSpec } from './throttle/limits.ts';
+export { parseLimits } from './core/limits.ts';
+export { maskSecret } from './core/redact.ts';
+export type { Limits, ThrottleSpec } from './core/limits.ts';
 export { TokenBucket } from './throttle/bucket.ts';
 export { ApiGatewayModel } from './throttle/model.ts';
 export { LoadgateError, UsageError } from './errors.ts';

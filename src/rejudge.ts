@@ -10,7 +10,7 @@ import { readResult } from './result/io.ts';
 import { readSendLogFile, SEND_LOG_FILE } from './record/send-log-file.ts';
 import type { RunResult, ThrottleSection, VerifySection } from './result/schema.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
-import type { Limits } from './throttle/limits.ts';
+import type { Limits } from './core/limits.ts';
 import { evaluateGates, implicitGates } from './gates/evaluate.ts';
 import { parseGates } from './gates/parse.ts';
 import { isLocalTarget } from './target.ts';

@@ -9,7 +9,7 @@ import {
   GetMetricDataCommand, ListMetricsCommand, type CloudWatchClient, type Dimension, type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchSection } from '../result/schema.ts';
-import { maskSecret } from '../throttle/limits.ts';
+import { maskSecret } from '../core/redact.ts';
 import { cloudWatchClient } from './credentials.ts';
 import { reconcile, type ClientSideMinutes, type GatewayMinute } from './reconcile.ts';
 

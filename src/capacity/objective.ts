@@ -7,7 +7,7 @@
  */
 import type { CapacityStep, RunResult } from '../result/schema.ts';
 import { unexpected429s } from '../gates/metrics.ts';
-import { fmtMs, fmtPct, fmtRps } from '../report/format.ts';
+import { fmtMs, fmtPct, fmtRps } from '../core/format.ts';
 
 /** What a step must meet to count as held. */
 export interface CapacityObjective {

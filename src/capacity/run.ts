@@ -11,7 +11,7 @@ import { linkQuit, quitSignalOf } from '../cancel.ts';
 import { paramStopReason, type ParamFailure } from '../scenario/param-guard.ts';
 import type { CapacityStep, GateVerdict, RunResult } from '../result/schema.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { AWS_ACCOUNT_DEFAULT, type Limits, type ThrottleSpec } from '../throttle/limits.ts';
+import { AWS_ACCOUNT_DEFAULT, type Limits, type ThrottleSpec } from '../core/limits.ts';
 import { judgeStep, objectiveLines, type CapacityObjective } from './objective.ts';
 import { searchCapacity, stopText, toSection, type SearchOutcome, type SearchPlan } from './search.ts';
 

@@ -10,7 +10,7 @@ import { runCapacity, restMsFor } from '../capacity/run.ts';
 import { CAPACITY_DEFAULTS, objectiveFromFlags, planFromFlags, type CapacityFlags } from '../capacity/options.ts';
 import { stopText } from '../capacity/search.ts';
 import { writeReports } from '../pipeline.ts';
-import { fmtCount, fmtMs, fmtPct, fmtRps } from '../report/format.ts';
+import { fmtCount, fmtMs, fmtPct, fmtRps } from '../core/format.ts';
 import type { CapacityStep } from '../result/schema.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { probeWritable } from '../result/write-files.ts';

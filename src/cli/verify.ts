@@ -13,7 +13,7 @@ import { numberFlag, readLimitsFile } from '../scenario/flags.ts';
 import { targetUrl } from '../scenario/validate.ts';
 import type { RequestSpec, Scenario } from '../scenario/types.ts';
 import type { Inference, ThrottleSection, VerifySection } from '../result/schema.ts';
-import { parseLimits, pickStage, type Limits } from '../throttle/limits.ts';
+import { parseLimits, pickStage, type Limits } from '../core/limits.ts';
 import { observationsOf, toleranceFor } from '../throttle/analyse.ts';
 import { ApiGatewayModel } from '../throttle/model.ts';
 import { bindingOf, requestKeysOf } from '../throttle/groups.ts';

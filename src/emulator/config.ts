@@ -1,6 +1,6 @@
 /**
  * The emulator config (`loadgate emulator --config FILE`): the limits schema of
- * throttle/limits.ts (api, account, stages, routes, apiKeys, usagePlans, options) plus, per route,
+ * core/limits.ts (api, account, stages, routes, apiKeys, usagePlans, options) plus, per route,
  * an `integration` (integration-config.ts), and these top-level settings:
  *
  * - `integrationTimeoutMs`: REST default 29,000 (raisable, up to 300,000 here); HTTP API default
@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
-import { effectiveRouteKeys, parseLimits, type Limits, type StageLimits } from '../throttle/limits.ts';
+import { effectiveRouteKeys, parseLimits, type Limits, type StageLimits } from '../core/limits.ts';
 import { parseRouteKey } from '../routing/route-key.ts';
 import { at, boolean, isObject, number, optional, type Where } from '../validate.ts';
 import { DEFAULT_MOCK, PAYLOAD_LIMIT_BYTES, parseIntegration, type IntegrationSpec } from './integration-config.ts';

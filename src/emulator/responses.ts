@@ -21,7 +21,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { ApiType } from '../throttle/limits.ts';
+import type { ApiType } from '../core/limits.ts';
 
 /** One prebuilt gateway answer. */
 export interface GatewayAnswer {

@@ -13,7 +13,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiType } from '../throttle/limits.ts';
+import type { ApiType } from '../core/limits.ts';
 import { systemClock, type EmulatorClock } from './clock.ts';
 import type { EmulatorConfig } from './config.ts';
 import type { ExchangeContext, MetricSink } from './exchange.ts';

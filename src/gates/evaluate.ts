@@ -4,7 +4,7 @@
  * that has data (its verdict reports the worst window). Pure: no clock, no I/O.
  */
 import type { GateVerdict, RunResult, TimelineRow } from '../result/schema.ts';
-import { fmtMs, fmtNum, fmtPct, fmtRps } from '../report/format.ts';
+import { fmtMs, fmtNum, fmtPct, fmtRps } from '../core/format.ts';
 import { metricByName, type MetricDef, type WindowData } from './metrics.ts';
 import { parseGate, windowText, type Gate, type GateOp } from './parse.ts';
 

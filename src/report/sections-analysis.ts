@@ -3,8 +3,9 @@
  * reconciliation, capacity steps, verify's declared vs measured.
  */
 import type { CloudWatchMinute, RunResult, ThrottleSection } from '../result/schema.ts';
-import { maskSecret, type Limits, type ThrottleSpec } from '../throttle/limits.ts';
-import { fmtCount, fmtIso, fmtMs, fmtNum, fmtPct, fmtRange, fmtRps, fmtSecond, fmtSigned } from './format.ts';
+import type { Limits, ThrottleSpec } from '../core/limits.ts';
+import { maskSecret } from '../core/redact.ts';
+import { fmtCount, fmtIso, fmtMs, fmtNum, fmtPct, fmtRange, fmtRps, fmtSecond, fmtSigned } from '../core/format.ts';
 import { emptySection, toned, type Cell, type Section, type Table } from './model.ts';
 
 function bucket(spec: ThrottleSpec | undefined): [string, string] {

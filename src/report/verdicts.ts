@@ -3,7 +3,7 @@
  * target throttle as declared, did CloudWatch agree, was the schedule kept.
  */
 import { SCHEDULE_KEPT_LAG_P99_MS, type RunResult } from '../result/schema.ts';
-import { fmtCount, fmtRps } from './format.ts';
+import { fmtCount, fmtRps } from '../core/format.ts';
 import { unkeptScheduleFails } from '../load/schedule-kept.ts';
 import type { Verdict } from './model.ts';
 

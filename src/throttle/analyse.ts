@@ -10,7 +10,7 @@ import type { BucketVerdict, Inference, ThrottleSection, ThrottleVerdict, Tolera
 import { compare, observedCode, OBSERVED } from './compare.ts';
 import { inferBucket, type Observations } from './infer.ts';
 import { ApiGatewayModel } from './model.ts';
-import { pickStage, type Limits } from './limits.ts';
+import { pickStage, type Limits } from '../core/limits.ts';
 import { latestDecisionMs, PREDICTED, replay } from './replay.ts';
 import { decisionTimesBySend } from './decision-delay.ts';
 import { limitsKeyedById } from './key-id.ts';

@@ -5,7 +5,7 @@
  * hash before a replay (limitsKeyedById), and a limits file read later matches the same rows.
  */
 import { createHash } from 'node:crypto';
-import type { Limits } from './limits.ts';
+import type { Limits } from '../core/limits.ts';
 
 /** `k-gold-0001` -> `id:3f2a…` (12 hex): stable, not reversible for keys of realistic entropy. */
 export function keyIdOf(apiKey: string): string {

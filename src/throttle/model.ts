@@ -7,7 +7,7 @@
  * The emulator enforces with this class and replay predicts with it, so both share one truth.
  */
 import { TokenBucket } from './bucket.ts';
-import { effectiveRouteKeys, pickStage, type Limits, type QuotaSpec, type ThrottleSpec } from './limits.ts';
+import { effectiveRouteKeys, pickStage, type Limits, type QuotaSpec, type ThrottleSpec } from '../core/limits.ts';
 import { layersFor, type Layer, type RequestKey } from './layers.ts';
 import { matchRoute, parseRouteKey, type RouteKey } from '../routing/route-key.ts';
 import { QuotaCounter } from './quota.ts';

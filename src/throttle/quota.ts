@@ -4,7 +4,7 @@
  * `offset` is subtracted from the limit in the first period only, as AWS documents it.
  * Only admitted requests count (whether 429s count is open in AWS's docs).
  */
-import type { QuotaPeriod, QuotaSpec } from './limits.ts';
+import type { QuotaPeriod, QuotaSpec } from '../core/limits.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.ts';
 import { spawnEmulator, type RunningEmulator } from '../../src/emulator/process.ts';
 import { emulatorConfigFromLimits } from '../../src/emulator/config.ts';
-import { parseLimits } from '../../src/throttle/limits.ts';
+import { parseLimits } from '../../src/core/limits.ts';
 import type { RunResult } from '../../src/result/schema.ts';
 import { NGINX, nginxInstalled, startNginx, type RunningNginx } from '../../bench/servers/nginx.ts';
 

@@ -190,9 +190,3 @@ export function pickStage(limits: Limits, name?: string): string | undefined {
   }
   return names[0];
 }
-
-/** `k-gold-0001` -> `k-go****`: how API keys appear in results, logs and reports. */
-export function maskSecret(secret: string): string {
-  return `${secret.slice(0, Math.min(4, Math.floor(secret.length / 2.5)))}****`;
-}
-
