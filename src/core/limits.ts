@@ -71,6 +71,12 @@ export interface Limits {
   readonly stageBucketScope: 'method' | 'stage';
 }
 
+/**
+ * The levels of API Gateway's throttling hierarchy that a bucket can sit on, narrowest first
+ * (docs/throttling.md); throttle/layers.ts resolves which of them a request passes.
+ */
+export type Layer = 'usage-plan-method' | 'usage-plan' | 'stage-route' | 'stage' | 'account';
+
 export const AWS_ACCOUNT_DEFAULT: ThrottleSpec = Object.freeze({ rateRps: 10_000, burst: 5_000 });
 
 /** Top-level keys of the limits schema; the emulator config adds its own to these. */

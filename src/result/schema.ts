@@ -3,8 +3,7 @@
  * CloudWatch, gates, reports) reads a RunResult and returns a new section; reports read only this.
  * All times inside are ms since run start unless the name says `Iso`; latencies are ms floats.
  */
-import type { Limits } from '../core/limits.ts';
-import type { Layer } from '../throttle/layers.ts';
+import type { Layer, Limits } from '../core/limits.ts';
 import type { AllRequestsLatency } from '../record/all-requests.ts';
 
 export type { AllRequestsLatency } from '../record/all-requests.ts';

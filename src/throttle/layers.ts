@@ -10,9 +10,7 @@
  *     stage              else the stage default, per method   | an override replaces the default
  *   4 account            shared by every API and stage
  */
-import type { Limits, QuotaSpec, ThrottleSpec } from '../core/limits.ts';
-
-export type Layer = 'usage-plan-method' | 'usage-plan' | 'stage-route' | 'stage' | 'account';
+import type { Layer, Limits, QuotaSpec, ThrottleSpec } from '../core/limits.ts';
 
 /** What the model needs to know of one request. */
 export interface RequestKey {
