@@ -4,9 +4,6 @@
  * All times inside are ms since run start unless the name says `Iso`; latencies are ms floats.
  */
 import type { Layer, Limits } from '../core/limits.ts';
-import type { AllRequestsLatency } from '../record/all-requests.ts';
-
-export type { AllRequestsLatency } from '../record/all-requests.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -15,6 +12,22 @@ export const SCHEMA_VERSION = 1 as const;
  * warning. An instant burst of N takes N sends of tens of µs each, so a few ms is its nature.
  */
 export const SCHEDULE_KEPT_LAG_P99_MS = 5;
+
+/**
+ * result.json `latencyAllMs`: percentiles over every scheduled arrival; null = beyond every
+ * answer (record/all-requests.ts computes it).
+ */
+export interface AllRequestsLatency {
+  readonly p50: number | null;
+  readonly p90: number | null;
+  readonly p99: number | null;
+  readonly p999: number | null;
+  readonly max: number | null;
+  /** Arrivals counted: recorded outcomes + never answered. */
+  readonly count: number;
+  /** Dropped at the in-flight cap, or unanswered when the run ended. */
+  readonly neverAnswered: number;
+}
 
 export interface Percentiles {
   readonly p50: number;
