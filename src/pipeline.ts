@@ -30,7 +30,7 @@ import { isLocalTarget, startTarget, withEmulatorHealth, type StartedTarget } fr
 import { cloudWatchFor } from './cloudwatch-step.ts';
 import { quitSignalOf } from './cancel.ts';
 import { UsageError } from './errors.ts';
-import { guardRequests, paramFailureMessage, paramStopReason, PARAM_STOP, type ParamFailure } from './scenario/param-guard.ts';
+import { guardRequests, paramFailureMessage, paramStopReason, PARAM_STOP, type ParamFailure } from './load/param-guard.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
 import { abortCheck } from './gates/abort.ts';
 import { evaluateGates, implicitGates, withGates } from './gates/evaluate.ts';
@@ -59,7 +59,7 @@ export interface Measured {
   readonly result: RunResult;
   readonly sendLog: SendLog;
   readonly load: LoadOutcome;
-  /** Set when the scenario's own code threw and sending stopped there (scenario/param-guard.ts). */
+  /** Set when the scenario's own code threw and sending stopped there (load/param-guard.ts). */
   readonly stoppedBy?: ParamFailure;
 }
 

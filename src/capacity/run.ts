@@ -8,7 +8,7 @@ import { UsageError } from '../errors.ts';
 import { parseEmulatorConfig } from '../emulator/config.ts';
 import { measureFull, startTarget } from '../pipeline.ts';
 import { linkQuit, quitSignalOf } from '../cancel.ts';
-import { paramStopReason, type ParamFailure } from '../scenario/param-guard.ts';
+import { paramStopReason, type ParamFailure } from '../load/param-guard.ts';
 import type { CapacityStep, GateVerdict, RunResult } from '../result/schema.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { AWS_ACCOUNT_DEFAULT, type Limits, type ThrottleSpec } from '../core/limits.ts';

@@ -16,7 +16,7 @@ import { loadScenarioFile } from '../scenario/load.ts';
 import { probeWritable } from '../result/write-files.ts';
 import { EXIT } from './exit-codes.ts';
 import { UsageError } from '../errors.ts';
-import { paramFailureMessage } from '../scenario/param-guard.ts';
+import { paramFailureMessage } from '../load/param-guard.ts';
 import { capsFromFlags, checkTraffic } from './consent.ts';
 import { withInterrupt } from './interrupt.ts';
 

@@ -78,7 +78,7 @@ function collectGarbage(): void {
 /**
  * The run's factory for the warm-up, where a request that cannot be prepared is not the run's
  * business: a scenario param function that throws for some index must stop the run at that
- * arrival, with what was measured kept (scenario/param-guard.ts), not fail before time 0. The
+ * arrival, with what was measured kept (load/param-guard.ts), not fail before time 0. The
  * warm-up sends the last request that did prepare instead (or a bare GET / to its own sink).
  */
 function forgiving(factory: RequestFactory): RequestFactory {
