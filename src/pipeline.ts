@@ -27,7 +27,7 @@ import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { keyIdOf } from './throttle/key-id.ts';
 import { EXIT } from './cli/exit-codes.ts';
 import { isLocalTarget, startTarget, withEmulatorHealth, type StartedTarget } from './target.ts';
-import { cloudWatchFor } from './cloudwatch-step.ts';
+import { cloudWatchFor, type AwsOverrides } from './cloudwatch-step.ts';
 import { quitSignalOf } from './cancel.ts';
 import { UsageError } from './errors.ts';
 import { guardRequests, paramFailureMessage, paramStopReason, PARAM_STOP, type ParamFailure } from './load/param-guard.ts';
@@ -159,14 +159,7 @@ export interface PipelineOptions {
   readonly verify?: (measured: Measured) => VerifySection;
   /** Pull CloudWatch even for a target that does not look like API Gateway (true), or never (false). */
   readonly cloudwatch?: boolean;
-  readonly aws?: {
-    readonly region?: string;
-    readonly profile?: string;
-    readonly endpoint?: string;
-    readonly apiName?: string;
-    readonly apiId?: string;
-    readonly requestTimeoutMs?: number;
-  };
+  readonly aws?: AwsOverrides;
   readonly junitFile?: string;
   /** Extra sections computed from the finished result (baseline comparison). */
   readonly finish?: (result: RunResult) => Promise<RunResult> | RunResult;
