@@ -25,7 +25,7 @@ import type { RequestIdentity, SendLog } from './record/send-log.ts';
 import { SEND_LOG_FILE, writeSendLogFile, type SendLogHeader } from './record/send-log-file.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { keyIdOf } from './throttle/key-id.ts';
-import { EXIT } from './cli/exit-codes.ts';
+import { EXIT } from './core/exit-codes.ts';
 import { isLocalTarget, startTarget, withEmulatorHealth, type StartedTarget } from './target.ts';
 import { cloudWatchFor, type AwsOverrides } from './cloudwatch-step.ts';
 import { quitSignalOf } from './cancel.ts';
@@ -248,11 +248,11 @@ export async function writeReports(result: RunResult, outDir: string): Promise<s
  * was not kept (`loadgate run`, unless it opted out: load/schedule-kept.ts), else 0.
  */
 export function exitCodeOf(result: RunResult): number {
-  if (result.interrupted && !result.interruptReason?.startsWith(GATE_ABORT)) return 130;
-  if (result.totals.completed === 0) return 1;
-  if (result.passed === false) return 1;
+  if (result.interrupted && !result.interruptReason?.startsWith(GATE_ABORT)) return EXIT.INTERRUPTED;
+  if (result.totals.completed === 0) return EXIT.GATE_FAILED;
+  if (result.passed === false) return EXIT.GATE_FAILED;
   if (unkeptScheduleFails(result)) return EXIT.SCHEDULE_NOT_KEPT;
-  return 0;
+  return EXIT.OK;
 }
 
 function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: MeasureOptions, abortReason: unknown): RunResult {

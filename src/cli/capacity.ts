@@ -14,7 +14,7 @@ import { fmtCount, fmtMs, fmtPct, fmtRps } from '../core/format.ts';
 import type { CapacityStep } from '../result/schema.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { probeWritable } from '../result/write-files.ts';
-import { EXIT } from './exit-codes.ts';
+import { EXIT } from '../core/exit-codes.ts';
 import { UsageError } from '../errors.ts';
 import { paramFailureMessage } from '../load/param-guard.ts';
 import { capsFromFlags, checkTraffic } from './consent.ts';

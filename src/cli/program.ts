@@ -5,7 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { isLoadgateError } from '../errors.ts';
 import { VERSION } from '../version.ts';
-import { EXIT, exitCodesHelp } from './exit-codes.ts';
+import { EXIT } from '../core/exit-codes.ts';
+import { exitCodesHelp } from './exit-codes.ts';
 import { runCommand } from './run.ts';
 import { emulatorCommand } from './emulator.ts';
 import { verifyCommand } from './verify.ts';
