@@ -21,7 +21,8 @@ import { RequestHandler } from './handler.ts';
 import { cloudWatchClientError, gatewayClientError } from './client-error.ts';
 import { EmulatorHealth, type EmulatorHealthSnapshot } from './health.ts';
 import { createIntegration } from './integrations/create.ts';
-import { createCloudWatchHandler, MetricStore, type RequestMetric } from './metrics/store.ts';
+import { MetricStore, type RequestMetric } from './metrics/store.ts';
+import { createCloudWatchHandler } from './metrics/handler.ts';
 import { responsesFor } from './responses.ts';
 import { Router } from './router.ts';
 
