@@ -9,7 +9,8 @@ export type { ScenarioInput, RequestInput, PhaseInput, LimitsInput, GateInput, P
 export type { Scenario } from './scenario/types.ts';
 export { validateScenario } from './scenario/validate.ts';
 export { loadScenarioFile } from './scenario/load.ts';
-export { runScenario, measure, writeReports, exitCodeOf, startTarget } from './pipeline.ts';
+export { runScenario, measure, writeReports, exitCodeOf } from './pipeline.ts';
+export { startTarget } from './target.ts';
 export type { PipelineOptions, PipelineOutcome } from './pipeline.ts';
 export type * from './result/schema.ts';
 export { readResult, writeResult } from './result/io.ts';

@@ -38,8 +38,6 @@ import { renderers, reportFileNames } from './report/render.ts';
 import { renderJunit } from './report/junit.ts';
 import { VERSION } from './version.ts';
 
-export { startTarget };
-
 export interface MeasureOptions {
   readonly target: string;
   readonly signal?: AbortSignal;
