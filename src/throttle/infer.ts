@@ -22,7 +22,8 @@
 import type { Inference, UnidentifiedParameter } from '../result/schema.ts';
 import { decisionData } from './bucket-bounds.ts';
 import { decisionTiming } from './decision-delay.ts';
-import { fullRange, searchRates, type SearchRange, type SearchResult } from './rate-search.ts';
+import { fullRange, searchRates } from './rate-search.ts';
+import type { SearchRange, SearchResult } from './rate-probe.ts';
 import { refine } from './burst-intervals.ts';
 import type { DecisionData } from './bucket-bounds.ts';
 
