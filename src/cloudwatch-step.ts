@@ -1,5 +1,5 @@
 /**
- * When and how a run pulls CloudWatch (design.md "When CloudWatch is pulled"): only for the
+ * When and how a run pulls CloudWatch (docs/architecture.md "When CloudWatch is pulled"): only for the
  * emulator loadgate started, an `execute-api` host, or when the scenario or CLI asks. Otherwise
  * the section says why it was skipped, and no credential lookup happens.
  */

@@ -1,5 +1,6 @@
 /**
- * The one place that wires the stages of a run in order (design.md, style.md "The run"):
+ * The one place that wires the stages of a run in order (docs/architecture.md, "The stages and
+ * the data between them"):
  *
  *   scenario -> plan -> open-loop sender -> recorder -> RunResult
  *            -> throttle analysis -> CloudWatch -> gates -> result.json + reports
@@ -242,7 +243,7 @@ export async function writeReports(result: RunResult, outDir: string): Promise<s
 }
 
 /**
- * design.md "Exit codes": 130 interrupted, 1 a gate failed or nothing answered, 3 the schedule
+ * docs/architecture.md "Exit codes": 130 interrupted, 1 a gate failed or nothing answered, 3 the schedule
  * was not kept (`loadgate run`, unless it opted out: load/schedule-kept.ts), else 0.
  */
 export function exitCodeOf(result: RunResult): number {

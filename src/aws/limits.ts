@@ -1,5 +1,5 @@
 /**
- * Configured limits read from API Gateway with the AWS SDK v3 (aws-facts.md §5), as the Limits
+ * Configured limits read from API Gateway with the AWS SDK v3 (docs/aws-rules.md §5), as the Limits
  * schema of core/limits.ts:
  *
  *   aws:rest:<restApiId>/<stage>   GetAccount, GetStage (methodSettings `*\/*` and

@@ -1,7 +1,7 @@
 /**
  * The throttle limits of one API, as configured on API Gateway: what a scenario's `limits` field
  * declares, what `--limits FILE` holds, what is read from AWS, and the throttling half of the
- * emulator's config. One schema for all of them (design.md, "Scenario limits vs the emulator").
+ * emulator's config. One schema for all of them (docs/architecture.md "Scenario limits vs the emulator").
  *
  * ```json
  * { "api": { "type": "rest", "name": "shop" },

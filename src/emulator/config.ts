@@ -89,7 +89,8 @@ function parseConfig(raw: unknown, file: string | undefined, field: string): Emu
 }
 
 /**
- * The emulator for a scenario that declares `limits` but no `emulator` (design.md): the limits'
+ * The emulator for a scenario that declares `limits` but no `emulator` (docs/architecture.md
+ * "Scenario limits vs the emulator"): the limits'
  * API and stages (one, `prod` or `$default`, when none is declared), every route the limits name
  * plus a catch-all (`ANY /` and `ANY /{proxy+}` on REST, `$default` on an HTTP API), each a mock answering
  * 200 `{}` at once. Everything else takes API Gateway's defaults.

@@ -125,7 +125,7 @@ export function evaluateGates(result: RunResult, gates: readonly Gate[]): GateVe
 
 /**
  * The gates every run carries besides the user's: `requests.completed > 0` (a run in which no
- * request got a response must not pass, design.md "Exit codes") and, when limits were declared,
+ * request got a response must not pass, docs/architecture.md "Exit codes") and, when limits were declared,
  * `throttle.verdict == pass` (unless the run did not exercise them). A gate the user already wrote is not added twice.
  */
 export function implicitGates(result: RunResult, userGates: readonly Gate[] = []): Gate[] {

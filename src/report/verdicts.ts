@@ -73,7 +73,7 @@ function extras(result: RunResult): Verdict[] {
 /** The verdicts of a run, most important first. */
 export function verdictsOf(result: RunResult): Verdict[] {
   const rest = [gates(result), throttle(result), cloudwatch(result)];
-  // An unkept schedule makes every other figure suspect: it comes first (design.md "Exit codes").
+  // An unkept schedule makes every other figure suspect: it comes first (docs/architecture.md "Exit codes").
   if (result.schedule.kept === false) return [schedule(result), overall(result), ...rest, ...extras(result)];
   return [overall(result), ...rest, schedule(result), ...extras(result)];
 }

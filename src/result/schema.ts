@@ -83,7 +83,7 @@ export interface ScheduleSummary {
   readonly durationS: number;
   /** One line per phase, e.g. "ramp 10→200 rps over 60 s". */
   readonly phases: readonly string[];
-  /** Actual minus intended send time of arrivals outside instant bursts (design.md "Schedule kept"). */
+  /** Actual minus intended send time, arrivals outside instant bursts (docs/architecture.md "Schedule kept"). */
   readonly sendLagMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly seed: number;
   /** Time to hand out instant bursts: lag of each burst arrival after the first; absent in older results. */

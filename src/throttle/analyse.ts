@@ -27,7 +27,7 @@ export interface AnalyseInput {
   /** Wall-clock epoch ms of the run's t = 0 (quota periods are UTC calendar periods). */
   readonly originWallMs: number;
   readonly tolerance: Tolerance;
-  /** Statuses that count as throttled (design.md: nginx answers 503). */
+  /** Statuses that count as throttled (docs/aws-rules.md §7: nginx answers 503). */
   readonly throttleStatuses: readonly number[];
 }
 

@@ -8,7 +8,7 @@
  *          |        '-'
  *          +-------------------------> t
  *
- * Capacity is b, not b + 1 as in nginx's limit_req (aws-facts.md section 7).
+ * Capacity is b, not b + 1 as in nginx's limit_req (docs/aws-rules.md §7).
  */
 import type { ThrottleSpec } from '../core/limits.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Which declared buckets a request passes through: API Gateway's throttling hierarchy
- * (docs/throttling.md, design.md "Throttle model"), resolved for one (route, method, API key).
+ * (docs/throttling.md, docs/architecture.md "Throttle model"), resolved for one (route, method, API key).
  * The model (model.ts) enforces and predicts with these layers, and the verdict (verdict.ts)
  * judges each against what the target did, so both read the hierarchy from this one place.
  *

@@ -1,5 +1,5 @@
 /**
- * API Gateway's throttling hierarchy (layers.ts) as a LimitModel (design.md, "Throttle model").
+ * API Gateway's throttling hierarchy (layers.ts) as a LimitModel (docs/architecture.md "Throttle model").
  * Every applicable bucket is refilled and checked; the request is admitted only if all have a
  * token, and then one token is taken from each (a rejected request spends nothing: AWS leaves it
  * open, this is the default). The reported layer is the narrowest one that had no token.

@@ -1,5 +1,5 @@
 /**
- * Exit codes (design.md "Decisions for the second wave"): every --help lists the one table, and
+ * Exit codes (docs/exit-codes.md): every --help lists the one table, and
  * a crash is exit 4 with one line, never 1 (a failed gate) and never a stack unless asked.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
