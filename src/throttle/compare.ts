@@ -134,7 +134,7 @@ function toSeconds(ms: number | null): number | null {
  * The tolerance bands of a throttle verdict.
  * - emulator: the emulator enforces exactly what the model predicts, so only timing noise
  *   between the client's send time and the emulator's receive time is allowed: agreement ≥ 0.99,
- *   rate ±3 %, burst ±2 (or rate × 2 ms when larger, docs/architecture.md "Agreement").
+ *   rate ±3 %, burst ±1 (or rate × 2 ms when larger, docs/architecture.md "Agreement").
  * - aws: AWS calls throttling best effort and enforces it on many hosts; captures show a 20 rps
  *   stage letting ~80 of 100 simultaneous requests through and the reverse (docs/aws-rules.md §1).
  *   Sustained rates hold better than bursts over several seconds, so: agreement ≥ 0.80,
