@@ -19,7 +19,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { ORIGIN, type SendLog } from '../src/record/send-log.ts';
-import { parseLimits } from '../src/throttle/limits.ts';
+import { parseLimits } from '../src/core/limits.ts';
 import { ApiGatewayModel } from '../src/throttle/model.ts';
 import { decisionTimesMs, replay } from '../src/throttle/replay.ts';
 import { analyseThrottle, observationsOf, toleranceFor } from '../src/throttle/analyse.ts';

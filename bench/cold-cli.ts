@@ -96,7 +96,7 @@ export async function coldRun(opts: ColdRunOptions): Promise<ColdRun> {
   }
 }
 
-/** The benchmark's bar for "held" (stricter than the 5 ms of design.md "Schedule kept"). */
+/** The benchmark's bar for "held" (stricter than the 5 ms of docs/architecture.md "Schedule kept"). */
 export const BENCH_LAG_P99_MS = 2;
 
 export function held(r: ColdRun): boolean {

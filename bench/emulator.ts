@@ -11,7 +11,7 @@
  *   memory    the emulator's RSS after each of the runs: flat under sustained load
  *
  * CPU is the server process tree's utime + stime from /proc (nginx: master + its one worker),
- * so "per core" means CPU seconds per 10k requests (design.md). Runs alternate between the two
+ * so "per core" means CPU seconds per 10k requests (docs/architecture.md "Benchmarks"). Runs alternate between the two
  * servers; each figure is the median of 3 runs. Run alone: `npx tsx bench/emulator.ts`.
  * The load generator shares the machine: on a busy 2-core box the absolute figures move, the
  * ratios much less.

@@ -1,5 +1,5 @@
 /**
- * Engine benchmark, as users run loadgate (design.md "Benchmarks"): every loadgate figure comes
+ * Engine benchmark, as users run loadgate (docs/architecture.md "Benchmarks"): every loadgate figure comes
  * from a cold `node bin/loadgate.js run` process (bench/cold-cli.ts) pinned with taskset to
  * LOAD_CPU, and autocannon runs cold on the same core; the target (nginx, else node:http) is
  * pinned to TARGET_CPU. One run, ratios against autocannon.

@@ -1,5 +1,5 @@
 /**
- * When and how a run pulls CloudWatch (design.md "When CloudWatch is pulled"): only for the
+ * When and how a run pulls CloudWatch (docs/architecture.md "When CloudWatch is pulled"): only for the
  * emulator loadgate started, an `execute-api` host, or when the scenario or CLI asks. Otherwise
  * the section says why it was skipped, and no credential lookup happens.
  */
@@ -8,12 +8,36 @@ import type { Scenario } from './scenario/types.ts';
 import type { StartedTarget } from './target.ts';
 import { pullCloudWatch, type CloudWatchTarget } from './aws/cloudwatch.ts';
 import { clientMinutes } from './aws/reconcile.ts';
-import type { Measured, PipelineOptions } from './pipeline.ts';
+import type { SendLog } from './record/send-log.ts';
+
+/** Where to find the API's metrics when loadgate cannot tell from the target (`--region`, `--api-name`, ...). */
+export interface AwsOverrides {
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpoint?: string;
+  readonly apiName?: string;
+  readonly apiId?: string;
+  readonly requestTimeoutMs?: number;
+}
+
+/** What this step reads of the run's options (pipeline.ts PipelineOptions has these fields). */
+export interface CloudWatchOptions {
+  /** Pull CloudWatch even for a target that does not look like API Gateway (true), or never (false). */
+  readonly cloudwatch?: boolean;
+  readonly aws?: AwsOverrides;
+  readonly signal?: AbortSignal;
+}
+
+/** What this step reads of the measured run: its wall-clock window and its send log. */
+export interface MeasuredWindow {
+  readonly load: { readonly startWallMs: number; readonly endWallMs: number };
+  readonly sendLog: SendLog;
+}
 
 const EXECUTE_API_HOST = /^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/;
 
 /** The CloudWatch target for this run, or the reason there is none. */
-export function cloudWatchTargetFor(scenario: Scenario, target: StartedTarget, opts: Pick<PipelineOptions, 'cloudwatch' | 'aws'>): CloudWatchTarget | string {
+export function cloudWatchTargetFor(scenario: Scenario, target: StartedTarget, opts: Pick<CloudWatchOptions, 'cloudwatch' | 'aws'>): CloudWatchTarget | string {
   if (opts.cloudwatch === false || scenario.aws.cloudwatch === false) return 'CloudWatch pull turned off';
   const aws = { ...scenario.aws, ...definedOnly({ region: opts.aws?.region, profile: opts.aws?.profile, endpoint: opts.aws?.endpoint, apiName: opts.aws?.apiName, apiId: opts.aws?.apiId }) };
   if (target.emulator) {
@@ -38,7 +62,7 @@ export function cloudWatchTargetFor(scenario: Scenario, target: StartedTarget, o
   };
 }
 
-export async function cloudWatchFor(scenario: Scenario, target: StartedTarget, measured: Measured, opts: PipelineOptions): Promise<CloudWatchSection> {
+export async function cloudWatchFor(scenario: Scenario, target: StartedTarget, measured: MeasuredWindow, opts: CloudWatchOptions): Promise<CloudWatchSection> {
   const cw = cloudWatchTargetFor(scenario, target, opts);
   if (typeof cw === 'string') {
     return { status: 'skipped', reason: cw, source: null, namespace: 'AWS/ApiGateway', dimensions: [], minutes: [], reconciliation: null };

@@ -45,7 +45,7 @@ export class UsageError extends LoadgateError {
   }
 }
 
-/** design.md exit codes: usage/config 2, a bug 4, the rest (target, AWS) 1 unless the thrower says. */
+/** docs/exit-codes.md: usage/config 2, a bug 4, the rest (target, AWS) 1 unless the thrower says. */
 function defaultExitCode(code: ErrorCode): number {
   if (code === 'USAGE' || code === 'CONFIG') return 2;
   return code === 'INTERNAL' ? 4 : 1;

@@ -9,12 +9,14 @@ export type { ScenarioInput, RequestInput, PhaseInput, LimitsInput, GateInput, P
 export type { Scenario } from './scenario/types.ts';
 export { validateScenario } from './scenario/validate.ts';
 export { loadScenarioFile } from './scenario/load.ts';
-export { runScenario, measure, writeReports, exitCodeOf, startTarget } from './pipeline.ts';
+export { runScenario, measure, writeReports, exitCodeOf } from './pipeline.ts';
+export { startTarget } from './target.ts';
 export type { PipelineOptions, PipelineOutcome } from './pipeline.ts';
 export type * from './result/schema.ts';
 export { readResult, writeResult } from './result/io.ts';
-export { parseLimits, maskSecret } from './throttle/limits.ts';
-export type { Limits, ThrottleSpec } from './throttle/limits.ts';
+export { parseLimits } from './core/limits.ts';
+export { maskSecret } from './core/redact.ts';
+export type { Limits, ThrottleSpec } from './core/limits.ts';
 export { TokenBucket } from './throttle/bucket.ts';
 export { ApiGatewayModel } from './throttle/model.ts';
 export { LoadgateError, UsageError } from './errors.ts';

@@ -1,5 +1,6 @@
 /**
- * The one place that wires the stages of a run in order (design.md, style.md "The run"):
+ * The one place that wires the stages of a run in order (docs/architecture.md, "The stages and
+ * the data between them"):
  *
  *   scenario -> plan -> open-loop sender -> recorder -> RunResult
  *            -> throttle analysis -> CloudWatch -> gates -> result.json + reports
@@ -25,20 +26,18 @@ import type { RequestIdentity, SendLog } from './record/send-log.ts';
 import { SEND_LOG_FILE, writeSendLogFile, type SendLogHeader } from './record/send-log-file.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { keyIdOf } from './throttle/key-id.ts';
-import { EXIT } from './cli/exit-codes.ts';
+import { EXIT } from './core/exit-codes.ts';
 import { isLocalTarget, startTarget, withEmulatorHealth, type StartedTarget } from './target.ts';
-import { cloudWatchFor } from './cloudwatch-step.ts';
+import { cloudWatchFor, type AwsOverrides } from './cloudwatch-step.ts';
 import { quitSignalOf } from './cancel.ts';
 import { UsageError } from './errors.ts';
-import { guardRequests, paramFailureMessage, paramStopReason, PARAM_STOP, type ParamFailure } from './scenario/param-guard.ts';
+import { guardRequests, paramFailureMessage, paramStopReason, PARAM_STOP, type ParamFailure } from './load/param-guard.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
 import { abortCheck } from './gates/abort.ts';
 import { evaluateGates, implicitGates, withGates } from './gates/evaluate.ts';
 import { renderers, reportFileNames } from './report/render.ts';
 import { renderJunit } from './report/junit.ts';
 import { VERSION } from './version.ts';
-
-export { startTarget };
 
 export interface MeasureOptions {
   readonly target: string;
@@ -59,7 +58,7 @@ export interface Measured {
   readonly result: RunResult;
   readonly sendLog: SendLog;
   readonly load: LoadOutcome;
-  /** Set when the scenario's own code threw and sending stopped there (scenario/param-guard.ts). */
+  /** Set when the scenario's own code threw and sending stopped there (load/param-guard.ts). */
   readonly stoppedBy?: ParamFailure;
 }
 
@@ -159,14 +158,7 @@ export interface PipelineOptions {
   readonly verify?: (measured: Measured) => VerifySection;
   /** Pull CloudWatch even for a target that does not look like API Gateway (true), or never (false). */
   readonly cloudwatch?: boolean;
-  readonly aws?: {
-    readonly region?: string;
-    readonly profile?: string;
-    readonly endpoint?: string;
-    readonly apiName?: string;
-    readonly apiId?: string;
-    readonly requestTimeoutMs?: number;
-  };
+  readonly aws?: AwsOverrides;
   readonly junitFile?: string;
   /** Extra sections computed from the finished result (baseline comparison). */
   readonly finish?: (result: RunResult) => Promise<RunResult> | RunResult;
@@ -251,15 +243,15 @@ export async function writeReports(result: RunResult, outDir: string): Promise<s
 }
 
 /**
- * design.md "Exit codes": 130 interrupted, 1 a gate failed or nothing answered, 3 the schedule
+ * docs/architecture.md "Exit codes": 130 interrupted, 1 a gate failed or nothing answered, 3 the schedule
  * was not kept (`loadgate run`, unless it opted out: load/schedule-kept.ts), else 0.
  */
 export function exitCodeOf(result: RunResult): number {
-  if (result.interrupted && !result.interruptReason?.startsWith(GATE_ABORT)) return 130;
-  if (result.totals.completed === 0) return 1;
-  if (result.passed === false) return 1;
+  if (result.interrupted && !result.interruptReason?.startsWith(GATE_ABORT)) return EXIT.INTERRUPTED;
+  if (result.totals.completed === 0) return EXIT.GATE_FAILED;
+  if (result.passed === false) return EXIT.GATE_FAILED;
   if (unkeptScheduleFails(result)) return EXIT.SCHEDULE_NOT_KEPT;
-  return 0;
+  return EXIT.OK;
 }
 
 function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: MeasureOptions, abortReason: unknown): RunResult {

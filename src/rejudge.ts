@@ -8,13 +8,14 @@ import { dirname, join } from 'node:path';
 import { UsageError } from './errors.ts';
 import { readResult } from './result/io.ts';
 import { readSendLogFile, SEND_LOG_FILE } from './record/send-log-file.ts';
-import type { RunResult, ThrottleSection, VerifySection } from './result/schema.ts';
+import type { RunResult } from './result/schema.ts';
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
-import type { Limits } from './throttle/limits.ts';
+import type { Limits } from './core/limits.ts';
 import { evaluateGates, implicitGates } from './gates/evaluate.ts';
 import { parseGates } from './gates/parse.ts';
 import { isLocalTarget } from './target.ts';
 import { exitCodeOf } from './pipeline.ts';
+import { rejudgedVerifySection } from './verify/verdict.ts';
 
 export interface RejudgeOptions {
   /** Statuses that count as throttled; @default those of the recorded run (429) */
@@ -45,7 +46,7 @@ export async function rejudge(from: string, limits: Limits, opts: RejudgeOptions
     tolerance: toleranceFor(profile), throttleStatuses: opts.throttleStatuses ?? header.throttleStatuses ?? [429],
   });
   const notes = [...recorded.notes, `re-judged from ${sendLogFile} under other declared limits, with no traffic${complete ? '' : ' (the send log was cut short: only its complete part was read)'}`];
-  const verify = recorded.verify ? verifyOfThrottle(throttle, recorded.verify) : undefined;
+  const verify = recorded.verify ? rejudgedVerifySection(throttle, recorded.verify) : undefined;
   const base: RunResult = { ...recorded, throttle, verify, notes, gates: undefined, passed: undefined };
   // The run's own gates are kept; the implicit ones are derived again from the new verdicts.
   const implicit = new Set(implicitGates(recorded).map((g) => g.source));
@@ -53,19 +54,6 @@ export async function rejudge(from: string, limits: Limits, opts: RejudgeOptions
   const userGates = parseGates(own.map((g) => ({ expr: g.expr, abortOnFail: false })), [], resultFile);
   const gates = evaluateGates(base, [...implicitGates(base, userGates), ...userGates]);
   return { result: { ...base, gates, passed: gates.every((g) => g.passed) }, incomplete: !complete };
-}
-
-/** A verify run's section, judged again: the throttle verdict of the bucket that decides it. */
-function verifyOfThrottle(t: ThrottleSection, recorded: VerifySection): VerifySection {
-  const deciding = t.buckets.find((b) => b.verdict === t.verdict) ?? t.buckets[0];
-  return {
-    ...recorded,
-    declared: { rateRps: deciding?.declared.rateRps ?? null, burst: deciding?.declared.burst ?? null },
-    measured: { rateRps: t.inferred.kind === 'token-bucket' ? t.inferred.rateRps : null, burst: t.inferred.kind === 'token-bucket' ? t.inferred.burst : null },
-    binding: deciding ? { layer: deciding.layer, label: deciding.label } : null,
-    verdict: t.verdict === 'not-exercised' ? 'inconclusive' : t.verdict,
-    reason: t.reason,
-  };
 }
 
 /**

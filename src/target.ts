@@ -1,9 +1,9 @@
 /**
  * The target of a run: the scenario's URL, or the embedded emulator that loadgate starts in its
- * own process (design.md "Scenario limits vs the emulator"): from the scenario's `emulator`
+ * own process (docs/architecture.md "Scenario limits vs the emulator"): from the scenario's `emulator`
  * config if given, else from its `limits`, else with AWS's account defaults.
  */
-import { parseLimits } from './throttle/limits.ts';
+import { parseLimits } from './core/limits.ts';
 import type { Scenario } from './scenario/types.ts';
 import { emulatorConfigFromLimits, parseEmulatorConfig } from './emulator/config.ts';
 import { spawnEmulator, type RunningEmulator } from './emulator/process.ts';

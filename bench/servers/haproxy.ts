@@ -1,5 +1,5 @@
 /**
- * Debian's HAProxy as a rate limiter that is NOT a token bucket (aws-facts.md §7, docs/throttling.md):
+ * Debian's HAProxy as a rate limiter that is NOT a token bucket (docs/aws-rules.md §7, docs/throttling.md):
  * a stick table tracks each client's `http_req_rate` over a sliding period, denied requests
  * included, and requests beyond `limit` in that period get 429. A client that keeps sending
  * stays blocked, which no token bucket does: `verify` must say so rather than invent a rate.

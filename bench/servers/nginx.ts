@@ -5,7 +5,7 @@
  *
  * Notes that every caller relies on:
  * - `return` runs before `limit_req`, so a rate-limited location must serve content: `files`
- *   puts files under the root for that (design.md pitfalls).
+ *   puts files under the root for that (docs/architecture.md "Library pitfalls").
  * - nginx's limit_req bucket holds burst + 1: for an effective bucket of B pass `burst=B-1`.
  * - the worker drops root for `nobody`, which must be able to read the files it serves.
  */

@@ -9,7 +9,7 @@ import {
   GetMetricDataCommand, ListMetricsCommand, type CloudWatchClient, type Dimension, type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchSection } from '../result/schema.ts';
-import { maskSecret } from '../throttle/limits.ts';
+import { maskSecret } from '../core/redact.ts';
 import { cloudWatchClient } from './credentials.ts';
 import { reconcile, type ClientSideMinutes, type GatewayMinute } from './reconcile.ts';
 
@@ -49,7 +49,7 @@ export interface PullOptions {
 const NAMESPACE = 'AWS/ApiGateway';
 const MINUTE_MS = 60_000;
 
-/** AWS's names of the metrics loadgate reads, per API type (aws-facts.md section 3). */
+/** AWS's names of the metrics loadgate reads, per API type (docs/aws-rules.md §3). */
 export const METRIC_NAMES = {
   rest: { count: 'Count', error4xx: '4XXError', error5xx: '5XXError' },
   http: { count: 'Count', error4xx: '4xx', error5xx: '5xx' },

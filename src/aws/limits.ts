@@ -1,6 +1,6 @@
 /**
- * Configured limits read from API Gateway with the AWS SDK v3 (aws-facts.md §5), as the Limits
- * schema of throttle/limits.ts:
+ * Configured limits read from API Gateway with the AWS SDK v3 (docs/aws-rules.md §5), as the Limits
+ * schema of core/limits.ts:
  *
  *   aws:rest:<restApiId>/<stage>   GetAccount, GetStage (methodSettings `*\/*` and
  *                                  `~1pets~1{petId}/GET`), GetResources (routes, apiKeyRequired),
@@ -12,8 +12,8 @@
 import { APIGatewayClient, GetAccountCommand, GetApiKeysCommand, GetResourcesCommand, GetStageCommand, GetUsagePlansCommand, type UsagePlan } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client, GetStageCommand as GetStageV2Command } from '@aws-sdk/client-apigatewayv2';
 import { LoadgateError, UsageError } from '../errors.ts';
-import { AWS_ACCOUNT_DEFAULT, parseLimits, type ThrottleSpec } from '../throttle/limits.ts';
-import type { Limits } from '../throttle/limits.ts';
+import { AWS_ACCOUNT_DEFAULT, parseLimits, type ThrottleSpec } from '../core/limits.ts';
+import type { Limits } from '../core/limits.ts';
 
 /** Which API and stage `--limits-from` names. */
 export interface AwsLimitsSource {

@@ -1,5 +1,5 @@
 /**
- * Client vs gateway, minute by minute (design.md "When CloudWatch is pulled"). The client bins
+ * Client vs gateway, minute by minute (docs/architecture.md "When CloudWatch is pulled"). The client bins
  * its requests by SEND time; the gateway bins them by RECEIVE time. A request in flight across a
  * minute boundary may land on either side of it, so a per-minute difference no larger than what
  * was in flight across that minute's two boundaries is a shift, not a loss. Totals over the

@@ -1,13 +1,13 @@
 /**
  * The service-level objective of a capacity search, and the judgement of one step against it.
  * A step holds when every part holds: no arrival dropped, achieved >= 97% of offered, p99 at or
- * under the limit (when one is set), errors (network errors + 5xx) and unexpected 429s (design.md
+ * under the limit (when one is set), errors (network errors + 5xx) and unexpected 429s (docs/architecture.md
  * "Gates": 429s the model did not predict, or every 429 when no limits are declared) at or under
  * their rates, and at least one successful (2xx/3xx) response.
  */
 import type { CapacityStep, RunResult } from '../result/schema.ts';
 import { unexpected429s } from '../gates/metrics.ts';
-import { fmtMs, fmtPct, fmtRps } from '../report/format.ts';
+import { fmtMs, fmtPct, fmtRps } from '../core/format.ts';
 
 /** What a step must meet to count as held. */
 export interface CapacityObjective {

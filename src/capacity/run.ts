@@ -1,17 +1,21 @@
 /**
- * `loadgate capacity` wiring: start the target once, run each search step as a constant-rate copy
- * of the scenario through the pipeline's measure(), judge it, rest, and build one RunResult
- * (the highest held step's, with the capacity section) for the usual reports.
+ * `loadgate capacity` on the pipeline's stages: start the target once (target.ts), measure each
+ * search step as a constant-rate copy of the scenario (pipeline.ts measureFull), judge it, rest;
+ * then the highest held step's result, with the capacity section, goes through the gate stage
+ * with capacity's one gate (gates/evaluate.ts withGates), and its exit code is the pipeline's
+ * (exitCodeOf: 1 only when even the lowest step broke the objective).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../errors.ts';
 import { parseEmulatorConfig } from '../emulator/config.ts';
-import { measureFull, startTarget } from '../pipeline.ts';
+import { measureFull } from '../pipeline.ts';
+import { startTarget } from '../target.ts';
+import { withGates } from '../gates/evaluate.ts';
 import { linkQuit, quitSignalOf } from '../cancel.ts';
-import { paramStopReason, type ParamFailure } from '../scenario/param-guard.ts';
+import { paramStopReason, type ParamFailure } from '../load/param-guard.ts';
 import type { CapacityStep, GateVerdict, RunResult } from '../result/schema.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { AWS_ACCOUNT_DEFAULT, type Limits, type ThrottleSpec } from '../throttle/limits.ts';
+import { AWS_ACCOUNT_DEFAULT, type Limits, type ThrottleSpec } from '../core/limits.ts';
 import { judgeStep, objectiveLines, type CapacityObjective } from './objective.ts';
 import { searchCapacity, stopText, toSection, type SearchOutcome, type SearchPlan } from './search.ts';
 
@@ -133,14 +137,12 @@ function capacityResult(outcome: SearchOutcome, results: ReadonlyMap<number, Run
     threshold: objective.join('; '),
     reason: `highest held ${outcome.highestHeldRps ?? 'none'} rps; ${stopText(outcome, opts.plan)}`,
   };
-  return {
+  return withGates({
     ...base,
     kind: 'capacity',
     interrupted: outcome.stoppedBy === 'interrupted' || base.interrupted,
     interruptReason: stoppedBy ? paramStopReason(stoppedBy) : outcome.stoppedBy === 'interrupted' ? 'interrupted (signal)' : base.interruptReason,
     notes: [...base.notes, `capacity: ${stopText(outcome, opts.plan)}`, `the figures outside the capacity section are those of the ${!judged ? 'step cut short (not judged)' : outcome.highestHeldRps !== null ? 'highest held' : 'lowest'} step (${base.schedule.targetRps.toFixed(1)} rps)`],
     capacity: toSection(outcome, objective),
-    gates: [verdict],
-    passed: verdict.passed,
-  };
+  }, [verdict]);
 }

@@ -8,7 +8,7 @@
  *        +--------------------------> step    first broken rate until they are within `precision`
  *
  * Each step after the first starts after a rest (burst / rate seconds of the tightest bucket), so
- * the buckets are full again (design.md "Gates"). The search stops at the first of: the bracket
+ * the buckets are full again (docs/architecture.md "Gates"). The search stops at the first of: the bracket
  * is narrow enough, the max rate held, the next step would pass the request or time budget, or
  * the signal aborted. No clock, no I/O of its own: both come in through `deps`.
  */

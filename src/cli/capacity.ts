@@ -9,14 +9,13 @@ import { Command } from 'commander';
 import { runCapacity, restMsFor } from '../capacity/run.ts';
 import { CAPACITY_DEFAULTS, objectiveFromFlags, planFromFlags, type CapacityFlags } from '../capacity/options.ts';
 import { stopText } from '../capacity/search.ts';
-import { writeReports } from '../pipeline.ts';
-import { fmtCount, fmtMs, fmtPct, fmtRps } from '../report/format.ts';
+import { exitCodeOf, writeReports } from '../pipeline.ts';
+import { fmtCount, fmtMs, fmtPct, fmtRps } from '../core/format.ts';
 import type { CapacityStep } from '../result/schema.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { probeWritable } from '../result/write-files.ts';
-import { EXIT } from './exit-codes.ts';
 import { UsageError } from '../errors.ts';
-import { paramFailureMessage } from '../scenario/param-guard.ts';
+import { paramFailureMessage } from '../load/param-guard.ts';
 import { capsFromFlags, checkTraffic } from './consent.ts';
 import { withInterrupt } from './interrupt.ts';
 
@@ -91,6 +90,6 @@ capacity exits 1 only when even its lowest step broke the objective.`,
       process.stdout.write(`${stepsTable(outcome.steps)}\n`);
       process.stdout.write(`capacity: highest held ${outcome.highestHeldRps === null ? 'none' : fmtRps(outcome.highestHeldRps)}, first broken ${outcome.firstBrokenRps === null ? 'none' : fmtRps(outcome.firstBrokenRps)} (${stopText(outcome, plan)})\n`);
       process.stderr.write(`result: ${outDir}/result.json (report.html, summary.md beside it)\n`);
-      process.exitCode = outcome.stoppedBy === 'interrupted' ? EXIT.INTERRUPTED : outcome.highestHeldRps === null ? EXIT.GATE_FAILED : EXIT.OK;
+      process.exitCode = exitCodeOf(result);
     });
 }

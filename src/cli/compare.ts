@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { compareResults, DEFAULT_ALLOWANCES, parseAllowance } from '../gates/baseline.ts';
 import { renderComparison } from '../gates/baseline-table.ts';
 import { readResult } from '../result/io.ts';
-import { EXIT } from './exit-codes.ts';
+import { EXIT } from '../core/exit-codes.ts';
 import { UsageError } from '../errors.ts';
 
 interface CompareFlags {

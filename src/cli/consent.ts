@@ -1,7 +1,7 @@
 /**
  * Load aimed at a host other than this machine is real traffic, maybe billed: before any of it,
  * `run`, `capacity` and `verify` print the plan (requests, duration, peak rate) and its cost at
- * API Gateway's prices (docs: aws-facts.md section 6, throttle/probe.ts), want `--yes` (or
+ * API Gateway's prices (docs/aws-rules.md §6, throttle/probe.ts), want `--yes` (or
  * `yes: true` in the scenario), and refuse a plan beyond `--max-requests` / `--max-cost` (exit 2).
  */
 import { UsageError } from '../errors.ts';

@@ -1,22 +1,8 @@
 /**
- * The process exit codes of loadgate (design.md "Decisions for the second wave", Exit codes),
- * defined in this one place. README's table and every command's --help are built from
- * EXIT_CODE_LINES, so they cannot drift apart.
+ * The exit-code table as every command's --help prints it, built from EXIT (core/exit-codes.ts)
+ * so that README's table, docs/exit-codes.md and --help cannot drift apart.
  */
-export const EXIT = Object.freeze({
-  /** Ran, and every gate passed. */
-  OK: 0,
-  /** A gate failed (declared limits add throttle.verdict == pass), or no request got any response. */
-  GATE_FAILED: 1,
-  /** Bad usage or configuration: one line on stderr, found before any traffic where it can be. */
-  USAGE: 2,
-  /** The schedule was not kept (drops, achieved < 99% of target, send-lag p99 over 5 ms) while every gate passed. */
-  SCHEDULE_NOT_KEPT: 3,
-  /** A bug in loadgate: one line on stderr (the stack with LOADGATE_DEBUG=1). */
-  INTERNAL: 4,
-  /** Interrupted by SIGINT/SIGTERM; what was measured is written. */
-  INTERRUPTED: 130,
-});
+import { EXIT } from '../core/exit-codes.ts';
 
 /** One line per exit code, for --help. */
 export const EXIT_CODE_LINES: readonly string[] = [

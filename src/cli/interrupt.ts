@@ -5,7 +5,7 @@
  * leaves QUIT_DEADLINE_MS for that before exiting regardless; a third exits at once.
  */
 import { linkQuit } from '../cancel.ts';
-import { EXIT } from './exit-codes.ts';
+import { EXIT } from '../core/exit-codes.ts';
 
 /** After the second signal, the longest loadgate takes to write what it has before it exits anyway. */
 export const QUIT_DEADLINE_MS = 2000;

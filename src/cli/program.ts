@@ -1,11 +1,12 @@
 /**
  * The `loadgate` program: builds the commander tree and maps every failure to an exit code
- * (design.md): a usage error is one line on stderr and exit 2, never a stack trace.
+ * (docs/exit-codes.md): a usage error is one line on stderr and exit 2, never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
 import { isLoadgateError } from '../errors.ts';
 import { VERSION } from '../version.ts';
-import { EXIT, exitCodesHelp } from './exit-codes.ts';
+import { EXIT } from '../core/exit-codes.ts';
+import { exitCodesHelp } from './exit-codes.ts';
 import { runCommand } from './run.ts';
 import { emulatorCommand } from './emulator.ts';
 import { verifyCommand } from './verify.ts';
@@ -22,7 +23,8 @@ export function buildProgram(): Command {
     .exitOverride();
   for (const make of [runCommand, verifyCommand, emulatorCommand, reportCommand, metricsCommand, compareCommand, capacityCommand]) {
     const command = make();
-    // addCommand does not pass exitOverride and output settings down (design.md pitfalls).
+    // addCommand does not pass exitOverride and output settings down
+    // (docs/architecture.md "Library pitfalls").
     command.copyInheritedSettings(program);
     command.commands.forEach((sub) => sub.copyInheritedSettings(command));
     command.addHelpText('after', exitCodesHelp());

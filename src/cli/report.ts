@@ -1,6 +1,6 @@
 /**
  * `loadgate report <result.json>`: re-renders the reports of a run from its result.json alone
- * (design.md: result.json is the source of truth). Parse flags -> read -> render -> write.
+ * (docs/architecture.md "result.json is the source of truth"). Parse flags -> read -> render -> write.
  */
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';

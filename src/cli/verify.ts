@@ -1,26 +1,21 @@
 /**
  * `loadgate verify`: sends a probe built to reveal a token bucket, then prints declared vs
  * measured rate and burst with a verdict. Refuses non-local targets without --yes, and prints the
- * request count and its cost before any traffic. Wiring only: the probe is throttle/probe.ts, the
- * run is pipeline.ts, the judgement is throttle/analyse.ts + infer.ts.
+ * request count and its cost before any traffic. Wiring only: the probe's scenario is
+ * verify/probe-scenario.ts, the run is pipeline.ts, the verdict is verify/verdict.ts.
  */
 import { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { durationMs } from '../validate.ts';
-import { runScenario, type Measured } from '../pipeline.ts';
+import { runScenario } from '../pipeline.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { numberFlag, readLimitsFile } from '../scenario/flags.ts';
 import { targetUrl } from '../scenario/validate.ts';
-import type { RequestSpec, Scenario } from '../scenario/types.ts';
-import type { Inference, ThrottleSection, VerifySection } from '../result/schema.ts';
-import { parseLimits, pickStage, type Limits } from '../throttle/limits.ts';
-import { observationsOf, toleranceFor } from '../throttle/analyse.ts';
-import { ApiGatewayModel } from '../throttle/model.ts';
-import { bindingOf, requestKeysOf } from '../throttle/groups.ts';
-import { keyIdOf, limitsKeyedById } from '../throttle/key-id.ts';
-import { isLocalTarget } from '../target.ts';
-import { inferBucket, type Observations } from '../throttle/infer.ts';
-import { guessingLadder, probeForLimits, type ProbePlan } from '../throttle/probe.ts';
+import type { VerifySection } from '../result/schema.ts';
+import { parseLimits, type Limits } from '../core/limits.ts';
+import type { ProbePlan } from '../throttle/probe.ts';
+import { buildProbe } from '../verify/probe-scenario.ts';
+import type { DeclaredBinding } from '../verify/verdict.ts';
 import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
 import { withInterrupt } from './interrupt.ts';
 import { randomBytes } from 'node:crypto';
@@ -75,25 +70,12 @@ async function runVerify(flags: VerifyFlags): Promise<number> {
   const target = flags.target !== undefined ? targetUrl(flags.target, { file: undefined, field: '--target' }) : base?.target;
   if (target !== undefined) assertLocalOrConsented(target, flags.yes === true);
   const limits = await declaredLimits(flags, base?.limits);
-  const statuses = parseStatuses(flags.throttleStatus ?? '429');
+  const throttleStatuses = parseStatuses(flags.throttleStatus ?? '429');
   const caps = { maxRequests: numberFlag(flags.maxRequests, '--max-requests', { integer: true, min: 1 }), maxDurationMs: durationMs(flags.maxDuration, { file: undefined, field: '--max-duration' }) };
-  const request = probeRequest(base, flags.apiKey, flags.path ?? (target === undefined && !base ? '/probe' : undefined));
-  const declared = limits ? declaredFor(limits, base?.stage, request) : undefined;
-  const plan = declared ? probeForLimits(declared.rateRps, declared.burst, caps) : guessingLadder(caps);
-  printPlan(plan, target, declared);
-  const tolerance = toleranceFor(flags.tolerance === undefined ? (target === undefined || isLocalTarget(target) ? 'emulator' : 'aws') : toleranceProfile(flags.tolerance));
-  const scenario: Scenario = Object.freeze({
-    name: 'verify', file: base?.file ?? null, target, requests: [request], phases: plan.phases, seed: 1, limits, stage: base?.stage,
-    emulator: base?.emulator, gates: [], tolerance: tolerance.profile === 'aws' ? 'aws' : 'emulator', throttleStatuses: statuses, aws: base?.aws ?? emptyAws,
-    // Open the burst's connections before the first arrival so connection setup does not smear the burst.
-    options: { maxInFlight: 2000, connections: Math.min(2000, plan.largestBurst + 64), timeoutMs: 35_000, graceMs: 5_000 },
-  });
-  // With nothing declared there is no model to replay: infer from the observations alone.
-  const verifyOf = ({ result, sendLog }: Measured): VerifySection =>
-    limits
-      ? verifySection(result.throttle?.inferred, result.throttle, plan, declared)
-      : verifySection(answeredInference(observationsOf(sendLog, statuses)), undefined, plan, undefined);
-  const outcome = await withInterrupt((signal) => runScenario(scenario, { outDir: flags.out, kind: 'verify', signal, verify: verifyOf }));
+  const tolerance = flags.tolerance === undefined ? undefined : toleranceProfile(flags.tolerance);
+  const probe = buildProbe({ base, target, limits, throttleStatuses, caps, apiKey: flags.apiKey, path: flags.path, tolerance });
+  printPlan(probe.plan, target, probe.declared);
+  const outcome = await withInterrupt((signal) => runScenario(probe.scenario, { outDir: flags.out, kind: 'verify', signal, verify: probe.verify }));
   const v = outcome.result.verify;
   if (v) printVerdict(v);
   process.stderr.write(`result: ${outcome.outDir}/result.json\n`);
@@ -117,8 +99,6 @@ async function rejudgeRun(from: string, flags: VerifyFlags): Promise<number> {
   return rejudgeExitCode(result);
 }
 
-const emptyAws = Object.freeze({ cloudwatch: false, region: undefined, profile: undefined, endpoint: undefined, apiName: undefined, apiId: undefined, stage: undefined });
-
 async function declaredLimits(flags: VerifyFlags, fromScenario: Limits | undefined): Promise<Limits | undefined> {
   const sources = [flags.limits, flags.limitsFrom, flags.rate ?? flags.burst].filter((s) => s !== undefined);
   if (sources.length > 1) throw new UsageError('verify: give one of --rate/--burst, --limits or --limits-from');
@@ -140,12 +120,6 @@ function toleranceProfile(text: string): 'emulator' | 'aws' {
   return text;
 }
 
-function probeRequest(base: Scenario | undefined, apiKey: string | undefined, path: string | undefined): RequestSpec {
-  const first = base?.requests[0];
-  const headers = { ...(first?.headers ?? {}), ...(apiKey ? { 'x-api-key': apiKey } : {}) };
-  return Object.freeze({ name: first?.name ?? 'GET /', method: first?.method ?? 'GET', path: path ?? first?.path ?? '/', headers, body: first?.body, weight: 1, params: first?.params ?? {} });
-}
-
 function printPlan(plan: ProbePlan, target: string | undefined, declared: DeclaredBinding | undefined): void {
   const usd = (x: number) => `$${x < 0.01 ? x.toFixed(4) : x.toFixed(2)}`;
   const lines = [
@@ -154,49 +128,6 @@ function printPlan(plan: ProbePlan, target: string | undefined, declared: Declar
     `  ${plan.plannedRequests} requests; cost at API Gateway prices: REST API ${usd(plan.costUsd.rest.worst)} worst case (all billed), ${usd(plan.costUsd.rest.expected)} expected (accepted only); HTTP API ${usd(plan.costUsd.http.worst)} / ${usd(plan.costUsd.http.expected)}`,
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
-}
-
-/** What the observations alone say; undefined when nothing was answered (no-response, never "no throttling"). */
-function answeredInference(obs: Observations): Inference | undefined {
-  return obs.count === 0 ? undefined : inferBucket(obs);
-}
-
-/** The declared bucket that binds the probe's request: its route's override, its key's usage plan, or the stage default. */
-export interface DeclaredBinding {
-  readonly rateRps: number;
-  readonly burst: number;
-  readonly layer: string;
-  readonly label: string;
-}
-
-function declaredFor(limits: Limits, stageName: string | undefined, request: RequestSpec): DeclaredBinding {
-  const stage = pickStage(limits, stageName);
-  const keyed = limitsKeyedById(limits);
-  const apiKey = request.headers['x-api-key'];
-  const [key] = requestKeysOf([{ method: request.method, path: request.path, keyId: apiKey === undefined ? undefined : keyIdOf(apiKey) }], new ApiGatewayModel(keyed, { stage }));
-  const bound = bindingOf(keyed, stage, key);
-  if (!bound) throw new UsageError(`verify: ${request.method} ${request.path} needs an API key that a usage plan of the declared limits holds (--api-key)`);
-  return { rateRps: bound.binding.spec.rateRps, burst: bound.burst, layer: bound.binding.layer, label: bound.binding.label };
-}
-
-/**
- * Declared vs measured. With limits declared the throttle section is the judge (one verdict for
- * `run` and `verify`); with nothing declared, what the observations alone say.
- */
-export function verifySection(inf: Inference | undefined, throttle: ThrottleSection | undefined, plan: ProbePlan, declared: DeclaredBinding | undefined): VerifySection {
-  const measured = { rateRps: inf?.kind === 'token-bucket' ? inf.rateRps : null, burst: inf?.kind === 'token-bucket' ? inf.burst : null };
-  const common = {
-    declared: { rateRps: declared?.rateRps ?? null, burst: declared?.burst ?? null }, measured, binding: declared ? { layer: declared.layer, label: declared.label } : null,
-    plannedRequests: plan.plannedRequests, estimatedCostUsd: { rest: plan.costUsd.rest.worst, http: plan.costUsd.http.worst },
-  };
-  if (throttle) {
-    const verdict = throttle.verdict === 'not-exercised' ? 'inconclusive' : throttle.verdict;
-    return { ...common, verdict, reason: throttle.reason };
-  }
-  if (!inf) return { ...common, verdict: 'no-response', reason: 'no request got an HTTP response: nothing to measure (is the target up?)' };
-  if (inf.kind === 'no-throttling') return { ...common, verdict: 'no-throttling', reason: inf.note };
-  if (inf.kind !== 'token-bucket' || measured.rateRps === null || measured.burst === null) return { ...common, verdict: 'inconclusive', reason: inf.note };
-  return { ...common, verdict: 'pass', reason: `measured ${measured.rateRps.toFixed(1)} rps, burst ${measured.burst} (nothing declared)` };
 }
 
 function printVerdict(v: VerifySection): void {

@@ -5,7 +5,7 @@
  * one. The connection is closed afterwards, as node does: its framing can no longer be trusted.
  */
 import type { Duplex } from 'node:stream';
-import type { ApiType } from '../throttle/limits.ts';
+import type { ApiType } from '../core/limits.ts';
 import { requestIdHeaders } from './responses.ts';
 
 /** The status and reason node:http gives a client error of this code. */

@@ -1,7 +1,7 @@
 /**
  * The emulator's clock: a monotonic ms reading that the token buckets run on, and the wall
  * clock that quota periods (UTC calendar) and metric timestamps use. Injectable, so tests can
- * move time across a quota period without waiting (design.md, "Quotas in tests").
+ * move time across a quota period without waiting (docs/architecture.md "Quotas").
  */
 export interface EmulatorClock {
   /** Monotonic ms (performance.now() in production); never runs backwards. */

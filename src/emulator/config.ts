@@ -1,6 +1,6 @@
 /**
  * The emulator config (`loadgate emulator --config FILE`): the limits schema of
- * throttle/limits.ts (api, account, stages, routes, apiKeys, usagePlans, options) plus, per route,
+ * core/limits.ts (api, account, stages, routes, apiKeys, usagePlans, options) plus, per route,
  * an `integration` (integration-config.ts), and these top-level settings:
  *
  * - `integrationTimeoutMs`: REST default 29,000 (raisable, up to 300,000 here); HTTP API default
@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
-import { effectiveRouteKeys, parseLimits, type Limits, type StageLimits } from '../throttle/limits.ts';
+import { effectiveRouteKeys, parseLimits, type Limits, type StageLimits } from '../core/limits.ts';
 import { parseRouteKey } from '../routing/route-key.ts';
 import { at, boolean, isObject, number, optional, type Where } from '../validate.ts';
 import { DEFAULT_MOCK, PAYLOAD_LIMIT_BYTES, parseIntegration, type IntegrationSpec } from './integration-config.ts';
@@ -89,7 +89,8 @@ function parseConfig(raw: unknown, file: string | undefined, field: string): Emu
 }
 
 /**
- * The emulator for a scenario that declares `limits` but no `emulator` (design.md): the limits'
+ * The emulator for a scenario that declares `limits` but no `emulator` (docs/architecture.md
+ * "Scenario limits vs the emulator"): the limits'
  * API and stages (one, `prod` or `$default`, when none is declared), every route the limits name
  * plus a catch-all (`ANY /` and `ANY /{proxy+}` on REST, `$default` on an HTTP API), each a mock answering
  * 200 `{}` at once. Everything else takes API Gateway's defaults.

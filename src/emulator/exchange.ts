@@ -4,7 +4,7 @@
  * response with the request-id headers and records the request's metric exactly once.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiType } from '../throttle/limits.ts';
+import type { ApiType } from '../core/limits.ts';
 import type { EmulatorClock } from './clock.ts';
 import type { EmulatorHealth } from './health.ts';
 import type { RequestMetric } from './metrics/store.ts';

@@ -15,7 +15,7 @@
  * no closures unless the request has a body.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Limits } from '../throttle/limits.ts';
+import type { Limits } from '../core/limits.ts';
 import { Exchange, type ExchangeContext } from './exchange.ts';
 import { writeAnswer } from './responses.ts';
 import type { Resolution, RouteRuntime, Router } from './router.ts';

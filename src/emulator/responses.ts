@@ -1,5 +1,5 @@
 /**
- * What API Gateway itself answers (aws-facts.md section 2), one table per API type:
+ * What API Gateway itself answers (docs/aws-rules.md §2), one table per API type:
  *
  * | case              | REST API                                              | HTTP API                          |
  * |-------------------|-------------------------------------------------------|-----------------------------------|
@@ -15,13 +15,13 @@
  * | emulator fault    | 500 Internal server error                             | 500 Internal Server Error         |
  *
  * REST answers carry `x-amzn-RequestId` (a uuid) and `x-amz-apigw-id`; HTTP API answers carry
- * `apigw-requestid`. The two rows marked "our choice" are not in aws-facts.md: docs/emulator.md
+ * `apigw-requestid`. The two rows marked "our choice" are not in docs/aws-rules.md §2: docs/emulator.md
  * ("Error shapes") says why they take the gateway's JSON shape. No Retry-After or rate-limit header on any 429. Answers are prebuilt, and
  * bodies are strings so node:http sends head and body in one write instead of a writev.
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { ApiType } from '../throttle/limits.ts';
+import type { ApiType } from '../core/limits.ts';
 
 /** One prebuilt gateway answer. */
 export interface GatewayAnswer {

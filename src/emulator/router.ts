@@ -9,7 +9,7 @@
  * cached per (method, raw path); the cache is bounded so a scan of random paths cannot grow it.
  */
 import { ApiGatewayModel, type SharedModelState } from '../throttle/model.ts';
-import type { ApiType } from '../throttle/limits.ts';
+import type { ApiType } from '../core/limits.ts';
 import { decodeSegment, type RouteKey } from '../routing/route-key.ts';
 import type { EmulatorConfig, EmulatorRoute } from './config.ts';
 import type { Integration } from './integrations/integration.ts';

@@ -13,7 +13,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiType } from '../throttle/limits.ts';
+import type { ApiType } from '../core/limits.ts';
 import { systemClock, type EmulatorClock } from './clock.ts';
 import type { EmulatorConfig } from './config.ts';
 import type { ExchangeContext, MetricSink } from './exchange.ts';
@@ -21,7 +21,8 @@ import { RequestHandler } from './handler.ts';
 import { cloudWatchClientError, gatewayClientError } from './client-error.ts';
 import { EmulatorHealth, type EmulatorHealthSnapshot } from './health.ts';
 import { createIntegration } from './integrations/create.ts';
-import { createCloudWatchHandler, MetricStore, type RequestMetric } from './metrics/store.ts';
+import { MetricStore, type RequestMetric } from './metrics/store.ts';
+import { createCloudWatchHandler } from './metrics/handler.ts';
 import { responsesFor } from './responses.ts';
 import { Router } from './router.ts';
 

@@ -4,7 +4,7 @@
  * measured at (a p99 at 200 rps and one at 400 rps are not the same figure).
  */
 import Table from 'cli-table3';
-import { fmtRps } from '../report/format.ts';
+import { fmtRps } from '../core/format.ts';
 import type { Comparison, ComparisonRow, RunSummary } from './baseline.ts';
 import { formatMetricValue } from './evaluate.ts';
 import { metricByName } from './metrics.ts';

@@ -4,7 +4,7 @@
  * that has data (its verdict reports the worst window). Pure: no clock, no I/O.
  */
 import type { GateVerdict, RunResult, TimelineRow } from '../result/schema.ts';
-import { fmtMs, fmtNum, fmtPct, fmtRps } from '../report/format.ts';
+import { fmtMs, fmtNum, fmtPct, fmtRps } from '../core/format.ts';
 import { metricByName, type MetricDef, type WindowData } from './metrics.ts';
 import { parseGate, windowText, type Gate, type GateOp } from './parse.ts';
 
@@ -125,7 +125,7 @@ export function evaluateGates(result: RunResult, gates: readonly Gate[]): GateVe
 
 /**
  * The gates every run carries besides the user's: `requests.completed > 0` (a run in which no
- * request got a response must not pass, design.md "Exit codes") and, when limits were declared,
+ * request got a response must not pass, docs/architecture.md "Exit codes") and, when limits were declared,
  * `throttle.verdict == pass` (unless the run did not exercise them). A gate the user already wrote is not added twice.
  */
 export function implicitGates(result: RunResult, userGates: readonly Gate[] = []): Gate[] {

@@ -81,7 +81,7 @@ function statusRange(result: RunResult, lo: number, hi: number, except?: number)
 
 /**
  * 429s the model did not predict: observed - predicted throttled, floored at 0, when limits were
- * declared; every 429 when none were (design.md "Gates").
+ * declared; every 429 when none were (docs/architecture.md "Gates").
  */
 export function unexpected429s(result: RunResult): number {
   const t = result.throttle;

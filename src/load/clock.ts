@@ -20,7 +20,7 @@ const NAP_WINDOW_MS = 1;
  * One nap: the thread sleeps in the kernel (Atomics.wait on a private word nobody notifies) for at
  * most this long, then the event loop turns once (setImmediate: I/O callbacks, signals, timers)
  * before the next nap. A nap, unlike polling setImmediate, leaves the CPU to the process's own
- * GC and compiler threads and to the target on a one-core machine (docs/gates.md "Pacing");
+ * GC and compiler threads and to the target on a one-core machine (docs/architecture.md "Pacing");
  * responses that arrive during a nap wait at most this long to be read.
  */
 const NAP_MS = 0.1;

@@ -1,6 +1,6 @@
 /**
  * Warming the engine's code before run time 0, against an in-process loopback sink: nothing is
- * sent to the target (design.md "Warm-up sends nothing to the target by default").
+ * sent to the target (docs/architecture.md "Warm-up").
  *
  * A cold process pays, in its first second, for: V8 compiling the send and settle paths from
  * the interpreter up through its optimising tiers, undici's llhttp WebAssembly parser being
@@ -26,7 +26,7 @@ import { runOpenLoop } from './open-loop.ts';
 export const WARM_UP_MAX_REQUESTS = 3000;
 /** A slow schedule pays little for cold code; it still gets the parser compiled and the paths warm. */
 export const WARM_UP_MIN_REQUESTS = 300;
-/** Pace of the warm-up: 3,000 requests over 0.5 s, as the trial in design.md measured. */
+/** Pace of the warm-up: 3,000 requests over 0.5 s, as the trial measured (docs/architecture.md "Warm-up"). */
 const WARM_UP_RATE_RPS = 6000;
 
 /** Requests to warm with for a schedule whose highest rate is `peakRps`: half a second of it, within bounds. */
@@ -78,7 +78,7 @@ function collectGarbage(): void {
 /**
  * The run's factory for the warm-up, where a request that cannot be prepared is not the run's
  * business: a scenario param function that throws for some index must stop the run at that
- * arrival, with what was measured kept (scenario/param-guard.ts), not fail before time 0. The
+ * arrival, with what was measured kept (load/param-guard.ts), not fail before time 0. The
  * warm-up sends the last request that did prepare instead (or a bare GET / to its own sink).
  */
 function forgiving(factory: RequestFactory): RequestFactory {

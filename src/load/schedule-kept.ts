@@ -1,5 +1,5 @@
 /**
- * design.md "Schedule kept (one definition)": kept = no arrival dropped, achieved >= 99% of the
+ * docs/architecture.md "Schedule kept": kept = no arrival dropped, achieved >= 99% of the
  * target, and send-lag p99 <= SCHEDULE_KEPT_LAG_P99_MS over arrivals outside instant bursts.
  * A run that breaks any of them exits 3 unless the user opted out (`--allow-unkept-schedule`,
  * `options.requireSchedule: false`), and every report says so first.

@@ -10,19 +10,7 @@
  *   rank of pNN over all n = recorded + k:  ceil(NN/100 · n)  -> in the recorded part? value : null
  */
 import type { Histogram } from './histograms.ts';
-
-/** result.json `latencyAllMs`: percentiles over every scheduled arrival; null = beyond every answer. */
-export interface AllRequestsLatency {
-  readonly p50: number | null;
-  readonly p90: number | null;
-  readonly p99: number | null;
-  readonly p999: number | null;
-  readonly max: number | null;
-  /** Arrivals counted: recorded outcomes + never answered. */
-  readonly count: number;
-  /** Dropped at the in-flight cap, or unanswered when the run ended. */
-  readonly neverAnswered: number;
-}
+import type { AllRequestsLatency } from '../result/schema.ts';
 
 /** Percentile `pct` (0..100] of all arrivals, ms; null when its rank falls among the never answered. */
 export function allRequestsPercentileMs(histogram: Histogram, neverAnswered: number, pct: number): number | null {

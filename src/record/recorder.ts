@@ -18,7 +18,7 @@ import type { RecordSink, SentRequest } from './sink.ts';
 export type Measurement = Pick<RunResult, 'totals' | 'latencyMs' | 'serviceTimeMs' | 'histograms' | 'timeline' | 'routes'> &
   Required<Pick<RunResult, 'latencyAllMs'>>;
 
-/** Send lag split as design.md "Schedule kept" defines it: instant-burst members apart. */
+/** Send lag split as docs/architecture.md "Schedule kept" defines it: instant-burst members apart. */
 export interface SendLagSplit {
   /** Arrivals that are not part of an instant burst: the schedule-kept figure. */
   readonly sendLagMs: { p50: number; p99: number; max: number };

@@ -1,7 +1,7 @@
 /**
  * Where a 429 came from. API Gateway answers a throttle with `x-amzn-ErrorType:
  * TooManyRequestsException` and `{"message":"Too Many Requests"}`, an exhausted usage-plan quota
- * with `LimitExceededException` and `{"message":"Limit Exceeded"}` (aws-facts.md section 2).
+ * with `LimitExceededException` and `{"message":"Limit Exceeded"}` (docs/aws-rules.md §2).
  * The header wins when present (REST); HTTP APIs send no such header, so the body decides.
  * Anything else (a WAF, a proxy, the integration's own 429) is `other`.
  */

@@ -4,7 +4,7 @@
  * diffs between runs readable.
  */
 import type { RunResult } from '../result/schema.ts';
-import { redactResult } from '../result/redact.ts';
+import { redactResult } from '../core/redact.ts';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);

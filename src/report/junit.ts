@@ -5,7 +5,7 @@
  */
 import type { GateVerdict, RunResult } from '../result/schema.ts';
 import { formatMetricValue, gateMetricName } from '../gates/evaluate.ts';
-import { redactResult } from '../result/redact.ts';
+import { redactResult } from '../core/redact.ts';
 import type { Render } from './render.ts';
 
 // XML 1.0 allows only these characters; anything else (control bytes in a note) is dropped.

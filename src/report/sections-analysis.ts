@@ -3,15 +3,18 @@
  * reconciliation, capacity steps, verify's declared vs measured.
  */
 import type { CloudWatchMinute, RunResult, ThrottleSection } from '../result/schema.ts';
-import { maskSecret, type Limits, type ThrottleSpec } from '../throttle/limits.ts';
-import { fmtCount, fmtIso, fmtMs, fmtNum, fmtPct, fmtRange, fmtRps, fmtSecond, fmtSigned } from './format.ts';
+import type { Limits, ThrottleSpec } from '../core/limits.ts';
+import { fmtCount, fmtIso, fmtMs, fmtNum, fmtPct, fmtRange, fmtRps, fmtSecond, fmtSigned } from '../core/format.ts';
 import { emptySection, toned, type Cell, type Section, type Table } from './model.ts';
 
 function bucket(spec: ThrottleSpec | undefined): [string, string] {
   return spec === undefined ? ['inherits', 'inherits'] : [fmtRps(spec.rateRps), fmtNum(spec.burst)];
 }
 
-/** Every bucket the limits declare, one row each; API keys only in masked form. */
+/**
+ * Every bucket the limits declare, one row each. The API keys are already masked: every section
+ * is built from the redacted result (sections.ts reportModel, core/redact.ts).
+ */
 function declaredTable(limits: Limits, activeStage: string | undefined): Table {
   const rows: Cell[][] = [['Account (per Region)', 'all APIs and stages', ...bucket(limits.account), '']];
   for (const [name, stage] of Object.entries(limits.stages)) {
@@ -20,7 +23,7 @@ function declaredTable(limits: Limits, activeStage: string | undefined): Table {
     for (const [route, o] of Object.entries(stage.routes)) rows.push([`Stage ${name}${mark}`, route, ...bucket(o.throttle), '']);
   }
   for (const [name, plan] of Object.entries(limits.usagePlans)) {
-    const keys = Object.entries(limits.apiKeys).filter(([, k]) => k.usagePlan === name).map(([key]) => (key.endsWith('****') ? key : maskSecret(key)));
+    const keys = Object.entries(limits.apiKeys).filter(([, k]) => k.usagePlan === name).map(([maskedKey]) => maskedKey);
     const quota = plan.quota === undefined ? '' : `${fmtCount(plan.quota.limit)} per ${plan.quota.period}`;
     rows.push([`Usage plan ${name}`, `per key${keys.length > 0 ? ` (${keys.join(', ')})` : ''}`, ...bucket(plan.throttle), quota]);
     for (const [method, spec] of Object.entries(plan.methods)) rows.push([`Usage plan ${name}`, method, ...bucket(spec), '']);

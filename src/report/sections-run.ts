@@ -2,7 +2,7 @@
  * Report sections about the run itself: gates, totals, the schedule, latency and routes.
  */
 import type { Percentiles, RunResult } from '../result/schema.ts';
-import { fmtCount, fmtMs, fmtRps, fmtShare } from './format.ts';
+import { fmtCount, fmtMs, fmtRps, fmtShare } from '../core/format.ts';
 import { emptySection, toned, type Cell, type Section, type Table } from './model.ts';
 import { formatMetricValue, gateMetricName } from '../gates/evaluate.ts';
 

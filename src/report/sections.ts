@@ -3,9 +3,9 @@
  * format lays out exactly this, from a redacted copy of the result.
  */
 import type { RunResult } from '../result/schema.ts';
-import { fmtIso } from './format.ts';
+import { fmtIso } from '../core/format.ts';
 import type { Section, Verdict } from './model.ts';
-import { redactResult } from '../result/redact.ts';
+import { redactResult } from '../core/redact.ts';
 import { capacitySection, cloudwatchSection, throttleSection, verifySection } from './sections-analysis.ts';
 import { gatesSection, latencySection, routesSection, scheduleSection, totalsSection } from './sections-run.ts';
 import { verdictsOf } from './verdicts.ts';

@@ -3,7 +3,7 @@
  * target throttle as declared, did CloudWatch agree, was the schedule kept.
  */
 import { SCHEDULE_KEPT_LAG_P99_MS, type RunResult } from '../result/schema.ts';
-import { fmtCount, fmtRps } from './format.ts';
+import { fmtCount, fmtRps } from '../core/format.ts';
 import { unkeptScheduleFails } from '../load/schedule-kept.ts';
 import type { Verdict } from './model.ts';
 
@@ -73,7 +73,7 @@ function extras(result: RunResult): Verdict[] {
 /** The verdicts of a run, most important first. */
 export function verdictsOf(result: RunResult): Verdict[] {
   const rest = [gates(result), throttle(result), cloudwatch(result)];
-  // An unkept schedule makes every other figure suspect: it comes first (design.md "Exit codes").
+  // An unkept schedule makes every other figure suspect: it comes first (docs/architecture.md "Exit codes").
   if (result.schedule.kept === false) return [schedule(result), overall(result), ...rest, ...extras(result)];
   return [overall(result), ...rest, schedule(result), ...extras(result)];
 }

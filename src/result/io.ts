@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import type { RunResult } from './schema.ts';
-import { redactResult } from './redact.ts';
+import { redactResult } from '../core/redact.ts';
 import { writeFileAtomic } from './write-files.ts';
 
 export async function readResult(path: string): Promise<RunResult> {

@@ -3,11 +3,7 @@
  * CloudWatch, gates, reports) reads a RunResult and returns a new section; reports read only this.
  * All times inside are ms since run start unless the name says `Iso`; latencies are ms floats.
  */
-import type { Limits } from '../throttle/limits.ts';
-import type { Layer } from '../throttle/layers.ts';
-import type { AllRequestsLatency } from '../record/all-requests.ts';
-
-export type { AllRequestsLatency } from '../record/all-requests.ts';
+import type { Layer, Limits } from '../core/limits.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -16,6 +12,22 @@ export const SCHEMA_VERSION = 1 as const;
  * warning. An instant burst of N takes N sends of tens of µs each, so a few ms is its nature.
  */
 export const SCHEDULE_KEPT_LAG_P99_MS = 5;
+
+/**
+ * result.json `latencyAllMs`: percentiles over every scheduled arrival; null = beyond every
+ * answer (record/all-requests.ts computes it).
+ */
+export interface AllRequestsLatency {
+  readonly p50: number | null;
+  readonly p90: number | null;
+  readonly p99: number | null;
+  readonly p999: number | null;
+  readonly max: number | null;
+  /** Arrivals counted: recorded outcomes + never answered. */
+  readonly count: number;
+  /** Dropped at the in-flight cap, or unanswered when the run ended. */
+  readonly neverAnswered: number;
+}
 
 export interface Percentiles {
   readonly p50: number;
@@ -71,7 +83,7 @@ export interface ScheduleSummary {
   readonly durationS: number;
   /** One line per phase, e.g. "ramp 10→200 rps over 60 s". */
   readonly phases: readonly string[];
-  /** Actual minus intended send time of arrivals outside instant bursts (design.md "Schedule kept"). */
+  /** Actual minus intended send time, arrivals outside instant bursts (docs/architecture.md "Schedule kept"). */
   readonly sendLagMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly seed: number;
   /** Time to hand out instant bursts: lag of each burst arrival after the first; absent in older results. */

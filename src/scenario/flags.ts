@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { jsonProblem, UsageError } from '../errors.ts';
-import { parseLimits, type Limits } from '../throttle/limits.ts';
+import { parseLimits, type Limits } from '../core/limits.ts';
 import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
 import { durationMs, number } from '../validate.ts';
 import type { Scenario } from './types.ts';

@@ -2,7 +2,7 @@
  * The Scenario: a validated, frozen description of one load test (scenario/validate.ts makes it
  * from a .ts/.js/.json file or from CLI flags). Defaults are applied once, at validation.
  */
-import type { Limits } from '../throttle/limits.ts';
+import type { Limits } from '../core/limits.ts';
 
 /** A value generator for a `{param}` in a path, a header or a body. */
 export type ParamGenerator =

@@ -3,7 +3,7 @@
  * file, the field and the value. Defaults are applied here, once.
  */
 import { UsageError } from '../errors.ts';
-import { parseLimits } from '../throttle/limits.ts';
+import { parseLimits } from '../core/limits.ts';
 import { array, at, boolean, durationMs, isObject, number, object, optional, record, string, type Where } from '../validate.ts';
 import { headerName, headerValue } from './headers.ts';
 import { CAPS, capText } from './caps.ts';

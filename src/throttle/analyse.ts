@@ -10,7 +10,7 @@ import type { BucketVerdict, Inference, ThrottleSection, ThrottleVerdict, Tolera
 import { compare, observedCode, OBSERVED } from './compare.ts';
 import { inferBucket, type Observations } from './infer.ts';
 import { ApiGatewayModel } from './model.ts';
-import { pickStage, type Limits } from './limits.ts';
+import { pickStage, type Limits } from '../core/limits.ts';
 import { latestDecisionMs, PREDICTED, replay } from './replay.ts';
 import { decisionTimesBySend } from './decision-delay.ts';
 import { limitsKeyedById } from './key-id.ts';
@@ -27,7 +27,7 @@ export interface AnalyseInput {
   /** Wall-clock epoch ms of the run's t = 0 (quota periods are UTC calendar periods). */
   readonly originWallMs: number;
   readonly tolerance: Tolerance;
-  /** Statuses that count as throttled (design.md: nginx answers 503). */
+  /** Statuses that count as throttled (docs/aws-rules.md §7: nginx answers 503). */
   readonly throttleStatuses: readonly number[];
 }
 

@@ -8,9 +8,9 @@
  *          |        '-'
  *          +-------------------------> t
  *
- * Capacity is b, not b + 1 as in nginx's limit_req (aws-facts.md section 7).
+ * Capacity is b, not b + 1 as in nginx's limit_req (docs/aws-rules.md §7).
  */
-import type { ThrottleSpec } from './limits.ts';
+import type { ThrottleSpec } from '../core/limits.ts';
 
 /** Absorbs float error from summing many small refills, so 10,000 evenly spaced requests at 10,000 rps all pass. */
 const TOKEN_EPSILON = 1e-9;

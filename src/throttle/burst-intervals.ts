@@ -4,8 +4,7 @@
  * the whole run. Both use monotone crossings of bMin and bMax (rate-search.ts's probes).
  */
 import type { DecisionData } from './bucket-bounds.ts';
-import { FAR_ABOVE, TOKEN_EPSILON, fitsMax, probe, type Probe } from './rate-probe.ts';
-import type { Component, FeasibleRates, SearchRange, SearchResult } from './rate-search.ts';
+import { FAR_ABOVE, TOKEN_EPSILON, fitsMax, probe, type Component, type FeasibleRates, type Probe, type SearchRange, type SearchResult } from './rate-probe.ts';
 
 const FEW_BURSTS = 8;
 

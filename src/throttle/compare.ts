@@ -1,5 +1,5 @@
 /**
- * Predicted vs observed throttling (design.md "Agreement", refined). The gateway decides on its
+ * Predicted vs observed throttling (docs/architecture.md "Agreement", refined). The gateway decides on its
  * own receive times and, inside an instant burst, in its own order, so requests are compared as
  * counts, not one by one: both sides are binned by send time in 100 ms bins, and
  *
@@ -13,7 +13,7 @@
  *            |_/__---                    of receive-time jitter) closes again within one bin.
  *            +------------------> send time
  *
- * Why not design.md's Σ_bins |P_b - O_b|: in a throttled steady state the bucket hands its next
+ * Why not the first definition, Σ_bins |P_b - O_b|: in a throttled steady state the bucket hands its next
  * token to whichever request arrives first after it fills, and receive-time jitter of a fraction
  * of the inter-arrival gap moves that token to a neighbour; the phase then walks, and the per-bin
  * sum counts every walk step twice. Against the exact emulator it measured 90-97% on runs whose
@@ -134,9 +134,9 @@ function toSeconds(ms: number | null): number | null {
  * The tolerance bands of a throttle verdict.
  * - emulator: the emulator enforces exactly what the model predicts, so only timing noise
  *   between the client's send time and the emulator's receive time is allowed: agreement ≥ 0.99,
- *   rate ±3 %, burst ±2 (or rate × 2 ms when larger, design.md).
+ *   rate ±3 %, burst ±1 (or rate × 2 ms when larger, docs/architecture.md "Agreement").
  * - aws: AWS calls throttling best effort and enforces it on many hosts; captures show a 20 rps
- *   stage letting ~80 of 100 simultaneous requests through and the reverse (aws-facts.md §1).
+ *   stage letting ~80 of 100 simultaneous requests through and the reverse (docs/aws-rules.md §1).
  *   Sustained rates hold better than bursts over several seconds, so: agreement ≥ 0.80,
  *   rate ±20 %, burst ±50 requests. Wide on purpose: a narrower band would fail healthy APIs.
  */
@@ -153,7 +153,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Burst band for a rate: max(tolerance.burstAbsolute, rate × 2 ms) (design.md "Agreement"). */
+/** Burst band for a rate: max(tolerance.burstAbsolute, rate × 2 ms) (docs/architecture.md "Agreement"). */
 export function burstToleranceFor(tolerance: Tolerance, rateRps: number): number {
   return Math.max(tolerance.burstAbsolute, rateRps * 0.002);
 }

@@ -6,7 +6,7 @@
  */
 import type { RequestIdentity, SendLog } from '../record/send-log.ts';
 import { layersFor, type LayerBucket, type RequestKey } from './layers.ts';
-import type { Limits } from './limits.ts';
+import type { Limits } from '../core/limits.ts';
 import type { ApiGatewayModel } from './model.ts';
 
 export interface BucketGroup {

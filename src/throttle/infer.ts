@@ -8,9 +8,9 @@
  *   feasible rates   { r : some whole b in [bMin(r), bMax(r)) }             rate-search.ts
  *
  * Every bucket in the reported ranges explains every request (clean data), or all but a few set
- * aside (noisy data: at most 2 × max(2, r × 2 ms) bounds of each kind, design.md's burst
- * tolerance twice over, as one late request can break a short run of bounds); a bucket that
- * needs more is no token bucket. What the ranges leave open is said, parameter by
+ * aside (noisy data: at most 2 × max(2, r × 2 ms) bounds of each kind, the burst tolerance of
+ * docs/architecture.md "Agreement" twice over, as one late request can break a short run of
+ * bounds); a bucket that needs more is no token bucket. What the ranges leave open is said, parameter by
  * parameter, in `unidentified`, with the traffic that would pin it down:
  *
  *   traffic                                   rate              burst
@@ -22,7 +22,8 @@
 import type { Inference, UnidentifiedParameter } from '../result/schema.ts';
 import { decisionData } from './bucket-bounds.ts';
 import { decisionTiming } from './decision-delay.ts';
-import { fullRange, searchRates, type SearchRange, type SearchResult } from './rate-search.ts';
+import { fullRange, searchRates } from './rate-search.ts';
+import type { SearchRange, SearchResult } from './rate-probe.ts';
 import { refine } from './burst-intervals.ts';
 import type { DecisionData } from './bucket-bounds.ts';
 
@@ -42,7 +43,7 @@ export interface InferOptions {
   readonly maxSetAside?: number;
 }
 
-/** Burst slack allowed for timing noise at rate r: max(2, r × 2 ms) (design.md "Agreement"). */
+/** Burst slack allowed for timing noise at rate r: max(2, r × 2 ms) (docs/architecture.md "Agreement"). */
 export function burstSlack(rateRps: number): number {
   return Math.max(2, rateRps * 0.002);
 }

@@ -1,6 +1,6 @@
 /**
  * Which declared buckets a request passes through: API Gateway's throttling hierarchy
- * (docs/throttling.md, design.md "Throttle model"), resolved for one (route, method, API key).
+ * (docs/throttling.md, docs/architecture.md "Throttle model"), resolved for one (route, method, API key).
  * The model (model.ts) enforces and predicts with these layers, and the verdict (verdict.ts)
  * judges each against what the target did, so both read the hierarchy from this one place.
  *
@@ -10,9 +10,7 @@
  *     stage              else the stage default, per method   | an override replaces the default
  *   4 account            shared by every API and stage
  */
-import type { Limits, QuotaSpec, ThrottleSpec } from './limits.ts';
-
-export type Layer = 'usage-plan-method' | 'usage-plan' | 'stage-route' | 'stage' | 'account';
+import type { Layer, Limits, QuotaSpec, ThrottleSpec } from '../core/limits.ts';
 
 /** What the model needs to know of one request. */
 export interface RequestKey {

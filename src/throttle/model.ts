@@ -1,5 +1,5 @@
 /**
- * API Gateway's throttling hierarchy (layers.ts) as a LimitModel (design.md, "Throttle model").
+ * API Gateway's throttling hierarchy (layers.ts) as a LimitModel (docs/architecture.md "Throttle model").
  * Every applicable bucket is refilled and checked; the request is admitted only if all have a
  * token, and then one token is taken from each (a rejected request spends nothing: AWS leaves it
  * open, this is the default). The reported layer is the narrowest one that had no token.
@@ -7,12 +7,12 @@
  * The emulator enforces with this class and replay predicts with it, so both share one truth.
  */
 import { TokenBucket } from './bucket.ts';
-import { effectiveRouteKeys, pickStage, type Limits, type QuotaSpec, type ThrottleSpec } from './limits.ts';
-import { layersFor, type Layer, type RequestKey } from './layers.ts';
+import { effectiveRouteKeys, pickStage, type Layer, type Limits, type QuotaSpec, type ThrottleSpec } from '../core/limits.ts';
+import { layersFor, type RequestKey } from './layers.ts';
 import { matchRoute, parseRouteKey, type RouteKey } from '../routing/route-key.ts';
 import { QuotaCounter } from './quota.ts';
 
-export type { Layer, RequestKey } from './layers.ts';
+export type { RequestKey } from './layers.ts';
 
 export type Verdict =
   | { readonly admitted: true }

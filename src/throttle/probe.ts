@@ -1,6 +1,6 @@
 /**
  * The `verify` probe: a schedule built to make a token bucket show its rate and burst, within
- * caps on requests and duration, and what it costs at API Gateway prices (aws-facts.md §6).
+ * caps on requests and duration, and what it costs at API Gateway prices (docs/aws-rules.md §6).
  *
  *   rps ^         burst > B at one instant
  *       |          |
@@ -13,7 +13,7 @@
 import { UsageError } from '../errors.ts';
 import type { PhaseSpec } from '../scenario/types.ts';
 
-/** USD per request, first tier (aws-facts.md §6). */
+/** USD per request, first tier (docs/aws-rules.md §6). */
 export const PRICE_PER_REQUEST_USD = { rest: 3.5e-6, http: 1e-6 } as const;
 
 export interface ProbeCaps {

@@ -1,10 +1,10 @@
 /**
  * A usage-plan quota for one API key: `limit` admitted requests per UTC calendar period
- * (DAY from 00:00, WEEK from Sunday 00:00, MONTH from the 1st; design.md "Quotas in tests").
+ * (DAY from 00:00, WEEK from Sunday 00:00, MONTH from the 1st; docs/architecture.md "Quotas").
  * `offset` is subtracted from the limit in the first period only, as AWS documents it.
  * Only admitted requests count (whether 429s count is open in AWS's docs).
  */
-import type { QuotaPeriod, QuotaSpec } from './limits.ts';
+import type { QuotaPeriod, QuotaSpec } from '../core/limits.ts';
 
 const DAY_MS = 86_400_000;
 

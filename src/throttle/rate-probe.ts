@@ -51,3 +51,36 @@ function spanOf(data: DecisionData): number {
   return Math.max(a, t);
 }
 
+// The answers of the rate search (rate-search.ts) and of its refinement (burst-intervals.ts): declared
+// here, below both, so neither imports the other for its types.
+
+export interface FeasibleRates {
+  /** Lowest and highest feasible whole burst. */
+  readonly burstLo: number;
+  readonly burstHi: number;
+  /** Lowest and highest feasible rate (hi = Infinity: only bounded below; lo = 0: only above). */
+  readonly lo: number;
+  readonly hi: number;
+  /** Each feasible burst's rate interval, when there are few (≤ FEW_BURSTS) bursts. */
+  readonly components?: readonly Component[];
+}
+
+/** The rates [lo, hi] at which whole burst b explains the run. */
+export interface Component {
+  readonly burst: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+export interface SearchResult {
+  readonly feasible: FeasibleRates | null;
+  /** The best rate found (the highest tent top), feasible or not. */
+  readonly best: Probe;
+}
+
+/** Where to look: rates from `fromRps` to `toRps` on a log grid of `points`. */
+export interface SearchRange {
+  readonly fromRps: number;
+  readonly toRps: number;
+  readonly points: number;
+}

@@ -21,43 +21,12 @@
  */
 import type { DecisionData } from './bucket-bounds.ts';
 import { edges } from './burst-intervals.ts';
-import { probe, type Probe } from './rate-probe.ts';
+import { probe, type Probe, type SearchRange, type SearchResult } from './rate-probe.ts';
 
 export type { Probe } from './rate-probe.ts';
 
 const GRID_POINTS = 40;
 const GRID_SPAN = 1e5;
-
-export interface FeasibleRates {
-  /** Lowest and highest feasible whole burst. */
-  readonly burstLo: number;
-  readonly burstHi: number;
-  /** Lowest and highest feasible rate (hi = Infinity: only bounded below; lo = 0: only above). */
-  readonly lo: number;
-  readonly hi: number;
-  /** Each feasible burst's rate interval, when there are few (≤ FEW_BURSTS) bursts. */
-  readonly components?: readonly Component[];
-}
-
-/** The rates [lo, hi] at which whole burst b explains the run. */
-export interface Component {
-  readonly burst: number;
-  readonly lo: number;
-  readonly hi: number;
-}
-
-export interface SearchResult {
-  readonly feasible: FeasibleRates | null;
-  /** The best rate found (the highest tent top), feasible or not. */
-  readonly best: Probe;
-}
-
-/** Where to look: rates from `fromRps` to `toRps` on a log grid of `points`. */
-export interface SearchRange {
-  readonly fromRps: number;
-  readonly toRps: number;
-  readonly points: number;
-}
 
 /** The whole range for a run whose requests come at `topRps / 2` on average. */
 export function fullRange(topRps: number): SearchRange {

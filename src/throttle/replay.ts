@@ -1,6 +1,6 @@
 /**
  * Replay: the recorded send times of a run pushed through a LimitModel, one request at a time,
- * in send order, to predict what the gateway should have answered (design.md "Throttle model").
+ * in send order, to predict what the gateway should have answered (docs/architecture.md "Throttle model").
  * Requests that got no HTTP response (network errors, unfinished) are skipped: whether they ever
  * reached the gateway is unknown, and the comparison leaves them out as well.
  */

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metricsCommand, runMetrics, type MetricsView } from '../../src/cli/metrics.ts';
 import { UsageError } from '../../src/errors.ts';
-import { createCloudWatchHandler, MetricStore } from '../../src/emulator/metrics/store.ts';
+import { MetricStore } from '../../src/emulator/metrics/store.ts';
+import { createCloudWatchHandler } from '../../src/emulator/metrics/handler.ts';
 
 const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 const MIN = 60_000;

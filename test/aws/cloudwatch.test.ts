@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullCloudWatch, type CloudWatchTarget } from '../../src/aws/cloudwatch.ts';
 import { clientMinutes, type ClientSideMinutes } from '../../src/aws/reconcile.ts';
-import { createCloudWatchHandler, MetricStore, type MetricStoreOptions } from '../../src/emulator/metrics/store.ts';
+import { MetricStore, type MetricStoreOptions } from '../../src/emulator/metrics/store.ts';
+import { createCloudWatchHandler } from '../../src/emulator/metrics/handler.ts';
 import type { SendLog } from '../../src/record/send-log.ts';
 import { sendLogOf } from '../helpers/send-log.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Exit codes (design.md "Decisions for the second wave"): every --help lists the one table, and
+ * Exit codes (docs/exit-codes.md): every --help lists the one table, and
  * a crash is exit 4 with one line, never 1 (a failed gate) and never a stack unless asked.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.ts';
-import { EXIT } from '../../src/cli/exit-codes.ts';
+import { EXIT } from '../../src/core/exit-codes.ts';
 import { runCli } from '../helpers/cli.ts';
 import { countingServer } from '../helpers/counting-server.ts';
 

@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCloudWatchHandler, MetricStore } from '../../src/emulator/metrics/store.ts';
+import { MetricStore } from '../../src/emulator/metrics/store.ts';
+import { createCloudWatchHandler } from '../../src/emulator/metrics/handler.ts';
 import { runCli } from '../helpers/cli.ts';
 import { countingServer } from '../helpers/counting-server.ts';
 

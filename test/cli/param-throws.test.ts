@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { guardRequests } from '../../src/scenario/param-guard.ts';
+import { guardRequests } from '../../src/load/param-guard.ts';
 import { runCli } from '../helpers/cli.ts';
 import { countingServer } from '../helpers/counting-server.ts';
 

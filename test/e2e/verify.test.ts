@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.ts';
 import { spawnEmulator, type RunningEmulator } from '../../src/emulator/process.ts';
 import { emulatorConfigFromLimits } from '../../src/emulator/config.ts';
-import { parseLimits } from '../../src/throttle/limits.ts';
+import { parseLimits } from '../../src/core/limits.ts';
 import type { RunResult } from '../../src/result/schema.ts';
 import { NGINX, nginxInstalled, startNginx, type RunningNginx } from '../../bench/servers/nginx.ts';
 
@@ -95,7 +95,7 @@ describe.skipIf(!nginxInstalled())(`verify against nginx limit_req (${nginxInsta
   let nginx: RunningNginx;
   let port: number;
   beforeAll(async () => {
-    // nginx's bucket holds burst + 1: burst=B-1 makes an effective bucket of B (design.md).
+    // nginx's bucket holds burst + 1: burst=B-1 makes an effective bucket of B (docs/aws-rules.md §7).
     nginx = await startNginx({
       http: `limit_req_zone $binary_remote_addr zone=z:1m rate=${RATE}r/s;`,
       locations: `location / { limit_req zone=z burst=${BURST - 1} nodelay; limit_req_status 429; }`,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { UsageError } from '../../src/errors.ts';
 import { emulatorConfigFromLimits, loadEmulatorConfig, parseEmulatorConfig } from '../../src/emulator/config.ts';
-import { parseLimits } from '../../src/throttle/limits.ts';
+import { parseLimits } from '../../src/core/limits.ts';
 
 const SHOP = JSON.parse(readFileSync(new URL('../../scenarios/emulator/shop.json', import.meta.url), 'utf8'));
 

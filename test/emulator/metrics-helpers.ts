@@ -2,7 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { createCloudWatchHandler, type MetricStore, type RequestMetric } from '../../src/emulator/metrics/store.ts';
+import type { MetricStore, RequestMetric } from '../../src/emulator/metrics/store.ts';
+import { createCloudWatchHandler } from '../../src/emulator/metrics/handler.ts';
 
 export const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 export const MIN = 60_000;

@@ -65,7 +65,7 @@ describe('the tighter limit wins across levels', () => {
     expect(countByStatus(await h.burst(60, '/prod/items'))).toEqual({ 200: 50, 429: 10 });
   });
 
-  it('an override replaces the stage default even when looser (design.md)', async () => {
+  it('an override replaces the stage default even when looser (docs/architecture.md "Throttle model")', async () => {
     const looser = structuredClone(SHOP);
     looser.stages.prod.routes['GET /slow'].throttle = { rateRps: 500, burst: 120 };
     h = await harness(looser, { clock: new ManualEmulatorClock(NEAR_MIDNIGHT) });

@@ -11,7 +11,7 @@ import { renderers } from '../../src/report/render.ts';
 import { renderJunit } from '../../src/report/junit.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
-import { parseLimits } from '../../src/throttle/limits.ts';
+import { parseLimits } from '../../src/core/limits.ts';
 import { gateArb, limitsArb, nasty, resultArb, scenarioArb } from './generators.ts';
 
 /** Runs `read`; a throw must be a one-line usage error. */

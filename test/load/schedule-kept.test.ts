@@ -3,7 +3,7 @@ import { judgeSchedule, type ScheduleFacts } from '../../src/load/schedule-kept.
 
 const fine: ScheduleFacts = { dropped: 0, sent: 1000, plannedArrivals: 1000, sendLagP99Ms: 1, inFlightCap: { limit: 2000, from: 'maxInFlight' } };
 
-describe('judgeSchedule (design.md "Schedule kept")', () => {
+describe('judgeSchedule (docs/architecture.md "Schedule kept")', () => {
   it.each<{ why: string; facts: Partial<ScheduleFacts>; kept: boolean; says?: RegExp }>([
     { why: 'everything sent on time', facts: {}, kept: true },
     { why: 'one drop is enough to fail', facts: { dropped: 1, sent: 999 }, kept: false, says: /1 arrivals dropped at the in-flight cap of 2000 \(set by --max-in-flight/ },

@@ -1,5 +1,5 @@
 /**
- * `--version` and the top-level `--help` answer from bin/loadgate.js alone (design.md: start-up
+ * `--version` and the top-level `--help` answer from bin/loadgate.js alone (docs/architecture.md "Packaging": start-up
  * relative to `node -e 0`, + 30 ms): they must say what the full CLI says, without importing tsx,
  * commander or the CLI. What gets imported is logged by a resolve hook, not timed (timing belongs
  * to `npm run bench`).

@@ -97,7 +97,7 @@ describe('the packed tarball', () => {
 const cases = [
   { name: 'esm', file: 'scenario.ts', typeChecks: true },
   { name: 'cjs', file: 'scenario.mts', typeChecks: true },
-  { name: 'cjs', file: 'scenario.ts', typeChecks: false }, // runs; tsc refuses ESM syntax in a CommonJS .ts (design.md)
+  { name: 'cjs', file: 'scenario.ts', typeChecks: false }, // runs; tsc refuses ESM syntax in a CommonJS .ts (docs/architecture.md "Packaging")
   { name: 'none', file: 'scenario.mts', typeChecks: true },
   { name: 'none', file: 'scenario.ts', typeChecks: false },
 ] as const;

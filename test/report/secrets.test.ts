@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderers, REPORT_FORMATS } from '../../src/report/render.ts';
-import { redactText } from '../../src/result/redact.ts';
+import { redactText } from '../../src/core/redact.ts';
 import { renderTerminal } from '../../src/report/terminal.ts';
 import type { RunResult } from '../../src/result/schema.ts';
-import { maskSecret } from '../../src/throttle/limits.ts';
+import { maskSecret } from '../../src/core/redact.ts';
 import { FIXTURE_API_KEY, fixture } from './helpers.ts';
 
 const BEARER = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.sig-Q1w2E3';

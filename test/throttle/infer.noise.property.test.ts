@@ -18,7 +18,7 @@ function probe(r: number, b: number): Phase[] {
   ];
 }
 
-/** The truth lies within the reported ranges widened by a band: burst max(2, r × 2 ms) (design.md), rate 1 %. */
+/** The truth lies within the reported ranges widened by a band: burst max(2, r × 2 ms) (docs/architecture.md "Agreement"), rate 1 %. */
 function expectWithinBand(inf: Inference, truth: { rateRps: number; burst: number }): void {
   expect(inf.kind, inf.note).toBe('token-bucket');
   const slack = Math.max(2, truth.rateRps * 0.002);

@@ -16,7 +16,7 @@ function probeShape(rateRps: number, burst: number, holdMs = 4000): Phase[] {
   ];
 }
 
-describe("AWS's worked examples (aws-facts.md §1), 10,000 rps / burst 5,000", () => {
+describe("AWS's worked examples (docs/aws-rules.md §1), 10,000 rps / burst 5,000", () => {
   it.each([
     { why: '10,000 spread over one second: all served, nothing to infer from', times: spread(10_000, 0, 1000), kind: 'no-throttling' },
     { why: '5,000 in the first ms then 5,000 over the remaining 999 ms: all served', times: [...spread(5000, 0, 1), ...spread(5000, 1, 1000)], kind: 'no-throttling' },

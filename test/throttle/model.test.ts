@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiGatewayModel, type Verdict } from '../../src/throttle/model.ts';
-import { parseLimits } from '../../src/throttle/limits.ts';
+import { parseLimits } from '../../src/core/limits.ts';
 import { quotaPeriodEndMs } from '../../src/throttle/quota.ts';
 
 const ORIGIN = Date.UTC(2026, 0, 5, 12); // a Monday noon: far from every quota boundary

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ApiGatewayModel } from '../../src/throttle/model.ts';
-import { parseLimits } from '../../src/throttle/limits.ts';
+import { parseLimits } from '../../src/core/limits.ts';
 
 interface Spec { rateRps: number; burst: number }
 interface Config { account: Spec; stage?: Spec; overrideA?: Spec; plan?: Spec; planMethod?: Spec }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decisionTimesMs, replay } from '../../src/throttle/replay.ts';
 import { ApiGatewayModel } from '../../src/throttle/model.ts';
-import { parseLimits } from '../../src/throttle/limits.ts';
+import { parseLimits } from '../../src/core/limits.ts';
 import { sendLogOf } from '../helpers/send-log.ts';
 
 

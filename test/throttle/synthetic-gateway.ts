@@ -8,7 +8,7 @@ import { SendLogBuilder } from '../../src/record/send-log-builder.ts';
 import { ORIGIN, type SendLog } from '../../src/record/send-log.ts';
 import { createRng, exponential } from '../../src/schedule/rng.ts';
 import { TokenBucket } from '../../src/throttle/bucket.ts';
-import type { ThrottleSpec } from '../../src/throttle/limits.ts';
+import type { ThrottleSpec } from '../../src/core/limits.ts';
 
 export type Shape = 'steady' | 'probe' | 'ramp' | 'poisson' | 'under' | 'bursts';
 export type Latency = 'fast' | 'lognormal';

@@ -2,7 +2,7 @@
  * Generated traffic and limiters for the inference tests: send-time shapes (the ones scenarios
  * offer), a gateway that decides with a TokenBucket at send + delay, and limiters that are not
  * AWS's bucket (a sliding window counting rejected requests as HAProxy does, a fixed window,
- * nginx's limit_req in integer milli-requests and whole milliseconds, aws-facts.md §7).
+ * nginx's limit_req in integer milli-requests and whole milliseconds, docs/aws-rules.md §7).
  */
 import { TokenBucket } from '../../src/throttle/bucket.ts';
 import type { Observations } from '../../src/throttle/infer.ts';

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyseThrottle, toleranceFor } from '../../src/throttle/analyse.ts';
-import { parseLimits, type ThrottleSpec } from '../../src/throttle/limits.ts';
+import { parseLimits, type ThrottleSpec } from '../../src/core/limits.ts';
 import type { ThrottleVerdict } from '../../src/result/schema.ts';
 import { synthesise, type Latency, type Shape } from './synthetic-gateway.ts';
 

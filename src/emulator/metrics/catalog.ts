@@ -1,6 +1,6 @@
 /**
- * Which AWS/ApiGateway metrics exist, under which dimension sets, per API type (aws-facts.md
- * section 3). The store keeps only the finest cells (stage, method, resource); this file maps a
+ * Which AWS/ApiGateway metrics exist, under which dimension sets, per API type (docs/aws-rules.md
+ * §3). The store keeps only the finest cells (stage, method, resource); this file maps a
  * CloudWatch metric identity onto a filter over those cells, and back.
  */
 

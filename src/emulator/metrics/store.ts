@@ -10,8 +10,6 @@ import {
 } from './catalog.ts';
 import { Flags, Values, type Aggregate, type Statistic } from './distribution.ts';
 
-export { createCloudWatchHandler } from './handler.ts';
-
 /** One request as the gateway saw it; the emulator calls `record` once per answered request. */
 export interface RequestMetric {
   /** Epoch ms the request was received. */

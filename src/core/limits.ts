@@ -1,7 +1,7 @@
 /**
  * The throttle limits of one API, as configured on API Gateway: what a scenario's `limits` field
  * declares, what `--limits FILE` holds, what is read from AWS, and the throttling half of the
- * emulator's config. One schema for all of them (design.md, "Scenario limits vs the emulator").
+ * emulator's config. One schema for all of them (docs/architecture.md "Scenario limits vs the emulator").
  *
  * ```json
  * { "api": { "type": "rest", "name": "shop" },
@@ -70,6 +70,12 @@ export interface Limits {
    */
   readonly stageBucketScope: 'method' | 'stage';
 }
+
+/**
+ * The levels of API Gateway's throttling hierarchy that a bucket can sit on, narrowest first
+ * (docs/throttling.md); throttle/layers.ts resolves which of them a request passes.
+ */
+export type Layer = 'usage-plan-method' | 'usage-plan' | 'stage-route' | 'stage' | 'account';
 
 export const AWS_ACCOUNT_DEFAULT: ThrottleSpec = Object.freeze({ rateRps: 10_000, burst: 5_000 });
 
@@ -190,9 +196,3 @@ export function pickStage(limits: Limits, name?: string): string | undefined {
   }
   return names[0];
 }
-
-/** `k-gold-0001` -> `k-go****`: how API keys appear in results, logs and reports. */
-export function maskSecret(secret: string): string {
-  return `${secret.slice(0, Math.min(4, Math.floor(secret.length / 2.5)))}****`;
-}
-

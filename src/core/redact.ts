@@ -9,8 +9,11 @@
  *     name and lose their value.
  * Encoded histograms are left alone: they are base64 and carry no text.
  */
-import type { RunResult } from './schema.ts';
-import { maskSecret } from '../throttle/limits.ts';
+
+/** `k-gold-0001` -> `k-go****`: how API keys appear in results, logs and reports. */
+export function maskSecret(secret: string): string {
+  return `${secret.slice(0, Math.min(4, Math.floor(secret.length / 2.5)))}****`;
+}
 
 const HEADER_VALUE =
   /\b(authorization|x-api-key|x-amz-security-token)(["']?\s*[:=]\s*["']?)(?:(bearer|basic|aws4-hmac-sha256)\s+)?[^\s"'`|,;<>&]+/gi;
@@ -23,8 +26,16 @@ function isMasked(key: string): boolean {
   return key.endsWith('****');
 }
 
+/**
+ * The part of a RunResult that says which secrets it knows: its declared limits' API keys. Typed
+ * by shape, not by result/schema.ts, so that redaction sits below the result it scrubs.
+ */
+export interface KnowsSecrets {
+  readonly throttle?: { readonly limits: { readonly apiKeys: Readonly<Record<string, unknown>> } };
+}
+
 /** The API keys a result knows about (from its declared limits), longest first. */
-export function knownSecrets(result: RunResult): string[] {
+export function knownSecrets(result: KnowsSecrets): string[] {
   const keys = Object.keys(result.throttle?.limits.apiKeys ?? {}).filter((k) => !isMasked(k) && k.length > 0);
   return keys.sort((a, b) => b.length - a.length);
 }
@@ -50,6 +61,6 @@ function redactValue(value: unknown, secrets: readonly string[]): unknown {
 }
 
 /** A copy of `result` with every secret masked; the input is not modified. */
-export function redactResult(result: RunResult): RunResult {
-  return redactValue(result, knownSecrets(result)) as RunResult;
+export function redactResult<Result extends KnowsSecrets>(result: Result): Result {
+  return redactValue(result, knownSecrets(result)) as Result;
 }

@@ -10,7 +10,7 @@
  * The open loop sends arrival k right after reading its time (load/open-loop.ts), so the kept
  * request is the one it asks for; any other index is prepared afresh.
  */
-import type { ArrivalCursor, PreparedRequest, RequestFactory } from '../load/inputs.ts';
+import type { ArrivalCursor, PreparedRequest, RequestFactory } from './inputs.ts';
 
 export interface GuardedInputs {
   readonly arrivals: ArrivalCursor;
