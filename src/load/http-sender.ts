@@ -1,35 +1,35 @@
 /**
- * HttpSender: the Sender on undici. One undici Client per connection, one request per
- * connection at a time (pipelining 1), so a request starts only on a free connection and never
- * waits behind another one's response. Free clients sit on a stack (O(1) per send; undici's
- * Pool scans every client per dispatch, which costs at 2,000 connections) and new ones open as
- * needed up to `maxConnections`; `warmConnections` sockets are opened before the first arrival
- * (outside the measured window) and handed to the first clients that connect.
+ * HttpSender: the Sender (load/sender.ts) on undici, and `httpProtocol`, the TargetProtocol for
+ * http: and https: targets. One undici Client per connection, one request per connection at a
+ * time (pipelining 1), so a request starts only on a free connection and never waits behind
+ * another one's response. Free clients sit on a stack (O(1) per send; undici's Pool scans every
+ * client per dispatch, which costs at 2,000 connections) and new ones open as needed up to
+ * `maxConnections`; `warmConnections` sockets are opened before the first arrival (outside the
+ * measured window) and handed to the first clients that connect.
  * It uses undici's low-level dispatch() with a legacy handler object (no body stream, no
  * header parsing: cheapest per request) and counts its own in-flight requests for the cap.
+ * An answer reaches the recorder as a protocol-neutral outcome: the HTTP status is its code,
+ * and answerClassOf says what the status means.
  */
 import type { Socket } from 'node:net';
 import { Client, buildConnector, type Dispatcher } from 'undici';
-import type { Clock } from './clock.ts';
-import type { RequestFactory } from './inputs.ts';
+import { warmUpEngine } from './code-warm-up.ts';
 import { classifyError } from './outcome.ts';
-import type { Sender } from './sender.ts';
-import type { RecordSink, SentRequest } from '../record/sink.ts';
+import type { Sender, SenderOptions, TargetProtocol } from './sender.ts';
+import type { AnswerClass, AnsweredOutcome, SentRequest } from '../record/sink.ts';
+import { ORIGIN, type OriginCode } from '../record/send-log.ts';
 import { ORIGIN_BODY_BYTES, throttleOrigin } from '../record/throttle-origin.ts';
 import { requestTargetJoiner } from './target-path.ts';
 
 /** How to build an HttpSender. */
-export interface HttpSenderOptions {
-  /** Base URL; its path (a stage such as /prod) prefixes every request path. */
-  readonly target: string;
-  readonly factory: RequestFactory;
-  readonly sink: RecordSink;
-  readonly clock: Clock;
-  /** Per-request limit for the connect, the response headers, and each gap in the body. */
-  readonly timeoutMs: number;
-  readonly maxConnections: number;
-  /** Connections to open before the first arrival; 0 = open as needed. */
-  readonly warmConnections: number;
+export type HttpSenderOptions = SenderOptions;
+
+/** What an HTTP status means for the run: a 429 throttles only when the gateway's origin says so. */
+export function answerClassOf(status: number, origin: OriginCode): AnswerClass {
+  if (status === 429) return origin === ORIGIN.THROTTLE || origin === ORIGIN.QUOTA ? 'throttled' : 'status429Other';
+  if (status >= 500) return 'serverErrors';
+  if (status >= 400) return 'clientErrors';
+  return 'ok';
 }
 
 const ERROR_TYPE_HEADER = 'x-amzn-errortype';
@@ -45,12 +45,16 @@ function headerValue(raw: Buffer[], lowerName: string): string | undefined {
   return undefined;
 }
 
-/** One request on the wire: carries what the recorder needs when it settles. */
-class Exchange implements Dispatcher.DispatchHandler, SentRequest {
-  status = 0;
+/** One request on the wire: carries what the recorder needs when it settles, and then its outcome. */
+class Exchange implements Dispatcher.DispatchHandler, SentRequest, AnsweredOutcome {
+  /** The HTTP status, once the final one arrived. */
+  code = 0;
   errorType: string | undefined;
   body = '';
   settled = false;
+  /** The rest of the outcome, filled in when the response ends. */
+  answerClass: AnswerClass = 'ok';
+  origin: OriginCode = ORIGIN.NONE;
 
   constructor(
     readonly sender: HttpSender,
@@ -65,14 +69,14 @@ class Exchange implements Dispatcher.DispatchHandler, SentRequest {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     if (statusCode < 200) return true; // 1xx: the final status is still to come
-    this.status = statusCode;
+    this.code = statusCode;
     if (statusCode === 429) this.errorType = headerValue(rawHeaders, ERROR_TYPE_HEADER);
     return true;
   }
 
   onData(chunk: Buffer): boolean {
     // Bodies are discarded except the start of a 429's, which says throttle or quota.
-    if (this.status === 429 && this.body.length < ORIGIN_BODY_BYTES) {
+    if (this.code === 429 && this.body.length < ORIGIN_BODY_BYTES) {
       this.body += chunk.toString('latin1', 0, Math.min(chunk.length, ORIGIN_BODY_BYTES - this.body.length));
     }
     return true;
@@ -173,13 +177,13 @@ export class HttpSender implements Sender {
     const endMs = this.#options.clock.nowMs();
     if (err) this.#options.sink.failed(exchange, endMs, classifyError(err));
     else {
-      const origin = throttleOrigin(exchange.status, exchange.errorType, exchange.body);
-      this.#options.sink.answered(exchange, endMs, exchange.status, origin);
+      exchange.origin = throttleOrigin(exchange.code, exchange.errorType, exchange.body);
+      exchange.answerClass = answerClassOf(exchange.code, exchange.origin);
+      this.#options.sink.answered(exchange, endMs, exchange);
     }
     if (this.inFlight === 0 && this.#onIdle) this.#onIdle();
   }
 
-  /** Resolves when nothing is in flight (at once if nothing is). */
   whenIdle(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => {
@@ -190,10 +194,16 @@ export class HttpSender implements Sender {
     });
   }
 
-  /** Closes every connection, failing whatever is still in flight (record it as unfinished first). */
   async close(): Promise<void> {
     this.#closed = true;
     for (const socket of this.#warm.splice(0)) socket.destroy();
     await Promise.all(this.#clients.map((client) => client.destroy()));
   }
 }
+
+/** http: and https: targets. */
+export const httpProtocol: TargetProtocol = {
+  schemes: ['http:', 'https:'],
+  open: (options) => HttpSender.open(options),
+  warmUp: (factory, clock, signal, requests) => warmUpEngine(factory, clock, signal, requests),
+};

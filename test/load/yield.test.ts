@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { performanceClock } from '../../src/load/clock.ts';
 import { runOpenLoop } from '../../src/load/open-loop.ts';
-import type { Sender } from '../../src/load/sender.ts';
+import type { DueSender } from '../../src/load/open-loop.ts';
 
 describe('runOpenLoop far behind its schedule', () => {
   it('lets a 2 ms timer fire while ten million arrivals are all already due', async () => {
@@ -14,7 +14,7 @@ describe('runOpenLoop far behind its schedule', () => {
     let handled = 0;
     const arrivals = { next: () => (handled < total ? 0 : Infinity) };
     // Always full: every arrival is dropped, the cheapest path, so the loop is as busy as it gets.
-    const sender: Sender = { inFlight: 1, send: () => undefined };
+    const sender: DueSender = { inFlight: 1, send: () => undefined };
     const sink = { dropped: () => void handled++ };
     const controller = new AbortController();
     let handledWhenTimerFired = -1;
