@@ -14,6 +14,7 @@
 import type { Socket } from 'node:net';
 import { Client, buildConnector, type Dispatcher } from 'undici';
 import { warmUpEngine } from './code-warm-up.ts';
+import type { PreparedRequest } from './inputs.ts';
 import { classifyError } from './outcome.ts';
 import type { Sender, SenderOptions, TargetProtocol } from './sender.ts';
 import type { AnswerClass, AnsweredOutcome, SentRequest } from '../record/sink.ts';
@@ -113,6 +114,8 @@ export class HttpSender implements Sender {
   readonly #clients: Client[] = [];
   /** Clients with no request in flight; LIFO so the most recently used connections stay warm. */
   readonly #free: Client[] = [];
+  /** By requestIndex: the last request sent and the options built for it. */
+  readonly #lastOptions: ({ readonly request: PreparedRequest; readonly options: Dispatcher.DispatchOptions } | undefined)[] = [];
   #closed = false;
   #onIdle: (() => void) | undefined;
 
@@ -148,24 +151,36 @@ export class HttpSender implements Sender {
   }
 
   send(arrivalIndex: number, intendedMs: number): void {
-    const { factory, sink, clock, timeoutMs } = this.#options;
+    const { factory, sink, clock } = this.#options;
     const request = factory.prepare(arrivalIndex);
     const sentMs = clock.nowMs();
     const row = sink.sent(arrivalIndex, request.requestIndex, intendedMs, sentMs);
     const client = this.#free.pop() ?? this.#newClient();
     const exchange = new Exchange(this, client, row, request.requestIndex, intendedMs, sentMs);
     this.inFlight++;
-    client.dispatch(
-      {
-        path: this.#requestTarget(request.path),
-        method: request.method as Dispatcher.HttpMethod,
-        headers: request.headers,
-        body: request.body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      },
-      exchange,
-    );
+    client.dispatch(this.#dispatchOptions(request), exchange);
+  }
+
+  /**
+   * undici's options for `request`. A request whose parts are the very strings and header object
+   * of the previous one with its requestIndex (every request without placeholders: the factory
+   * shares them, load/request-factory.ts) reuses that options object: no path join, no object per
+   * request. undici reads the options and never writes them.
+   */
+  #dispatchOptions(request: PreparedRequest): Dispatcher.DispatchOptions {
+    const last = this.#lastOptions[request.requestIndex];
+    if (last !== undefined && last.request.path === request.path && last.request.headers === request.headers
+      && last.request.body === request.body && last.request.method === request.method) return last.options;
+    const options: Dispatcher.DispatchOptions = {
+      path: this.#requestTarget(request.path),
+      method: request.method as Dispatcher.HttpMethod,
+      headers: request.headers,
+      body: request.body,
+      headersTimeout: this.#options.timeoutMs,
+      bodyTimeout: this.#options.timeoutMs,
+    };
+    this.#lastOptions[request.requestIndex] = { request, options };
+    return options;
   }
 
   /** Called by an Exchange exactly once per request (later calls are ignored). */
