@@ -97,9 +97,14 @@ function originParams(url: URL): Parameters<buildConnector.connector>[0] {
   return { hostname: url.hostname, host: url.host, protocol: url.protocol, port, servername: undefined, localAddress: null, httpSocket: undefined };
 }
 
-function openSocket(connector: buildConnector.connector, url: URL): Promise<Socket | undefined> {
+/** Opens one socket before time 0 and reports its set-up time (TCP, and TLS for https) as warm. */
+function openSocket(connector: buildConnector.connector, url: URL, options: HttpSenderOptions): Promise<Socket | undefined> {
+  const startMs = options.clock.nowMs();
   return new Promise((resolve) => {
-    connector(originParams(url), (err, socket) => resolve(err ? undefined : (socket as Socket)));
+    connector(originParams(url), (err, socket) => {
+      if (!err) options.sink.connected(options.clock.nowMs() - startMs, true);
+      resolve(err ? undefined : (socket as Socket));
+    });
   });
 }
 
@@ -129,7 +134,14 @@ export class HttpSender implements Sender {
       const socket = this.#warm.pop();
       // Asynchronously, as a real connect: undici's client does not expect the callback re-entrantly.
       if (socket && !socket.destroyed) process.nextTick(callback, null, socket);
-      else connector(params, callback);
+      else {
+        // Once per new connection, not per request: the set-up time is reported apart from send lag (k6's http_req_connecting).
+        const startMs = options.clock.nowMs();
+        connector(params, (err, opened) => {
+          if (!err) options.sink.connected(options.clock.nowMs() - startMs, false);
+          (callback as (e: Error | null, s: unknown) => void)(err, opened);
+        });
+      }
     };
     for (let i = 0; i < warm.length; i++) this.#free.push(this.#newClient());
   }
@@ -146,7 +158,7 @@ export class HttpSender implements Sender {
     const url = new URL(options.target);
     const connector = buildConnector({ timeout: Math.min(options.timeoutMs, CONNECT_TIMEOUT_CAP_MS) });
     const count = Math.min(options.warmConnections, options.maxConnections);
-    const opened = await Promise.all(Array.from({ length: count }, () => openSocket(connector, url)));
+    const opened = await Promise.all(Array.from({ length: count }, () => openSocket(connector, url, options)));
     return new HttpSender(options, connector, opened.filter((s): s is Socket => s !== undefined));
   }
 

@@ -10,7 +10,7 @@
 import type { RunOptions } from '../scenario/types.ts';
 import type { SendLog } from '../record/send-log.ts';
 import { readSendLogFile, SendLogFileWriter, type SendLogHeader } from '../record/send-log-file.ts';
-import { Recorder, type Measurement } from '../record/recorder.ts';
+import { Recorder, type ConnectionSetup, type Measurement } from '../record/recorder.ts';
 import { performanceClock, type Clock } from './clock.ts';
 import type { ArrivalCursor, RequestFactory } from './inputs.ts';
 import { runOpenLoop } from './open-loop.ts';
@@ -76,6 +76,8 @@ export interface LoadOutcome {
   readonly warmUp: WarmUpReport | null;
   /** CPU time (user + system) of this process from time 0 to the end of the drain, ms. */
   readonly cpuMs: number;
+  /** How long connections to the target took to set up, before time 0 and during the run (never part of send lag). */
+  readonly connectMs: ConnectionSetup;
 }
 
 /** The cap on requests in flight: `connections` when set (it is never above maxInFlight), else maxInFlight. */
@@ -169,6 +171,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
       inFlightCap,
       warmUp,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      connectMs: recorder.connectionSetup(),
     };
   } finally {
     progress.stop();

@@ -27,6 +27,26 @@ export interface SendLagSplit {
   readonly burstDispatchMs: { p50: number; p99: number; max: number; count: number };
 }
 
+/** Set-up times of connections to the target (k6's http_req_connecting), ms. */
+export interface ConnectionSetup {
+  /** Opened before time 0 (warm connections). */
+  readonly warm: ConnectTimes;
+  /** Opened during the run because every open one was busy. */
+  readonly duringRun: ConnectTimes;
+}
+
+export interface ConnectTimes {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+function connectTimes(histogram: Histogram): ConnectTimes {
+  const { p50, p99, max } = percentilesMs(histogram);
+  return { count: histogram.totalCount, p50, p99, max };
+}
+
 /** Live counters for progress output; `recentP99Ms` covers responses since the previous call. */
 export interface ProgressCounters {
   readonly sent: number;
@@ -62,6 +82,8 @@ export class Recorder implements RecordSink {
   readonly #burstDispatch = newHistogram();
   /** Answered and failed requests, from the intended time (all-requests.ts). */
   readonly #latencyAll = newHistogram();
+  readonly #connectWarm = newHistogram();
+  readonly #connectDuringRun = newHistogram();
   /** Intended time of the last arrival (sent or dropped): an equal one is part of an instant burst. */
   #lastIntendedMs = Number.NaN;
   #recent = newHistogram();
@@ -116,6 +138,15 @@ export class Recorder implements RecordSink {
     this.#rows.complete(request.row, endMs, 0);
     this.#route(request.requestIndex).errors++;
     this.#timeline.settled(request.sentMs, 'errors', undefined);
+  }
+
+  connected(connectMs: number, warm: boolean): void {
+    if (!this.#sealed) recordMs(warm ? this.#connectWarm : this.#connectDuringRun, connectMs);
+  }
+
+  /** How long connections took to set up, before time 0 and during the run. */
+  connectionSetup(): ConnectionSetup {
+    return { warm: connectTimes(this.#connectWarm), duringRun: connectTimes(this.#connectDuringRun) };
   }
 
   /** Stops recording: whatever settles later stays unfinished; a spilled send log is written out and closed. */

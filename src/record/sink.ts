@@ -45,4 +45,9 @@ export interface RecordSink {
   answered(request: SentRequest, endMs: number, outcome: AnsweredOutcome): void;
   /** The request got no response. */
   failed(request: SentRequest, endMs: number, kind: ErrorKind): void;
+  /**
+   * A connection to the target was set up in `connectMs` (TCP, and TLS where there is one), before
+   * time 0 (`warm`) or during the run. Not send lag: design.md "Schedule kept" reports it apart.
+   */
+  connected(connectMs: number, warm: boolean): void;
 }
