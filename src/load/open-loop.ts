@@ -83,7 +83,7 @@ export async function runOpenLoop(
       }
     }
     // Past arrivals left over from a cut batch make sleepUntil yield once and return.
-    if (dueMs !== Infinity) await clock.sleepUntil(dueMs, signal);
+    if (dueMs !== Infinity) await clock.sleepUntil(dueMs, signal, sender.inFlight === 0);
   }
   return { scheduled, dropped, endedMs: clock.nowMs(), interrupted: signal.aborted };
 }

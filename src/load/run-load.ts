@@ -103,8 +103,8 @@ class RunClock implements Clock {
   nowMs(): number {
     return this.base.nowMs() - this.#originMs;
   }
-  sleepUntil(atMs: number, signal: AbortSignal): Promise<void> {
-    return this.base.sleepUntil(atMs + this.#originMs, signal);
+  sleepUntil(atMs: number, signal: AbortSignal, idle?: boolean): Promise<void> {
+    return this.base.sleepUntil(atMs + this.#originMs, signal, idle);
   }
 }
 

@@ -34,3 +34,25 @@ describe('runOpenLoop far behind its schedule', () => {
     expect(timerFiredAfterMs).toBeLessThan(250);
   });
 });
+
+describe('performanceClock.sleepUntil', () => {
+  it('never wakes before the target, idle (one nap to it) or not (short naps that read I/O)', async () => {
+    const signal = new AbortController().signal;
+    let early = 0;
+    for (let i = 0; i < 200; i++) {
+      const atMs = performance.now() + 0.05 + (i % 19) * 0.05;
+      await performanceClock.sleepUntil(atMs, signal, i % 2 === 0);
+      if (performance.now() < atMs) early++;
+    }
+    expect(early).toBe(0);
+  });
+
+  it('never resolves synchronously when idle: an immediate queued before a 0.9 ms wait runs first', async () => {
+    const signal = new AbortController().signal;
+    const order: string[] = [];
+    setImmediate(() => order.push('immediate'));
+    await performanceClock.sleepUntil(performance.now() + 0.9, signal, true);
+    order.push('woke');
+    expect(order).toEqual(['immediate', 'woke']);
+  });
+});
