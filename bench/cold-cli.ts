@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../src/result/schema.ts';
@@ -29,6 +29,8 @@ export interface ColdRun {
   /** Peak RSS of the process (kernel's VmHWM), MB; and RSS samples, one a second, MB. */
   readonly peakRssMb: number;
   readonly rssMb: readonly number[];
+  /** The machine's 1-minute load average when the run started (it is shared: say how busy it was). */
+  readonly loadAverage: number;
 }
 
 export interface ColdRunOptions {
@@ -62,6 +64,7 @@ export async function coldRun(opts: ColdRunOptions): Promise<ColdRun> {
       '-c', String(opts.cpu), process.execPath, BIN, 'run', '--target', opts.url, '--rps', String(opts.rateRps),
       '--duration', `${opts.durationS}s`, '--no-cloudwatch', '-q', '--allow-unkept-schedule', '--out', out, ...(opts.extraArgs ?? []),
     ];
+    const loadAverage = loadavg()[0];
     const child = spawn('taskset', args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' } });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -89,7 +92,7 @@ export async function coldRun(opts: ColdRunOptions): Promise<ColdRun> {
       lagP99Ms: result.schedule.sendLagMs.p99,
       firstSecondSent: result.timeline[0]?.sent ?? 0, firstSecondScheduled: result.timeline[0]?.scheduled ?? 0,
       cpuPer10kS: cpuMs === undefined || sent === 0 ? null : (cpuMs / 1000 / sent) * 1e4,
-      peakRssMb: peakKb / 1024, rssMb,
+      peakRssMb: peakKb / 1024, rssMb, loadAverage,
     };
   } finally {
     await rm(out, { recursive: true, force: true });

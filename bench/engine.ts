@@ -19,6 +19,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { runLoad } from '../src/load/run-load.ts';
@@ -67,12 +68,15 @@ async function openLoopSteps(url: string): Promise<ColdRun[]> {
 interface PeerResult {
   readonly rps: number;
   readonly cpuPer10kS: number;
+  /** The machine's 1-minute load average when the run started. */
+  readonly loadAverage?: number;
 }
 
 function autocannonOnce(url: string): Promise<PeerResult> {
+  const loadAverage = loadavg()[0];
   return new Promise((resolve, reject) => {
     execFile('taskset', ['-c', String(LOAD_CPU), process.execPath, '--import', 'tsx', SELF, '--autocannon', url], { maxBuffer: 1 << 20 }, (err, stdout) =>
-      err ? reject(err) : resolve(JSON.parse(stdout) as PeerResult),
+      err ? reject(err) : resolve({ ...(JSON.parse(stdout) as PeerResult), loadAverage }),
     );
   });
 }
@@ -159,17 +163,18 @@ function report(f: Figures): BenchReport {
   const lgHeldRuns = f.bestRuns.filter(held).length;
   const lgCpu = f.bestRuns.length ? median(f.bestRuns.map((r) => r.cpuPer10kS ?? NaN)) : null;
   const lgLag = f.bestRuns.length ? median(f.bestRuns.map((r) => r.lagP99Ms)) : null;
-  const table = new Table({ head: ['tool (cold CLI, one core)', 'mode', 'rps', 'vs autocannon', 'CPU s / 10k req'] });
+  const table = new Table({ head: ['tool (cold CLI, one core)', 'mode', 'rps', 'vs autocannon', 'CPU s / 10k req', 'CPU vs autocannon'] });
   table.push(
-    ['loadgate', `open loop, no drop, lag p99 <= ${BENCH_LAG_P99_MS} ms`, fmt(lgRate), fmt(lgRate === null ? null : lgRate / acRps, 2), fmt(lgCpu, 3)],
-    ['autocannon 8', `closed, ${PEER_CONNECTIONS} conns`, fmt(acRps), '1.00', fmt(acCpu, 3)],
-    ['loadgate (in-process, warm)', `saturated, ${PEER_CONNECTIONS} in flight`, fmt(f.inProcess.rps), fmt(f.inProcess.rps / acRps, 2), fmt(f.inProcess.cpuPer10kS, 3)],
+    ['loadgate', `open loop, no drop, lag p99 <= ${BENCH_LAG_P99_MS} ms`, fmt(lgRate), fmt(lgRate === null ? null : lgRate / acRps, 2), fmt(lgCpu, 3), fmt(lgCpu === null ? null : lgCpu / acCpu, 2)],
+    ['autocannon 8', `closed, ${PEER_CONNECTIONS} conns`, fmt(acRps), '1.00', fmt(acCpu, 3), '1.00'],
+    ['loadgate (in-process, warm)', `saturated, ${PEER_CONNECTIONS} in flight`, fmt(f.inProcess.rps), fmt(f.inProcess.rps / acRps, 2), fmt(f.inProcess.cpuPer10kS, 3), fmt(f.inProcess.cpuPer10kS / acCpu, 2)],
   );
-  const stepLines = f.steps.map((s) => `  ${s.rateRps} rps: achieved ${fmt(s.achievedRps)}, dropped ${s.dropped}, lag p99 ${s.lagP99Ms.toFixed(2)} ms, first second ${s.firstSecondSent}/${s.firstSecondScheduled}, ${held(s) ? 'held' : 'NOT held'}`);
-  const bestLines = f.bestRuns.map((s) => `  ${s.rateRps} rps again: lag p99 ${s.lagP99Ms.toFixed(2)} ms, dropped ${s.dropped}, first second ${s.firstSecondSent}/${s.firstSecondScheduled}, ${held(s) ? 'held' : 'NOT held'}`);
+  const stepLines = f.steps.map((s) => `  ${s.rateRps} rps: achieved ${fmt(s.achievedRps)}, dropped ${s.dropped}, lag p99 ${s.lagP99Ms.toFixed(2)} ms, first second ${s.firstSecondSent}/${s.firstSecondScheduled}, CPU ${fmt(s.cpuPer10kS, 3)} s/10k, load ${fmt(s.loadAverage, 1)}, ${held(s) ? 'held' : 'NOT held'}`);
+  const bestLines = f.bestRuns.map((s) => `  ${s.rateRps} rps again: lag p99 ${s.lagP99Ms.toFixed(2)} ms, dropped ${s.dropped}, first second ${s.firstSecondSent}/${s.firstSecondScheduled}, CPU ${fmt(s.cpuPer10kS, 3)} s/10k, load ${fmt(s.loadAverage, 1)}, ${held(s) ? 'held' : 'NOT held'}`);
+  const acLine = `autocannon runs: ${f.ac.map((r) => `${fmt(r.rps)} rps, CPU ${fmt(r.cpuPer10kS, 3)} s/10k, load ${fmt(r.loadAverage, 1)}`).join('; ')}`;
   const pacingLines = f.pacing.map((runs) => {
     const rate = runs[0].rateRps;
-    return `  ${rate} rps: ${runs.map((r) => `${(r.onPace * 100).toFixed(1)}%`).join(', ')} of 10 ms windows within ±50% of ${rate / 100} (median ${(median(runs.map((r) => r.onPace)) * 100).toFixed(1)}%; first second ${(median(runs.map((r) => r.onPaceFirstSecond)) * 100).toFixed(1)}%)`;
+    return `  ${rate} rps: ${runs.map((r) => `${(r.onPace * 100).toFixed(1)}%`).join(', ')} of 10 ms windows within ±50% of ${rate / 100} (median ${(median(runs.map((r) => r.onPace)) * 100).toFixed(1)}%; first second ${(median(runs.map((r) => r.onPaceFirstSecond)) * 100).toFixed(1)}%; load ${runs.map((r) => fmt(r.loadAverage, 1)).join(', ')})`;
   });
   const m = f.memory;
   const memoryLine = `memory: ${m.run.sent} requests at 10,000 rps in one cold run: RSS at the quarters ${m.quarters.map((q) => q.toFixed(0)).join(' / ')} MB, peak ${m.run.peakRssMb.toFixed(0)} MB; growth ${m.growthPerMillionMb.toFixed(1)} MB per 1M requests -> about ${m.at10MMb.toFixed(0)} MB at 10M`;
@@ -177,11 +182,12 @@ function report(f: Figures): BenchReport {
     name: 'engine',
     table: [
       table.toString(), `target: ${f.target.name} pinned to CPU ${TARGET_CPU}; loadgate and autocannon pinned to CPU ${LOAD_CPU}, a cold process per run`,
-      'open-loop steps (cold CLI each):', ...stepLines, ...bestLines, 'pacing by the server\'s own arrival log (nginx $msec):', ...pacingLines, memoryLine,
+      'open-loop steps (cold CLI each):', ...stepLines, ...bestLines, acLine, 'pacing by the server\'s own arrival log (nginx $msec):', ...pacingLines, memoryLine,
     ].join('\n'),
     metrics: {
       loadgateMaxOpenLoopRps: lgRate, loadgateHeldRepeats: lgHeldRuns, loadgateLagP99MsMedian: lgLag, loadgateCpuPer10kS: lgCpu,
       autocannonRps: acRps, autocannonCpuPer10kS: acCpu, loadgateVsAutocannon: lgRate === null ? null : lgRate / acRps,
+      loadgateCpuVsAutocannon: lgCpu === null ? null : lgCpu / acCpu,
       loadgateInProcessSaturatedRps: f.inProcess.rps,
       pacingOnPace2000: median(f.pacing[0].map((r) => r.onPace)), pacingOnPace10000: median(f.pacing[1].map((r) => r.onPace)),
       peakRssMb: m.run.peakRssMb, rssGrowthPerMillionMb: m.growthPerMillionMb, rssAt10MExtrapolatedMb: m.at10MMb, rssRequests: m.run.sent,

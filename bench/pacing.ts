@@ -21,6 +21,8 @@ export interface PacingResult {
   readonly onPace: number;
   /** Share of windows on pace in the first second alone. */
   readonly onPaceFirstSecond: number;
+  /** The machine's 1-minute load average when the run started. */
+  readonly loadAverage?: number;
 }
 
 /** Judges arrival times (ms) against a constant rate in 10 ms windows. */
@@ -58,15 +60,16 @@ export async function measurePacing(rateRps: number, durationS: number, loadCpu:
   const dir = await mkdtemp(join(tmpdir(), 'lg-pacing-'));
   const log = join(dir, 'arrivals.log');
   const nginx = await startNginx({ locations: "location / { default_type text/plain; return 200 'ok'; }", cpu: targetCpu, arrivalLog: log });
+  let loadAverage: number;
   try {
-    await coldRun({ cpu: loadCpu, url: nginx.url, rateRps, durationS });
+    ({ loadAverage } = await coldRun({ cpu: loadCpu, url: nginx.url, rateRps, durationS }));
   } finally {
     await nginx.stop(); // flushes the buffered log
   }
   try {
     const text = await readFile(log, 'utf8');
     const arrivalsMs = text.split('\n').filter((l) => l.length > 0).map((l) => Number(l) * 1000);
-    return { rateRps, ...judgePacing(arrivalsMs, rateRps) };
+    return { rateRps, loadAverage, ...judgePacing(arrivalsMs, rateRps) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -294,6 +294,7 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
       inFlightCap: load.inFlightCap,
       warmUp: load.warmUp,
       cpuMs: load.cpuMs,
+      connectMs: load.connectMs,
     },
     cloudwatch: skippedCloudWatch('not pulled for a single measurement (capacity steps); loadgate run and verify pull it'),
   };

@@ -1,6 +1,6 @@
 /**
- * Warming the engine's code before run time 0, against an in-process loopback sink: nothing is
- * sent to the target (docs/architecture.md "Warm-up").
+ * Warming the HTTP engine's code before run time 0 (httpProtocol.warmUp, load/http-sender.ts),
+ * against an in-process loopback sink: nothing is sent to the target (docs/architecture.md "Warm-up").
  *
  * A cold process pays, in its first second, for: V8 compiling the send and settle paths from
  * the interpreter up through its optimising tiers, undici's llhttp WebAssembly parser being
@@ -21,6 +21,7 @@ import type { Clock } from './clock.ts';
 import { HttpSender } from './http-sender.ts';
 import type { ArrivalCursor, PreparedRequest, RequestFactory } from './inputs.ts';
 import { runOpenLoop } from './open-loop.ts';
+import type { WarmUpReport } from './sender.ts';
 
 /** Enough for V8 to optimise the per-request functions (it needs a few thousand calls). */
 export const WARM_UP_MAX_REQUESTS = 3000;
@@ -37,12 +38,7 @@ const WARM_UP_CONNECTIONS = 32;
 /** One answer in this many is a throttle 429 with API Gateway's body and header. */
 const THROTTLE_EVERY = 10;
 
-/** What the warm-up did (result.json `schedule.warmUp`). */
-export interface WarmUpReport {
-  /** Requests sent to the in-process sink; none to the target. */
-  readonly sinkRequests: number;
-  readonly durationMs: number;
-}
+export type { WarmUpReport } from './sender.ts';
 
 function startSink(): Promise<Server> {
   let n = 0;

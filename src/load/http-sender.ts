@@ -1,35 +1,36 @@
 /**
- * HttpSender: the Sender on undici. One undici Client per connection, one request per
- * connection at a time (pipelining 1), so a request starts only on a free connection and never
- * waits behind another one's response. Free clients sit on a stack (O(1) per send; undici's
- * Pool scans every client per dispatch, which costs at 2,000 connections) and new ones open as
- * needed up to `maxConnections`; `warmConnections` sockets are opened before the first arrival
- * (outside the measured window) and handed to the first clients that connect.
+ * HttpSender: the Sender (load/sender.ts) on undici, and `httpProtocol`, the TargetProtocol for
+ * http: and https: targets. One undici Client per connection, one request per connection at a
+ * time (pipelining 1), so a request starts only on a free connection and never waits behind
+ * another one's response. Free clients sit on a stack (O(1) per send; undici's Pool scans every
+ * client per dispatch, which costs at 2,000 connections) and new ones open as needed up to
+ * `maxConnections`; `warmConnections` sockets are opened before the first arrival (outside the
+ * measured window) and handed to the first clients that connect.
  * It uses undici's low-level dispatch() with a legacy handler object (no body stream, no
  * header parsing: cheapest per request) and counts its own in-flight requests for the cap.
+ * An answer reaches the recorder as a protocol-neutral outcome: the HTTP status is its code,
+ * and answerClassOf says what the status means.
  */
 import type { Socket } from 'node:net';
 import { Client, buildConnector, type Dispatcher } from 'undici';
-import type { Clock } from './clock.ts';
-import type { RequestFactory } from './inputs.ts';
+import { warmUpEngine } from './code-warm-up.ts';
+import type { PreparedRequest } from './inputs.ts';
 import { classifyError } from './outcome.ts';
-import type { Sender } from './sender.ts';
-import type { RecordSink, SentRequest } from '../record/sink.ts';
+import type { Sender, SenderOptions, TargetProtocol } from './sender.ts';
+import type { AnswerClass, AnsweredOutcome, SentRequest } from '../record/sink.ts';
+import { ORIGIN, type OriginCode } from '../record/send-log.ts';
 import { ORIGIN_BODY_BYTES, throttleOrigin } from '../record/throttle-origin.ts';
 import { requestTargetJoiner } from './target-path.ts';
 
 /** How to build an HttpSender. */
-export interface HttpSenderOptions {
-  /** Base URL; its path (a stage such as /prod) prefixes every request path. */
-  readonly target: string;
-  readonly factory: RequestFactory;
-  readonly sink: RecordSink;
-  readonly clock: Clock;
-  /** Per-request limit for the connect, the response headers, and each gap in the body. */
-  readonly timeoutMs: number;
-  readonly maxConnections: number;
-  /** Connections to open before the first arrival; 0 = open as needed. */
-  readonly warmConnections: number;
+export type HttpSenderOptions = SenderOptions;
+
+/** What an HTTP status means for the run: a 429 throttles only when the gateway's origin says so. */
+export function answerClassOf(status: number, origin: OriginCode): AnswerClass {
+  if (status === 429) return origin === ORIGIN.THROTTLE || origin === ORIGIN.QUOTA ? 'throttled' : 'status429Other';
+  if (status >= 500) return 'serverErrors';
+  if (status >= 400) return 'clientErrors';
+  return 'ok';
 }
 
 const ERROR_TYPE_HEADER = 'x-amzn-errortype';
@@ -45,12 +46,16 @@ function headerValue(raw: Buffer[], lowerName: string): string | undefined {
   return undefined;
 }
 
-/** One request on the wire: carries what the recorder needs when it settles. */
-class Exchange implements Dispatcher.DispatchHandler, SentRequest {
-  status = 0;
+/** One request on the wire: carries what the recorder needs when it settles, and then its outcome. */
+class Exchange implements Dispatcher.DispatchHandler, SentRequest, AnsweredOutcome {
+  /** The HTTP status, once the final one arrived. */
+  code = 0;
   errorType: string | undefined;
   body = '';
   settled = false;
+  /** The rest of the outcome, filled in when the response ends. */
+  answerClass: AnswerClass = 'ok';
+  origin: OriginCode = ORIGIN.NONE;
 
   constructor(
     readonly sender: HttpSender,
@@ -65,14 +70,14 @@ class Exchange implements Dispatcher.DispatchHandler, SentRequest {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     if (statusCode < 200) return true; // 1xx: the final status is still to come
-    this.status = statusCode;
+    this.code = statusCode;
     if (statusCode === 429) this.errorType = headerValue(rawHeaders, ERROR_TYPE_HEADER);
     return true;
   }
 
   onData(chunk: Buffer): boolean {
     // Bodies are discarded except the start of a 429's, which says throttle or quota.
-    if (this.status === 429 && this.body.length < ORIGIN_BODY_BYTES) {
+    if (this.code === 429 && this.body.length < ORIGIN_BODY_BYTES) {
       this.body += chunk.toString('latin1', 0, Math.min(chunk.length, ORIGIN_BODY_BYTES - this.body.length));
     }
     return true;
@@ -92,9 +97,14 @@ function originParams(url: URL): Parameters<buildConnector.connector>[0] {
   return { hostname: url.hostname, host: url.host, protocol: url.protocol, port, servername: undefined, localAddress: null, httpSocket: undefined };
 }
 
-function openSocket(connector: buildConnector.connector, url: URL): Promise<Socket | undefined> {
+/** Opens one socket before time 0 and reports its set-up time (TCP, and TLS for https) as warm. */
+function openSocket(connector: buildConnector.connector, url: URL, options: HttpSenderOptions): Promise<Socket | undefined> {
+  const startMs = options.clock.nowMs();
   return new Promise((resolve) => {
-    connector(originParams(url), (err, socket) => resolve(err ? undefined : (socket as Socket)));
+    connector(originParams(url), (err, socket) => {
+      if (!err) options.sink.connected(options.clock.nowMs() - startMs, true);
+      resolve(err ? undefined : (socket as Socket));
+    });
   });
 }
 
@@ -109,6 +119,8 @@ export class HttpSender implements Sender {
   readonly #clients: Client[] = [];
   /** Clients with no request in flight; LIFO so the most recently used connections stay warm. */
   readonly #free: Client[] = [];
+  /** By requestIndex: the last request sent and the options built for it. */
+  readonly #lastOptions: ({ readonly request: PreparedRequest; readonly options: Dispatcher.DispatchOptions } | undefined)[] = [];
   #closed = false;
   #onIdle: (() => void) | undefined;
 
@@ -122,7 +134,14 @@ export class HttpSender implements Sender {
       const socket = this.#warm.pop();
       // Asynchronously, as a real connect: undici's client does not expect the callback re-entrantly.
       if (socket && !socket.destroyed) process.nextTick(callback, null, socket);
-      else connector(params, callback);
+      else {
+        // Once per new connection, not per request: the set-up time is reported apart from send lag (k6's http_req_connecting).
+        const startMs = options.clock.nowMs();
+        connector(params, (err, opened) => {
+          if (!err) options.sink.connected(options.clock.nowMs() - startMs, false);
+          (callback as (e: Error | null, s: unknown) => void)(err, opened);
+        });
+      }
     };
     for (let i = 0; i < warm.length; i++) this.#free.push(this.#newClient());
   }
@@ -139,29 +158,41 @@ export class HttpSender implements Sender {
     const url = new URL(options.target);
     const connector = buildConnector({ timeout: Math.min(options.timeoutMs, CONNECT_TIMEOUT_CAP_MS) });
     const count = Math.min(options.warmConnections, options.maxConnections);
-    const opened = await Promise.all(Array.from({ length: count }, () => openSocket(connector, url)));
+    const opened = await Promise.all(Array.from({ length: count }, () => openSocket(connector, url, options)));
     return new HttpSender(options, connector, opened.filter((s): s is Socket => s !== undefined));
   }
 
   send(arrivalIndex: number, intendedMs: number): void {
-    const { factory, sink, clock, timeoutMs } = this.#options;
+    const { factory, sink, clock } = this.#options;
     const request = factory.prepare(arrivalIndex);
     const sentMs = clock.nowMs();
     const row = sink.sent(arrivalIndex, request.requestIndex, intendedMs, sentMs);
     const client = this.#free.pop() ?? this.#newClient();
     const exchange = new Exchange(this, client, row, request.requestIndex, intendedMs, sentMs);
     this.inFlight++;
-    client.dispatch(
-      {
-        path: this.#requestTarget(request.path),
-        method: request.method as Dispatcher.HttpMethod,
-        headers: request.headers,
-        body: request.body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      },
-      exchange,
-    );
+    client.dispatch(this.#dispatchOptions(request), exchange);
+  }
+
+  /**
+   * undici's options for `request`. A request whose parts are the very strings and header object
+   * of the previous one with its requestIndex (every request without placeholders: the factory
+   * shares them, load/request-factory.ts) reuses that options object: no path join, no object per
+   * request. undici reads the options and never writes them.
+   */
+  #dispatchOptions(request: PreparedRequest): Dispatcher.DispatchOptions {
+    const last = this.#lastOptions[request.requestIndex];
+    if (last !== undefined && last.request.path === request.path && last.request.headers === request.headers
+      && last.request.body === request.body && last.request.method === request.method) return last.options;
+    const options: Dispatcher.DispatchOptions = {
+      path: this.#requestTarget(request.path),
+      method: request.method as Dispatcher.HttpMethod,
+      headers: request.headers,
+      body: request.body,
+      headersTimeout: this.#options.timeoutMs,
+      bodyTimeout: this.#options.timeoutMs,
+    };
+    this.#lastOptions[request.requestIndex] = { request, options };
+    return options;
   }
 
   /** Called by an Exchange exactly once per request (later calls are ignored). */
@@ -173,13 +204,13 @@ export class HttpSender implements Sender {
     const endMs = this.#options.clock.nowMs();
     if (err) this.#options.sink.failed(exchange, endMs, classifyError(err));
     else {
-      const origin = throttleOrigin(exchange.status, exchange.errorType, exchange.body);
-      this.#options.sink.answered(exchange, endMs, exchange.status, origin);
+      exchange.origin = throttleOrigin(exchange.code, exchange.errorType, exchange.body);
+      exchange.answerClass = answerClassOf(exchange.code, exchange.origin);
+      this.#options.sink.answered(exchange, endMs, exchange);
     }
     if (this.inFlight === 0 && this.#onIdle) this.#onIdle();
   }
 
-  /** Resolves when nothing is in flight (at once if nothing is). */
   whenIdle(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => {
@@ -190,10 +221,16 @@ export class HttpSender implements Sender {
     });
   }
 
-  /** Closes every connection, failing whatever is still in flight (record it as unfinished first). */
   async close(): Promise<void> {
     this.#closed = true;
     for (const socket of this.#warm.splice(0)) socket.destroy();
     await Promise.all(this.#clients.map((client) => client.destroy()));
   }
 }
+
+/** http: and https: targets. */
+export const httpProtocol: TargetProtocol = {
+  schemes: ['http:', 'https:'],
+  open: (options) => HttpSender.open(options),
+  warmUp: (factory, clock, signal, requests) => warmUpEngine(factory, clock, signal, requests),
+};

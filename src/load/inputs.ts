@@ -1,19 +1,16 @@
 /**
- * The shapes runLoad consumes from the schedule and scenario stages. They are declared here
- * structurally so the engine does not depend on how those stages implement them.
+ * What runLoad consumes: arrival times (declared by the schedule stage, which produces them) and
+ * requests (declared here; load/request-factory.ts builds them from a scenario, and the warm-up,
+ * the tests and the benchmarks bring their own).
  */
+export type { ArrivalCursor } from '../schedule/arrivals.ts';
 
-/** Yields the intended send time of arrival 0, 1, 2, ... in ms since run start; Infinity after the last. */
-export interface ArrivalCursor {
-  next(): number;
-}
-
-/** One concrete request, ready to send. */
+/** One concrete request, ready to send. Treat it and its headers as read-only: they may be shared. */
 export interface PreparedRequest {
-  /** Index into the scenario's requests (for per-route stats and the send log). */
+  /** Index into the scenario's requests (per-route stats, the send log). */
   readonly requestIndex: number;
   readonly method: string;
-  /** Relative to the target base URL (which may carry a stage path such as /prod). */
+  /** Relative to the target base URL (which may carry a stage path such as /prod), placeholders filled. */
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
@@ -21,5 +18,6 @@ export interface PreparedRequest {
 
 /** Builds the request for an arrival (picks it by weight, fills in parameters). */
 export interface RequestFactory {
+  /** Deterministic for (seed, arrivalIndex); arrivalIndex is a non-negative integer. */
   prepare(arrivalIndex: number): PreparedRequest;
 }

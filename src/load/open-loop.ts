@@ -28,6 +28,9 @@ export interface OpenLoopOptions {
   readonly signal: AbortSignal;
 }
 
+/** What the loop needs of a Sender: its in-flight counter and send(). */
+export type DueSender = Pick<Sender, 'inFlight' | 'send'>;
+
 /** Where drops go (a RecordSink satisfies it). */
 export interface DropSink {
   dropped(intendedMs: number): void;
@@ -51,7 +54,7 @@ const CLOCK_CHECK_EVERY = 32;
 
 export async function runOpenLoop(
   arrivals: ArrivalCursor,
-  sender: Sender,
+  sender: DueSender,
   sink: DropSink,
   options: OpenLoopOptions,
 ): Promise<LoopSummary> {
@@ -80,7 +83,7 @@ export async function runOpenLoop(
       }
     }
     // Past arrivals left over from a cut batch make sleepUntil yield once and return.
-    if (dueMs !== Infinity) await clock.sleepUntil(dueMs, signal);
+    if (dueMs !== Infinity) await clock.sleepUntil(dueMs, signal, sender.inFlight === 0);
   }
   return { scheduled, dropped, endedMs: clock.nowMs(), interrupted: signal.aborted };
 }

@@ -7,23 +7,7 @@
 import { UsageError } from '../errors.ts';
 import type { ParamGenerator, RequestSpec } from '../scenario/types.ts';
 import { type SeedableRng, createSeedableRng, hashAt, seed32 } from '../schedule/rng.ts';
-
-/** One concrete request, ready to send. Treat it and its headers as read-only: they may be shared. */
-export interface PreparedRequest {
-  /** Index into the scenario's requests (per-route stats, the send log). */
-  requestIndex: number;
-  method: string;
-  /** Relative to the target base URL, placeholders filled. */
-  path: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-}
-
-/** Builds the request for an arrival. */
-export interface RequestFactory {
-  /** Deterministic for (seed, arrivalIndex); arrivalIndex is a non-negative integer. */
-  prepare(arrivalIndex: number): PreparedRequest;
-}
+import type { PreparedRequest, RequestFactory } from './inputs.ts';
 
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;

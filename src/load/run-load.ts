@@ -1,24 +1,26 @@
 /**
- * runLoad: the engine's entry point (src/pipeline.ts calls it). Opens the sender, runs the open
+ * runLoad: the engine's entry point (src/pipeline.ts calls it). Opens the target protocol's sender
+ * (load/sender.ts; by the target URL's scheme, load/protocols.ts), runs the open
  * loop over the schedule, waits out the planned duration, drains in-flight requests for
  * `graceMs`, and returns what was measured as plain data plus the send log.
  *
  *   warm-up | 0 ........ sending ........ last arrival ... planned end | drain (graceMs) | seal
  *           ^ run time 0 (startWallMs)                   scheduledWindowMs ^
  */
-import { UsageError } from '../errors.ts';
 import type { RunOptions } from '../scenario/types.ts';
 import type { SendLog } from '../record/send-log.ts';
 import { readSendLogFile, SendLogFileWriter, type SendLogHeader } from '../record/send-log-file.ts';
-import { Recorder, type Measurement } from '../record/recorder.ts';
+import { Recorder, type ConnectionSetup, type Measurement } from '../record/recorder.ts';
 import { performanceClock, type Clock } from './clock.ts';
-import { HttpSender } from './http-sender.ts';
 import type { ArrivalCursor, RequestFactory } from './inputs.ts';
 import { runOpenLoop } from './open-loop.ts';
-import { warmUpEngine, warmUpRequestsFor, type WarmUpReport } from './code-warm-up.ts';
+import { warmUpRequestsFor } from './code-warm-up.ts';
+import { protocolFor } from './protocols.ts';
+import type { Sender, TargetProtocol, WarmUpReport } from './sender.ts';
 import type { ProgressSnapshot } from './progress-snapshot.ts';
 
 export type { ArrivalCursor, PreparedRequest, RequestFactory } from './inputs.ts';
+export type { Sender, TargetProtocol } from './sender.ts';
 export type { ProgressSnapshot } from './progress-snapshot.ts';
 
 /** Everything one run of load needs. */
@@ -47,6 +49,8 @@ export interface LoadInput {
   readonly peakRateRps?: number;
   /** Connections to open before the first arrival when `options.connections` is unset (load/warm-up.ts); they cap nothing. @default 0 */
   readonly warmConnections?: number;
+  /** How to reach the target. @default the protocol registered for the target URL's scheme (load/protocols.ts) */
+  readonly protocol?: TargetProtocol;
 }
 
 /** What one run of load measured. */
@@ -68,10 +72,12 @@ export interface LoadOutcome {
   readonly interrupted: boolean;
   /** The in-flight cap in force and which option set it (the drop note names both). */
   readonly inFlightCap: InFlightCap;
-  /** The code warm-up before time 0 (in-process sink only); null when switched off. */
+  /** The protocol's code warm-up before time 0 (its own in-process sink only); null when switched off. */
   readonly warmUp: WarmUpReport | null;
   /** CPU time (user + system) of this process from time 0 to the end of the drain, ms. */
   readonly cpuMs: number;
+  /** How long connections to the target took to set up, before time 0 and during the run (never part of send lag). */
+  readonly connectMs: ConnectionSetup;
 }
 
 /** The cap on requests in flight: `connections` when set (it is never above maxInFlight), else maxInFlight. */
@@ -97,13 +103,13 @@ class RunClock implements Clock {
   nowMs(): number {
     return this.base.nowMs() - this.#originMs;
   }
-  sleepUntil(atMs: number, signal: AbortSignal): Promise<void> {
-    return this.base.sleepUntil(atMs + this.#originMs, signal);
+  sleepUntil(atMs: number, signal: AbortSignal, idle?: boolean): Promise<void> {
+    return this.base.sleepUntil(atMs + this.#originMs, signal, idle);
   }
 }
 
 /** Waits for every in-flight request or `graceMs`, whichever comes first, or until one of `cutBy` aborts. */
-async function drain(sender: HttpSender, clock: Clock, graceMs: number, cutBy: readonly AbortSignal[]): Promise<void> {
+async function drain(sender: Sender, clock: Clock, graceMs: number, cutBy: readonly AbortSignal[]): Promise<void> {
   if (cutBy.some((s) => s.aborted)) return;
   const stopWaiting = new AbortController();
   const deadline = clock.sleepUntil(clock.nowMs() + graceMs, stopWaiting.signal);
@@ -114,30 +120,18 @@ async function drain(sender: HttpSender, clock: Clock, graceMs: number, cutBy: r
   stopWaiting.abort();
 }
 
-function checkTarget(target: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(target);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw UsageError.invalid(undefined, 'target', target, 'an http:// or https:// URL');
-  }
-}
-
 /** Runs the schedule open-loop against `target` and returns what was measured. */
 export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   const { options, signal } = input;
-  checkTarget(input.target);
+  const protocol = protocolFor(input.target, input.protocol ? [input.protocol] : undefined);
   const base = input.clock ?? performanceClock;
   // Real time, whatever clock the run uses: it is real traffic to a real (in-process) server.
-  const warmUp = options.warmUp === false ? null : await warmUpEngine(input.factory, performanceClock, signal, warmUpRequestsFor(input.peakRateRps ?? 0));
+  const warmUp = options.warmUp === false ? null : await protocol.warmUp(input.factory, performanceClock, signal, warmUpRequestsFor(input.peakRateRps ?? 0));
   const recorder = new Recorder();
   const inFlightCap = inFlightCapOf(options);
   const cap = inFlightCap.limit;
   const clock = new RunClock(base);
-  const sender = await HttpSender.open({
+  const sender = await protocol.open({
     target: input.target, factory: input.factory, sink: recorder, clock,
     timeoutMs: options.timeoutMs, maxConnections: cap, warmConnections: options.connections ?? input.warmConnections ?? 0,
   });
@@ -177,6 +171,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
       inFlightCap,
       warmUp,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      connectMs: recorder.connectionSetup(),
     };
   } finally {
     progress.stop();
@@ -185,7 +180,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
 }
 
 /** Calls onProgress every second (and closes finished seconds' histograms, listener or not). */
-function progressTicker(input: LoadInput, recorder: Recorder, sender: HttpSender, clock: Clock, phase: () => ProgressSnapshot['phase']) {
+function progressTicker(input: LoadInput, recorder: Recorder, sender: Sender, clock: Clock, phase: () => ProgressSnapshot['phase']) {
   let lastSent = 0;
   let lastMs = 0;
   const tick = (): void => {

@@ -1,7 +1,8 @@
 /**
  * Recorder: implements RecordSink and accumulates everything a run measures: whole-run
  * histograms (latency from the intended time, service time from the actual send, send lag),
- * per-second rows, per-route stats, status and 429-origin counts, error kinds, and the send log.
+ * per-second rows, per-route stats, response-code and throttle-origin counts, error kinds, and the
+ * send log. It knows no protocol: the sender classifies each answer (record/sink.ts AnsweredOutcome).
  * `measurement()` turns it into the plain data result.json stores.
  */
 import type { ErrorKind, ErrorsByKind, RouteStats, RunResult, Status429ByOrigin, TimelineRow } from '../result/schema.ts';
@@ -10,9 +11,9 @@ import { SendLogBuilder } from './send-log-builder.ts';
 import type { SendLogFileWriter } from './send-log-file.ts';
 import { SpillingSendLog, type SendLogRows } from './spilling-send-log.ts';
 import { allRequestsLatency } from './all-requests.ts';
-import { ORIGIN, type OriginCode, type SendLog } from './send-log.ts';
-import { Timeline, secondOf, type SecondOutcome } from './series.ts';
-import type { RecordSink, SentRequest } from './sink.ts';
+import { ORIGIN, type SendLog } from './send-log.ts';
+import { Timeline, secondOf } from './series.ts';
+import type { AnsweredOutcome, RecordSink, SentRequest } from './sink.ts';
 
 /** What runLoad reports about the measured part of a run. */
 export type Measurement = Pick<RunResult, 'totals' | 'latencyMs' | 'serviceTimeMs' | 'histograms' | 'timeline' | 'routes'> &
@@ -24,6 +25,26 @@ export interface SendLagSplit {
   readonly sendLagMs: { p50: number; p99: number; max: number };
   /** Lag of the 2nd, 3rd, ... arrival of an instant burst (same intended time as the one before): the time to hand it out. */
   readonly burstDispatchMs: { p50: number; p99: number; max: number; count: number };
+}
+
+/** Set-up times of connections to the target (k6's http_req_connecting), ms. */
+export interface ConnectionSetup {
+  /** Opened before time 0 (warm connections). */
+  readonly warm: ConnectTimes;
+  /** Opened during the run because every open one was busy. */
+  readonly duringRun: ConnectTimes;
+}
+
+export interface ConnectTimes {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+function connectTimes(histogram: Histogram): ConnectTimes {
+  const { p50, p99, max } = percentilesMs(histogram);
+  return { count: histogram.totalCount, p50, p99, max };
 }
 
 /** Live counters for progress output; `recentP99Ms` covers responses since the previous call. */
@@ -44,13 +65,6 @@ class RouteAccumulator {
   readonly latency = newHistogram();
 }
 
-function outcomeOf(status: number, origin: OriginCode): SecondOutcome {
-  if (status === 429) return origin === ORIGIN.THROTTLE || origin === ORIGIN.QUOTA ? 'throttled' : 'status429Other';
-  if (status >= 500) return 'serverErrors';
-  if (status >= 400) return 'clientErrors';
-  return 'ok';
-}
-
 function countsOf(map: ReadonlyMap<number, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [status, n] of [...map].sort((a, b) => a[0] - b[0])) out[String(status)] = n;
@@ -68,6 +82,8 @@ export class Recorder implements RecordSink {
   readonly #burstDispatch = newHistogram();
   /** Answered and failed requests, from the intended time (all-requests.ts). */
   readonly #latencyAll = newHistogram();
+  readonly #connectWarm = newHistogram();
+  readonly #connectDuringRun = newHistogram();
   /** Intended time of the last arrival (sent or dropped): an equal one is part of an instant burst. */
   #lastIntendedMs = Number.NaN;
   #recent = newHistogram();
@@ -94,23 +110,24 @@ export class Recorder implements RecordSink {
     this.#timeline.dropped(intendedMs);
   }
 
-  answered(request: SentRequest, endMs: number, status: number, origin: OriginCode): void {
+  answered(request: SentRequest, endMs: number, outcome: AnsweredOutcome): void {
     if (this.#sealed) return;
+    const { code, origin } = outcome;
     this.#completed++;
-    this.#rows.complete(request.row, endMs, status, origin);
+    this.#rows.complete(request.row, endMs, code, origin);
     const latencyMs = endMs - request.intendedMs;
     recordMs(this.#latency, latencyMs);
     recordMs(this.#latencyAll, latencyMs);
     recordMs(this.#recent, latencyMs);
     recordMs(this.#service, endMs - request.sentMs);
-    this.#byStatus.set(status, (this.#byStatus.get(status) ?? 0) + 1);
+    this.#byStatus.set(code, (this.#byStatus.get(code) ?? 0) + 1);
     if (origin === ORIGIN.THROTTLE) this.#origins.throttle++;
     else if (origin === ORIGIN.QUOTA) this.#origins.quota++;
     else if (origin === ORIGIN.OTHER) this.#origins.other++;
     const route = this.#route(request.requestIndex);
-    route.byStatus.set(status, (route.byStatus.get(status) ?? 0) + 1);
+    route.byStatus.set(code, (route.byStatus.get(code) ?? 0) + 1);
     recordMs(route.latency, latencyMs);
-    this.#timeline.settled(request.sentMs, outcomeOf(status, origin), latencyMs);
+    this.#timeline.settled(request.sentMs, outcome.answerClass, latencyMs);
   }
 
   failed(request: SentRequest, endMs: number, kind: ErrorKind): void {
@@ -121,6 +138,15 @@ export class Recorder implements RecordSink {
     this.#rows.complete(request.row, endMs, 0);
     this.#route(request.requestIndex).errors++;
     this.#timeline.settled(request.sentMs, 'errors', undefined);
+  }
+
+  connected(connectMs: number, warm: boolean): void {
+    if (!this.#sealed) recordMs(warm ? this.#connectWarm : this.#connectDuringRun, connectMs);
+  }
+
+  /** How long connections took to set up, before time 0 and during the run. */
+  connectionSetup(): ConnectionSetup {
+    return { warm: connectTimes(this.#connectWarm), duringRun: connectTimes(this.#connectDuringRun) };
   }
 
   /** Stops recording: whatever settles later stays unfinished; a spilled send log is written out and closed. */

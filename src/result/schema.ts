@@ -100,6 +100,19 @@ export interface ScheduleSummary {
   readonly warmUp?: { readonly sinkRequests: number; readonly durationMs: number } | null;
   /** CPU time (user + system) of the loadgate process from time 0 to the end of the drain, ms: the cost of the load itself. */
   readonly cpuMs?: number;
+  /**
+   * Connection set-up times to the target (TCP, and TLS where there is one; k6's http_req_connecting),
+   * for connections opened before time 0 and during the run; never part of send lag. Absent in older results.
+   */
+  readonly connectMs?: { readonly warm: ConnectTimes; readonly duringRun: ConnectTimes };
+}
+
+/** Set-up times of some connections, ms; all 0 when count is 0. */
+export interface ConnectTimes {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
 }
 
 /** One second of the run, by send time (dropped arrivals by intended time). */

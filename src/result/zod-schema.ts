@@ -28,6 +28,8 @@ const totals = z.object({
   unfinished: count,
 });
 
+const connectTimes = z.object({ count, p50: nonNegative, p99: nonNegative, max: nonNegative });
+
 const schedule = z.object({
   targetRps: nonNegative,
   achievedRps: nonNegative,
@@ -42,6 +44,7 @@ const schedule = z.object({
   inFlightCap: z.object({ limit: count, from: z.enum(['connections', 'maxInFlight']) }).optional(),
   warmUp: z.object({ sinkRequests: count, durationMs: nonNegative }).nullable().optional(),
   cpuMs: nonNegative.optional(),
+  connectMs: z.object({ warm: connectTimes, duringRun: connectTimes }).optional(),
 });
 
 const allRequestsLatency = z.object({

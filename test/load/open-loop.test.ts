@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock, type Clock } from '../../src/load/clock.ts';
 import { runOpenLoop } from '../../src/load/open-loop.ts';
-import type { Sender } from '../../src/load/sender.ts';
+import type { DueSender } from '../../src/load/open-loop.ts';
 import { constantArrivals } from './helpers.ts';
 
 /** A sender whose requests settle `serviceMs` after they start, in virtual time. */
-class FakeSender implements Sender {
+class FakeSender implements DueSender {
   inFlight = 0;
   maxSeenInFlight = 0;
   readonly sends: { index: number; intendedMs: number; sentMs: number }[] = [];
@@ -64,7 +64,7 @@ describe('runOpenLoop under a ManualClock', () => {
     const sender = new FakeSender(manual, 0, false);
     let lastLagMs = 0;
     let maxLagMs = 0;
-    const watching: Sender = {
+    const watching: DueSender = {
       get inFlight() {
         return sender.inFlight;
       },

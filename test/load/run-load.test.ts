@@ -118,12 +118,54 @@ describe('runLoad against node:http on 127.0.0.1', () => {
     expect(row.throttled + row.status429Other).toBe(row.sent);
   });
 
+  it('sends each arrival its own path, headers, method and body, also when most repeat', async () => {
+    const seen: string[] = [];
+    const s = await serve((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => {
+        seen.push(`${req.method} ${req.url} ${req.headers['x-k'] ?? '-'} ${body}`);
+        res.end('ok');
+      });
+    });
+    const shared = { 'x-k': 'same' };
+    const factory = {
+      // One requestIndex throughout: every 5th arrival changes the path (a fresh string), every 7th
+      // the header object, every 11th method and body; the rest repeat the previous request's parts.
+      prepare: (i: number) => ({
+        requestIndex: 0, path: i % 5 === 0 ? `/items/${i}` : '/items', headers: i % 7 === 0 ? { 'x-k': `k${i}` } : shared,
+        method: i % 11 === 0 ? 'POST' : 'GET', body: i % 11 === 0 ? `b${i}` : undefined,
+      }),
+    };
+    await runLoad({ ...input(`${s.url}/prod`, 200, 500), factory });
+    const expected = Array.from({ length: 100 }, (_, i) => {
+      const post = i % 11 === 0;
+      return `${post ? 'POST' : 'GET'} /prod/items${i % 5 === 0 ? `/${i}` : ''} ${i % 7 === 0 ? `k${i}` : 'same'} ${post ? `b${i}` : ''}`;
+    });
+    expect(seen.sort()).toEqual(expected.sort());
+  });
+
+  it('reports the set-up time of connections opened during the run apart from send lag', async () => {
+    let connections = 0;
+    const s = await serve((_req, res) => void setTimeout(() => res.end('ok'), 100));
+    s.server.on('connection', () => connections++);
+    // 100 rps against 100 ms answers: about 10 in flight, 2 warm connections, so about 8 open during the run.
+    const out = await runLoad({ ...input(s.url, 100, 500), warmConnections: 2 });
+    expect(out.connectMs.warm.count).toBe(2);
+    expect(out.connectMs.duringRun.count).toBe(connections - 2);
+    expect(out.connectMs.duringRun.count).toBeGreaterThanOrEqual(5);
+    expect(out.connectMs.duringRun.p50).toBeGreaterThan(0);
+    expect(out.measurement.totals.completed).toBe(50);
+  });
+
   it('opens `connections` before the first arrival and drops beyond them', async () => {
     let connections = 0;
     const s = await serve((_req, res) => void setTimeout(() => res.end('ok'), 300));
     s.server.on('connection', () => connections++);
     const out = await runLoad({ ...input(s.url, 100, 500), options: testOptions({ connections: 4 }) });
     expect(connections).toBe(4);
+    expect(out.connectMs.warm.count).toBe(4);
+    expect(out.connectMs.warm.max).toBeGreaterThan(0);
+    expect(out.connectMs.duringRun).toEqual({ count: 0, p50: 0, p99: 0, max: 0 });
     const { totals } = out.measurement;
     expect(totals.sent).toBeLessThanOrEqual(12);
     expect(totals.dropped).toBe(50 - totals.sent);

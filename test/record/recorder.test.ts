@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Recorder } from '../../src/record/recorder.ts';
 import { SendLogBuilder } from '../../src/record/send-log-builder.ts';
 import { ORIGIN } from '../../src/record/send-log.ts';
+import { answerClassOf } from '../../src/load/http-sender.ts';
+import type { OriginCode } from '../../src/record/send-log.ts';
 import { decodeHistogram } from '../../src/record/histograms.ts';
+
+/** An HTTP answer as the HTTP sender hands it to the recorder. */
+const httpAnswer = (code: number, origin: OriginCode) => ({ code, origin, answerClass: answerClassOf(code, origin) });
 
 describe('SendLogBuilder', () => {
   it('grows past its initial capacity and keeps every row', () => {
@@ -27,11 +32,11 @@ describe('Recorder', () => {
     const c = { row: rec.sent(2, 1, 1300, 1300), requestIndex: 1, intendedMs: 1300, sentMs: 1300 };
     rec.sent(3, 0, 1400, 1400); // never settles
     rec.dropped(950);
-    rec.answered(a, 1150, 200, ORIGIN.NONE);
-    rec.answered(b, 1250, 429, ORIGIN.THROTTLE);
+    rec.answered(a, 1150, httpAnswer(200, ORIGIN.NONE));
+    rec.answered(b, 1250, httpAnswer(429, ORIGIN.THROTTLE));
     rec.failed(c, 1310, 'reset');
     rec.seal();
-    rec.answered({ row: 3, requestIndex: 0, intendedMs: 1400, sentMs: 1400 }, 5000, 200, ORIGIN.NONE);
+    rec.answered({ row: 3, requestIndex: 0, intendedMs: 1400, sentMs: 1400 }, 5000, httpAnswer(200, ORIGIN.NONE));
     const m = rec.measurement(['GET /a', 'GET /b'], 3);
     expect(m.totals).toMatchObject({
       scheduled: 5, sent: 4, dropped: 1, completed: 2, errors: 1, unfinished: 1,
@@ -67,7 +72,7 @@ describe('Recorder: send lag outside instant bursts, and the all-requests view',
   it('counts failures at their time and dropped or unanswered arrivals beyond every value', () => {
     const rec = new Recorder();
     const requests = Array.from({ length: 96 }, (_, i) => ({ row: rec.sent(i, 0, i, i), requestIndex: 0, intendedMs: i, sentMs: i }));
-    requests.slice(0, 94).forEach((r) => rec.answered(r, r.intendedMs + 10, 200, ORIGIN.NONE));
+    requests.slice(0, 94).forEach((r) => rec.answered(r, r.intendedMs + 10, httpAnswer(200, ORIGIN.NONE)));
     rec.failed(requests[94], requests[94].intendedMs + 5000, 'timeout');
     // requests[95] never settles; two arrivals are dropped.
     rec.dropped(200);

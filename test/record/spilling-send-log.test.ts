@@ -7,7 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Recorder } from '../../src/record/recorder.ts';
 import { readSendLogFile, SendLogFileWriter } from '../../src/record/send-log-file.ts';
 import { ORIGIN } from '../../src/record/send-log.ts';
+import { answerClassOf } from '../../src/load/http-sender.ts';
+import type { OriginCode } from '../../src/record/send-log.ts';
 import { CHUNK_ROWS, SpillingSendLog } from '../../src/record/spilling-send-log.ts';
+
+/** An HTTP answer as the HTTP sender hands it to the recorder. */
+const httpAnswer = (code: number, origin: OriginCode) => ({ code, origin, answerClass: answerClassOf(code, origin) });
 
 let dir: string | undefined;
 afterEach(async () => {
@@ -72,7 +77,7 @@ describe('Recorder memory per request (the soak bound, docs/gates.md)', () => {
       for (let i = from; i < from + n; i++) {
         const t = i / 10; // 10,000 rps
         const row = rec.sent(i, 0, t, t);
-        rec.answered({ row, requestIndex: 0, intendedMs: t, sentMs: t }, t + 2, 200, ORIGIN.NONE);
+        rec.answered({ row, requestIndex: 0, intendedMs: t, sentMs: t }, t + 2, httpAnswer(200, ORIGIN.NONE));
         if (i % 10_000 === 0) rec.progress(t);
       }
     };
