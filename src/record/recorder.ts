@@ -11,7 +11,7 @@ import type { SendLogFileWriter } from './send-log-file.ts';
 import { SpillingSendLog, type SendLogRows } from './spilling-send-log.ts';
 import { allRequestsLatency } from './all-requests.ts';
 import { ORIGIN, type OriginCode, type SendLog } from './send-log.ts';
-import { Timeline, secondOf, type SecondOutcome } from './series.ts';
+import { Timeline, addTimelineRows, secondOf, type SecondOutcome } from './series.ts';
 import type { RecordSink, SentRequest } from './sink.ts';
 
 /** What runLoad reports about the measured part of a run. */
@@ -42,6 +42,8 @@ class RouteAccumulator {
   errors = 0;
   readonly byStatus = new Map<number, number>();
   readonly latency = newHistogram();
+  /** The route's own seconds, for per-route windowed gates (docs/gates.md "Per-route gates"). */
+  readonly timeline = new Timeline();
 }
 
 function outcomeOf(status: number, origin: OriginCode): SecondOutcome {
@@ -84,7 +86,9 @@ export class Recorder implements RecordSink {
     recordMs(intendedMs === this.#lastIntendedMs ? this.#burstDispatch : this.#sendLag, sentMs - intendedMs);
     this.#lastIntendedMs = intendedMs;
     this.#timeline.sent(intendedMs, sentMs);
-    this.#route(requestIndex).sent++;
+    const route = this.#route(requestIndex);
+    route.sent++;
+    route.timeline.sent(intendedMs, sentMs);
     return this.#rows.append(arrivalIndex, requestIndex, intendedMs, sentMs);
   }
 
@@ -110,7 +114,9 @@ export class Recorder implements RecordSink {
     const route = this.#route(request.requestIndex);
     route.byStatus.set(status, (route.byStatus.get(status) ?? 0) + 1);
     recordMs(route.latency, latencyMs);
-    this.#timeline.settled(request.sentMs, outcomeOf(status, origin), latencyMs);
+    const outcome = outcomeOf(status, origin);
+    this.#timeline.settled(request.sentMs, outcome, latencyMs);
+    route.timeline.settled(request.sentMs, outcome, latencyMs);
   }
 
   failed(request: SentRequest, endMs: number, kind: ErrorKind): void {
@@ -119,8 +125,10 @@ export class Recorder implements RecordSink {
     this.#errorsByKind[kind]++;
     recordMs(this.#latencyAll, endMs - request.intendedMs);
     this.#rows.complete(request.row, endMs, 0);
-    this.#route(request.requestIndex).errors++;
+    const route = this.#route(request.requestIndex);
+    route.errors++;
     this.#timeline.settled(request.sentMs, 'errors', undefined);
+    route.timeline.settled(request.sentMs, 'errors', undefined);
   }
 
   /** Stops recording: whatever settles later stays unfinished; a spilled send log is written out and closed. */
@@ -149,6 +157,7 @@ export class Recorder implements RecordSink {
   /** Counters for progress output; also encodes the per-second histograms that can no longer change. */
   progress(nowMs: number): ProgressCounters {
     this.#timeline.closeSettled(secondOf(nowMs));
+    for (const route of this.#routes) route.timeline.closeSettled(secondOf(nowMs));
     const recent = this.#recent;
     this.#recent = newHistogram();
     const o = this.#origins;
@@ -184,7 +193,7 @@ export class Recorder implements RecordSink {
         latencyAllUs: encodeHistogram(this.#latencyAll),
       },
       timeline: this.#timeline.rows(seconds),
-      routes: this.#routeStats(requestNames),
+      routes: this.#routeStats(requestNames, seconds),
     };
   }
 
@@ -205,20 +214,29 @@ export class Recorder implements RecordSink {
     return this.#routes[requestIndex];
   }
 
-  #routeStats(requestNames: readonly string[]): RouteStats[] {
-    const byName = new Map<string, { sent: number; errors: number; byStatus: Map<number, number>; latency: Histogram }>();
+  #routeStats(requestNames: readonly string[], seconds: number): RouteStats[] {
+    const byName = new Map<string, { sent: number; errors: number; byStatus: Map<number, number>; latency: Histogram; timeline: TimelineRow[] }>();
     this.#routes.forEach((acc, index) => {
       if (acc.sent === 0) return;
       const name = requestNames[index] ?? `request ${index}`;
-      let into = byName.get(name);
-      if (!into) byName.set(name, (into = { sent: 0, errors: 0, byStatus: new Map(), latency: newHistogram() }));
+      const rows = acc.timeline.rows(seconds);
+      const into = byName.get(name);
+      if (!into) {
+        byName.set(name, { sent: acc.sent, errors: acc.errors, byStatus: new Map(acc.byStatus), latency: acc.latency, timeline: rows });
+        return;
+      }
       into.sent += acc.sent;
       into.errors += acc.errors;
       for (const [status, n] of acc.byStatus) into.byStatus.set(status, (into.byStatus.get(status) ?? 0) + n);
-      addHistogram(into.latency, acc.latency);
+      const merged = newHistogram();
+      addHistogram(merged, into.latency);
+      addHistogram(merged, acc.latency);
+      into.latency = merged;
+      into.timeline = addTimelineRows(into.timeline, rows);
     });
     return [...byName].map(([route, r]) => ({
       route, sent: r.sent, byStatus: countsOf(r.byStatus), errors: r.errors, latencyMs: percentilesMs(r.latency),
+      latencyUs: encodeHistogram(r.latency), timeline: r.timeline,
     }));
   }
 }
