@@ -34,6 +34,7 @@ import { UsageError } from './errors.ts';
 import { guardRequests, paramFailureMessage, paramStopReason, PARAM_STOP, type ParamFailure } from './load/param-guard.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
 import { abortCheck } from './gates/abort.ts';
+import { checkGateRoutes } from './gates/route-metrics.ts';
 import { evaluateGates, implicitGates, withGates } from './gates/evaluate.ts';
 import { renderers, reportFileNames } from './report/render.ts';
 import { renderJunit } from './report/junit.ts';
@@ -173,6 +174,7 @@ export interface PipelineOutcome {
 /** A whole run: start the target, measure, analyse, pull CloudWatch, gate, write every report. */
 export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}): Promise<PipelineOutcome> {
   const gates = parseGates(scenario.gates, opts.extraGates ?? [], scenario.file ?? undefined);
+  checkGateRoutes(gates, scenario.requests.map((r) => r.name));
   await probeWritable(opts.outDir ?? 'reports', opts.outDir === undefined ? 'the reports folder' : '--out');
   if (opts.junitFile) await probeWritable(dirname(opts.junitFile), '--junit');
   const target: StartedTarget = await startTarget(scenario);

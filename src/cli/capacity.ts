@@ -18,8 +18,11 @@ import { UsageError } from '../errors.ts';
 import { paramFailureMessage } from '../load/param-guard.ts';
 import { capsFromFlags, checkTraffic } from './consent.ts';
 import { withInterrupt } from './interrupt.ts';
+import { ANSI, colorEnabled, NO_COLOR_HELP, paint } from '../color.ts';
+import { errorCommand, publishRun } from './github-actions.ts';
 
 interface Flags extends CapacityFlags {
+  readonly color?: boolean;
   readonly out?: string;
   readonly quiet?: boolean;
   readonly yes?: boolean;
@@ -27,13 +30,18 @@ interface Flags extends CapacityFlags {
   readonly maxCost?: string;
 }
 
-function stepsTable(steps: readonly CapacityStep[]): string {
+/** `held` in green, `BROKE` in red, when colours are on. */
+function heldWord(held: boolean, color: boolean): string {
+  return held ? paint('held', ANSI.good, color) : paint('BROKE', `1;${ANSI.bad}`, color);
+}
+
+function stepsTable(steps: readonly CapacityStep[], color: boolean): string {
   const table = new Table({
     head: ['#', 'offered', 'result', 'achieved', 'p99', 'errors', 'unexpected 429', 'requests', 'reason'],
     style: { head: [], border: [], compact: true },
     colAligns: ['right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
   });
-  steps.forEach((s, i) => table.push([String(i + 1), fmtRps(s.rateRps), s.held ? 'held' : 'BROKE', fmtRps(s.achievedRps), fmtMs(s.latencyP99Ms), fmtPct(s.errorRate), fmtPct(s.unexpected429Rate), fmtCount(s.requests), s.held ? '' : s.reason]));
+  steps.forEach((s, i) => table.push([String(i + 1), fmtRps(s.rateRps), heldWord(s.held, color), fmtRps(s.achievedRps), fmtMs(s.latencyP99Ms), fmtPct(s.errorRate), fmtPct(s.unexpected429Rate), fmtCount(s.requests), s.held ? '' : s.reason]));
   return table.toString();
 }
 
@@ -60,6 +68,7 @@ export function capacityCommand(): Command {
     .option('--max-cost <usd>', 'refuse a search whose budget costs more than this at API Gateway REST prices (exit 2)')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
     .option('-q, --quiet', 'no line per step')
+    .option('--no-color', NO_COLOR_HELP)
     .addHelpText(
       'after',
       `
@@ -81,15 +90,18 @@ capacity exits 1 only when even its lowest step broke the objective.`,
       // The search stops before its budget, so the budget is the plan's worst case.
       const worst = { requests: plan.maxTotalRequests, durationMs: plan.maxDurationMs, peakRps: plan.maxRps, largestBurst: 0 };
       checkTraffic('capacity', scenario.target, worst, capsFromFlags(flags), flags.yes === true || scenario.yes === true, (line) => process.stderr.write(`${line} (the budget: at most)\n`));
-      const onStep = flags.quiet ? undefined : (s: CapacityStep, i: number) => process.stderr.write(`step ${i + 1}: ${fmtRps(s.rateRps)} ${s.held ? 'held' : 'BROKE'}: ${s.reason}\n`);
+      const onStep = flags.quiet ? undefined : (s: CapacityStep, i: number) => process.stderr.write(`step ${i + 1}: ${fmtRps(s.rateRps)} ${heldWord(s.held, colorEnabled(process.stderr, flags.color))}: ${s.reason}\n`);
       const { outcome, result, stoppedBy, sentRequests } = await withInterrupt((signal) => runCapacity(scenario, { plan, objective, signal, onStep }));
       const outDir = await writeReports(result, flags.out ?? join('reports', result.runId));
       if (stoppedBy) {
         throw new UsageError(paramFailureMessage(scenario.file, scenario.requests.map((r) => r.name), stoppedBy, sentRequests, join(outDir, 'result.json')), { file: scenario.file ?? undefined });
       }
-      process.stdout.write(`${stepsTable(outcome.steps)}\n`);
+      process.stdout.write(`${stepsTable(outcome.steps, colorEnabled(process.stdout, flags.color))}\n`);
       process.stdout.write(`capacity: highest held ${outcome.highestHeldRps === null ? 'none' : fmtRps(outcome.highestHeldRps)}, first broken ${outcome.firstBrokenRps === null ? 'none' : fmtRps(outcome.firstBrokenRps)} (${stopText(outcome, plan)})\n`);
       process.stderr.write(`result: ${outDir}/result.json (report.html, summary.md beside it)\n`);
+      await publishRun(result, outcome.highestHeldRps === null && outcome.steps.length > 0
+        ? [errorCommand('loadgate capacity: no rate held', `even the lowest step (${fmtRps(outcome.steps[0].rateRps)}) broke the objective: ${outcome.steps[0].reason}`)]
+        : []);
       process.exitCode = exitCodeOf(result);
     });
 }

@@ -6,6 +6,8 @@
 import { Command } from 'commander';
 import { compareResults, DEFAULT_ALLOWANCES, parseAllowance } from '../gates/baseline.ts';
 import { renderComparison } from '../gates/baseline-table.ts';
+import { colorEnabled, NO_COLOR_HELP } from '../color.ts';
+import { gateAnnotations, publishToGitHub } from './github-actions.ts';
 import { readResult } from '../result/io.ts';
 import { EXIT } from '../core/exit-codes.ts';
 import { UsageError } from '../errors.ts';
@@ -13,6 +15,7 @@ import { UsageError } from '../errors.ts';
 interface CompareFlags {
   readonly maxRegression: readonly string[];
   readonly json?: boolean;
+  readonly color?: boolean;
 }
 
 function collect(value: string, previous: readonly string[]): string[] {
@@ -27,6 +30,7 @@ export function compareCommand(): Command {
     .argument('<current>', 'current result.json')
     .option('--max-regression <metric=allowance>', "how much a figure may get worse: 'latency.p99=10%' (relative), 'latency.p99=20ms', 'errors.rate=0.5pp' (absolute); repeatable; replaces the defaults", collect, [])
     .option('--json', 'print the comparison as JSON instead of a table')
+    .option('--no-color', NO_COLOR_HELP)
     .addHelpText(
       'after',
       `
@@ -48,7 +52,8 @@ compare exits 1 when a figure regressed beyond its allowance.`,
         throw new UsageError(`compare: ${baselineFile} is a ${baseline.kind} result and ${currentFile} a ${current.kind} result: compare results of the same kind`);
       }
       const comparison = compareResults(baseline, current, allowances);
-      process.stdout.write(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparison(comparison));
+      process.stdout.write(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparison(comparison, colorEnabled(process.stdout, flags.color)));
+      await publishToGitHub(`### loadgate compare\n\n\`\`\`\n${renderComparison(comparison)}\`\`\`\n`, gateAnnotations(comparison.verdicts, comparison.current.runId));
       process.exitCode = comparison.regressed ? EXIT.GATE_FAILED : EXIT.OK;
     });
 }

@@ -13,6 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { rejudge, rejudgeExitCode } from '../rejudge.ts';
 import { readLimitsFile } from '../scenario/flags.ts';
+import { colorEnabled, NO_COLOR_HELP } from '../color.ts';
+import { publishRun } from './github-actions.ts';
 
 interface ReportFlags {
   readonly out?: string;
@@ -25,6 +27,8 @@ interface ReportFlags {
 export interface ReportIo {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly stderr: { write(text: string): unknown };
+  /** @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Splits and checks `--format terminal,markdown,html`. */
@@ -61,11 +65,14 @@ async function run(file: string, flags: ReportFlags, io: ReportIo): Promise<void
     written.push(path);
   }
   if (formats.includes('terminal')) {
-    const color = flags.color && io.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-    io.stdout.write(renderTerminal(result, { color }));
+    io.stdout.write(renderTerminal(result, { color: colorEnabled(io.stdout, flags.color, io.env) }));
   }
   for (const path of written) io.stderr.write(`wrote ${path}\n`);
-  if (rejudged) process.exitCode = rejudgeExitCode(rejudged);
+  // A re-judgement is a new verdict, so CI sees it; a plain re-render was published by its run.
+  if (rejudged) {
+    await publishRun(rejudged, [], { env: io.env ?? process.env, stdout: io.stdout, stderr: io.stderr });
+    process.exitCode = rejudgeExitCode(rejudged);
+  }
 }
 
 /** The `report` command. */
@@ -76,7 +83,7 @@ export function reportCommand(io: ReportIo = { stdout: process.stdout, stderr: p
     .option('--out <dir>', 'write summary.md and report.html here (default: next to result.json)')
     .option('--format <list>', `formats to render, comma-separated: ${REPORT_FORMATS.join(', ')}`, 'terminal,markdown,html')
     .option('--limits <file>', 're-judge the run under these declared limits from its send-log.bin (no traffic), into a new folder')
-    .option('--no-color', 'no ANSI colours in the terminal summary (default: colours only on a TTY, unless NO_COLOR is set)')
+    .option('--no-color', NO_COLOR_HELP)
     .addHelpText(
       'after',
       `

@@ -14,6 +14,8 @@ import { withInterrupt } from './interrupt.ts';
 import { baselineStep } from './baseline-step.ts';
 import { capsFromFlags, checkTraffic, trafficPlanOf } from './consent.ts';
 import { planOf } from '../schedule/plan.ts';
+import { colorEnabled, NO_COLOR_HELP } from '../color.ts';
+import { publishRun } from './github-actions.ts';
 
 export function runCommand(): Command {
   return new Command('run')
@@ -51,6 +53,7 @@ export function runCommand(): Command {
     .option('--max-cost <usd>', 'refuse a plan costing more than this at API Gateway REST prices (exit 2, before any traffic)')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
     .option('-q, --quiet', 'no progress line and no summary table')
+    .option('--no-color', NO_COLOR_HELP)
     .addHelpText(
       'after',
       `
@@ -64,7 +67,7 @@ A target other than this machine (127.0.0.0/8, ::1, localhost) gets its plan and
 first and needs --yes (or yes: true in the scenario). Exit 3: the schedule was not kept while
 every gate passed (see --allow-unkept-schedule).`,
     )
-    .action(async (file: string | undefined, flags: RunFlags & ConsentFlags) => {
+    .action(async (file: string | undefined, flags: RunFlags & ConsentFlags & { readonly color?: boolean }) => {
       const base = file !== undefined ? await loadScenarioFile(file) : scenarioFromFlags(flags);
       if (file !== undefined && (flags.rps !== undefined || flags.duration !== undefined)) {
         throw new UsageError('--rps and --duration build a one-liner: use them without a scenario file (or edit the scenario)');
@@ -93,9 +96,10 @@ every gate passed (see --allow-unkept-schedule).`,
           finish,
         }),
       );
-      if (!flags.quiet) process.stdout.write(`${renderTerminal(outcome.result, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`);
+      if (!flags.quiet) process.stdout.write(`${renderTerminal(outcome.result, { color: colorEnabled(process.stdout, flags.color) })}\n`);
       for (const note of outcome.result.notes) process.stderr.write(`note: ${note}\n`);
       process.stderr.write(`result: ${outcome.outDir}/result.json (report.html, summary.md beside it)\n`);
+      await publishRun(outcome.result);
       process.exitCode = outcome.exitCode;
     });
 }

@@ -23,10 +23,12 @@ import { join } from 'node:path';
 import { rejudge, rejudgeExitCode } from '../rejudge.ts';
 import { writeReports } from '../pipeline.ts';
 import { assertLocalOrConsented } from './consent.ts';
+import { ANSI, colorEnabled, NO_COLOR_HELP, paint } from '../color.ts';
+import { publishRun } from './github-actions.ts';
 
 interface VerifyFlags {
   target?: string; path?: string; rate?: string; burst?: string; limits?: string; limitsFrom?: string; apiKey?: string; scenario?: string;
-  maxRequests: string; maxDuration: string; throttleStatus?: string; from?: string; tolerance?: string; yes?: boolean; out?: string; quiet?: boolean;
+  maxRequests: string; maxDuration: string; throttleStatus?: string; from?: string; tolerance?: string; yes?: boolean; out?: string; quiet?: boolean; color?: boolean;
 }
 
 /** The `verify` command. */
@@ -49,6 +51,7 @@ export function verifyCommand(): Command {
     .option('--yes', 'allow a non-local target (real traffic, real cost)')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
     .option('-q, --quiet', 'no progress output')
+    .option('--no-color', NO_COLOR_HELP)
     .addHelpText('after', `
 Examples:
   loadgate verify --rate 100 --burst 50                        (the emulator, as a demo)
@@ -77,8 +80,9 @@ async function runVerify(flags: VerifyFlags): Promise<number> {
   printPlan(probe.plan, target, probe.declared);
   const outcome = await withInterrupt((signal) => runScenario(probe.scenario, { outDir: flags.out, kind: 'verify', signal, verify: probe.verify }));
   const v = outcome.result.verify;
-  if (v) printVerdict(v);
+  if (v) printVerdict(v, colorEnabled(process.stdout, flags.color));
   process.stderr.write(`result: ${outcome.outDir}/result.json\n`);
+  await publishRun(outcome.result);
   return outcome.exitCode;
 }
 
@@ -93,9 +97,11 @@ async function rejudgeRun(from: string, flags: VerifyFlags): Promise<number> {
   const { result } = await rejudge(from, limits, { throttleStatuses: flags.throttleStatus === undefined ? undefined : parseStatuses(flags.throttleStatus), tolerance });
   const outDir = flags.out ?? join('reports', `${result.runId}-rejudged-${randomBytes(2).toString('hex')}`);
   await writeReports(result, outDir);
-  if (result.verify) printVerdict(result.verify);
-  else process.stdout.write(`throttle: ${result.throttle!.verdict.toUpperCase()}: ${result.throttle!.reason}\n`);
+  const color = colorEnabled(process.stdout, flags.color);
+  if (result.verify) printVerdict(result.verify, color);
+  else process.stdout.write(`throttle: ${verdictWord(result.throttle!.verdict, color)}: ${result.throttle!.reason}\n`);
   process.stderr.write(`result: ${outDir}/result.json (re-judged from ${from}, no traffic sent)\n`);
+  await publishRun(result);
   return rejudgeExitCode(result);
 }
 
@@ -130,7 +136,13 @@ function printPlan(plan: ProbePlan, target: string | undefined, declared: Declar
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 
-function printVerdict(v: VerifySection): void {
+/** PASS in green, FAIL in red, anything else in yellow, when colours are on. */
+function verdictWord(verdict: string, color: boolean): string {
+  const word = verdict.toUpperCase();
+  return paint(word, `1;${verdict === 'pass' ? ANSI.good : verdict === 'fail' ? ANSI.bad : ANSI.warn}`, color);
+}
+
+function printVerdict(v: VerifySection, color: boolean): void {
   const show = (x: number | null, digits = 1) => (x === null ? '—' : x.toFixed(digits));
   process.stdout.write(
     [
@@ -138,7 +150,7 @@ function printVerdict(v: VerifySection): void {
       `declared    ${show(v.declared.rateRps).padStart(10)}   ${show(v.declared.burst, 0)}`,
       `measured    ${show(v.measured.rateRps).padStart(10)}   ${show(v.measured.burst, 0)}   (effective bucket capacity, as the target enforces it; nginx shows burst + 1)`,
       ...(v.binding ? [`binding     ${v.binding.label} (${v.binding.layer})`] : []),
-      `verdict: ${v.verdict.toUpperCase()}: ${v.reason}`,
+      `verdict: ${verdictWord(v.verdict, color)}: ${v.reason}`,
     ].join('\n') + '\n',
   );
 }

@@ -45,6 +45,8 @@ export type AbortDecision =
 export function supportsEarlyAbort(gate: Gate, limitsDeclared: boolean): boolean {
   const metric = metricByName(gate.metric);
   if (!metric) return false;
+  // The live timeline is the whole run's; a route's own seconds exist only once the run is over.
+  if (gate.route !== undefined) return false;
   if (limitsDeclared && gate.metric.startsWith('status429.unexpected.')) return false;
   if (gate.window) return metric.window !== undefined;
   return metric.grows !== undefined && (gate.op === '<' || gate.op === '<=' || gate.op === '==');

@@ -8,6 +8,7 @@ import { fmtRps } from '../core/format.ts';
 import type { Comparison, ComparisonRow, RunSummary } from './baseline.ts';
 import { formatMetricValue } from './evaluate.ts';
 import { metricByName } from './metrics.ts';
+import { ANSI, paint } from '../color.ts';
 
 function change(r: ComparisonRow): string {
   if (r.delta === null) return '–';
@@ -17,17 +18,17 @@ function change(r: ComparisonRow): string {
   return r.relative === null ? `${sign}${abs}` : `${sign}${abs} (${r.relative >= 0 ? '+' : ''}${(r.relative * 100).toFixed(1)}%)`;
 }
 
-function verdict(r: ComparisonRow): string {
+function verdict(r: ComparisonRow, color: boolean): string {
   if (r.regressed === null) return '';
-  return r.regressed ? `REGRESSED (allowed ${r.allowance})` : `ok (allowed ${r.allowance})`;
+  return r.regressed ? `${paint('REGRESSED', `1;${ANSI.bad}`, color)} (allowed ${r.allowance})` : `${paint('ok', ANSI.good, color)} (allowed ${r.allowance})`;
 }
 
 function side(label: string, s: RunSummary): string {
   return `${label}: ${s.runId} at ${fmtRps(s.targetRps)} offered, ${fmtRps(s.achievedRps)} achieved, ${s.requests} requests`;
 }
 
-/** The comparison as text: which runs, at what rates, a table of figures, notes and the outcome. */
-export function renderComparison(c: Comparison): string {
+/** The comparison as text: which runs, at what rates, a table of figures, notes and the outcome; ANSI colours when `color`. */
+export function renderComparison(c: Comparison, color = false): string {
   const table = new Table({
     head: ['figure', `baseline @ ${fmtRps(c.baseline.achievedRps)}`, `current @ ${fmtRps(c.current.achievedRps)}`, 'change', 'verdict'],
     style: { head: [], border: [], compact: true },
@@ -35,7 +36,7 @@ export function renderComparison(c: Comparison): string {
   });
   for (const r of c.rows) {
     const shown = (v: number | null) => (v === null ? '–' : formatMetricValue(r.metric, v));
-    table.push([r.metric, shown(r.baseline), shown(r.current), change(r), verdict(r)]);
+    table.push([r.metric, shown(r.baseline), shown(r.current), change(r), verdict(r, color)]);
   }
   const regressions = c.rows.filter((r) => r.regressed === true).map((r) => r.metric);
   const outcome = regressions.length > 0

@@ -7,6 +7,7 @@ import type { GateVerdict, RunResult, TimelineRow } from '../result/schema.ts';
 import { fmtMs, fmtNum, fmtPct, fmtRps } from '../core/format.ts';
 import { metricByName, type MetricDef, type WindowData } from './metrics.ts';
 import { parseGate, windowText, type Gate, type GateOp } from './parse.ts';
+import { metricLabel, routeView } from './route-metrics.ts';
 
 /** Whether `actual op value` holds. */
 export function compare(actual: number | string, op: GateOp, value: number | string): boolean {
@@ -20,12 +21,19 @@ export function compare(actual: number | string, op: GateOp, value: number | str
   }
 }
 
-/** A metric's value as people read it: `312 ms`, `0.52%`, `1,204`, `98.2 rps`, `pass`. */
-/** The metric a gate expression reads: `latency.p99 < 250ms in every 10s` -> `latency.p99`. */
+/**
+ * The metric a gate expression reads: `latency.p99 < 250ms in every 10s` -> `latency.p99`,
+ * `requests.failed{route:"POST /pay"} < 1%` -> `requests.failed.rate`.
+ */
 export function gateMetricName(expr: string): string {
-  return /^\s*([A-Za-z_][A-Za-z0-9_.]*)/.exec(expr)?.[1] ?? expr;
+  try {
+    return parseGate(expr).metric;
+  } catch {
+    return /^\s*([A-Za-z_][A-Za-z0-9_.]*)/.exec(expr)?.[1] ?? expr;
+  }
 }
 
+/** A metric's value as people read it: `312 ms`, `0.52%`, `1,204`, `98.2 rps`, `pass`. */
 export function formatMetricValue(metricName: string, value: number | string | null): string {
   if (value === null) return 'no data';
   if (typeof value === 'string') return value;
@@ -51,9 +59,10 @@ function verdict(gate: Gate, passed: boolean, actual: number | string | null, re
 
 function evaluateWholeRun(result: RunResult, gate: Gate, metric: MetricDef): GateVerdict {
   const actual = metric.read(result);
-  if (actual === null) return verdict(gate, false, null, `${gate.metric}: no data (${metric.missing ?? 'not measured'})`);
+  const label = metricLabel(gate);
+  if (actual === null) return verdict(gate, false, null, `${label}: no data (${metric.missing ?? 'not measured'})`);
   const passed = compare(actual, gate.op, gate.value);
-  return verdict(gate, passed, actual, `${gate.metric} = ${formatMetricValue(gate.metric, actual)} (${passed ? 'meets' : 'fails'} ${gate.threshold})`);
+  return verdict(gate, passed, actual, `${label} = ${formatMetricValue(gate.metric, actual)} (${passed ? 'meets' : 'fails'} ${gate.threshold})`);
 }
 
 /** The throttle replay's per-second figures as lookups, for unexpected 429s per window. */
@@ -107,19 +116,28 @@ function worst(values: readonly WindowValue[], gate: Gate): WindowValue {
 
 function evaluateWindows(result: RunResult, gate: Gate, metric: MetricDef): GateVerdict {
   const values = windowValues(result.timeline, gate, metric, throttleMaps(result)).filter((w) => w.value !== null);
-  if (values.length === 0) return verdict(gate, false, null, `${gate.metric}: no window ${windowText(gate.window!)} had data`);
+  if (values.length === 0) return verdict(gate, false, null, `${metricLabel(gate)}: no window ${windowText(gate.window!)} had data`);
   const failed = values.filter((w) => !compare(w.value as number, gate.op, gate.value)).length;
   const w = worst(values, gate);
-  const shown = `${gate.metric} = ${formatMetricValue(gate.metric, w.value)} in ${w.fromS}-${w.toS} s`;
+  const shown = `${metricLabel(gate)} = ${formatMetricValue(gate.metric, w.value)} in ${w.fromS}-${w.toS} s`;
   const reason = failed === 0 ? `all ${values.length} windows meet ${gate.threshold}; worst: ${shown}` : `${failed} of ${values.length} windows fail ${gate.threshold}; worst: ${shown}`;
   return verdict(gate, failed === 0, w.value, reason);
 }
 
-/** Evaluates each gate against the result, in order; one verdict per gate. */
+/**
+ * Evaluates each gate against the result, in order; one verdict per gate. A per-route gate reads
+ * the run as its route saw it (route-metrics.ts); a route with no request sent fails, never passes.
+ */
 export function evaluateGates(result: RunResult, gates: readonly Gate[]): GateVerdict[] {
   return gates.map((gate) => {
     const metric = metricOf(gate);
-    return gate.window ? evaluateWindows(result, gate, metric) : evaluateWholeRun(result, gate, metric);
+    let subject = result;
+    if (gate.route !== undefined) {
+      const stats = result.routes.find((r) => r.route === gate.route);
+      if (!stats) return verdict(gate, false, null, `${metricLabel(gate)}: no data (no request was sent on route ${JSON.stringify(gate.route)})`);
+      subject = routeView(result, stats);
+    }
+    return gate.window ? evaluateWindows(subject, gate, metric) : evaluateWholeRun(subject, gate, metric);
   });
 }
 
@@ -134,7 +152,7 @@ export function implicitGates(result: RunResult, userGates: readonly Gate[] = []
   if (result.throttle && result.throttle.verdict !== 'not-exercised') wanted.push('throttle.verdict == pass');
   // verify judges declared against measured: only a pass passes; with nothing declared, only an answer is needed.
   if (result.verify) wanted.push(result.verify.declared.rateRps !== null ? 'verify.verdict == pass' : 'verify.verdict != no-response');
-  const have = new Set(userGates.filter((g) => !g.window).map((g) => `${g.metric} ${g.op} ${g.value}`));
+  const have = new Set(userGates.filter((g) => !g.window && g.route === undefined).map((g) => `${g.metric} ${g.op} ${g.value}`));
   return wanted.map((expr) => parseGate(expr, { field: 'implicit gate' })).filter((g) => !have.has(`${g.metric} ${g.op} ${g.value}`));
 }
 

@@ -267,10 +267,25 @@ export const METRICS: ReadonlyMap<string, MetricDef> = new Map(
 );
 
 const STATUS_CODE = /^status\.([1-5]\d\d)\.(count|rate)$/;
+const STATUS_CLASS = /^status\.([1-5])xx\.(count|rate)$/;
+
+/** Per-second counts of a status class, where the timeline has them (4xx: 429s included, unlike status4xx). */
+const CLASS_ROWS: Readonly<Record<string, (rows: readonly TimelineRow[]) => number>> = {
+  '4': (rows) => sum(rows, 'clientErrors') + sum(rows, 'throttled') + sum(rows, 'status429Other'),
+  '5': (rows) => sum(rows, 'serverErrors'),
+};
+
+/** `status.5xx.count` / `status.4xx.rate`: every response of the class (docs/gates.md). */
+function statusClassMetric(name: string, digit: string, what: 'count' | 'rate'): MetricDef {
+  const lo = Number(digit) * 100;
+  const [count] = countAndRate(`status.${digit}xx`, `totals.byStatus ${lo}-${lo + 99}`, (r) => statusRange(r, lo, lo + 99), CLASS_ROWS[digit]).filter((m) => m.name.endsWith(what));
+  return { ...count, name };
+}
 
 /**
  * The metric called `name`: a listed one, any percentile of latency/serviceTime/sendLag
- * (`latency.p95`, `serviceTime.p9999`), or `status.<code>.count|rate`; undefined if none.
+ * (`latency.p95`, `serviceTime.p9999`), `status.<code>.count|rate` or `status.<N>xx.count|rate`;
+ * undefined if none.
  */
 export function metricByName(name: string): MetricDef | undefined {
   const known = METRICS.get(name);
@@ -279,6 +294,8 @@ export function metricByName(name: string): MetricDef | undefined {
   const family = name.slice(0, dot);
   if (dot > 0 && family in FAMILIES) return percentileMetric(family as Family, name.slice(dot + 1));
   if (family === 'latencyAll') return allRequestsMetric(name.slice(dot + 1));
+  const cls = STATUS_CLASS.exec(name);
+  if (cls) return statusClassMetric(name, cls[1], cls[2] as 'count' | 'rate');
   const m = STATUS_CODE.exec(name);
   if (!m) return undefined;
   const code = m[1];

@@ -2,8 +2,9 @@
  * The gate grammar (as k6's thresholds parser, with result.json names and units):
  *
  * ```
- * gate     ::= metric op value [ "in" "every" duration [ "after" duration ] ]
+ * gate     ::= metric [ selector ] op value [ "in" "every" duration [ "after" duration ] ]
  * metric   ::= name ( "." name )*          ; one of the names in gates/metrics.ts (docs/gates.md)
+ * selector ::= "{" "route" ":" ( '"' text '"' | "'" text "'" | text ) "}"   ; one route (gates/route-metrics.ts)
  * op       ::= "<" | "<=" | ">" | ">=" | "==" | "!="
  * value    ::= number [ unit ] | word       ; word: an enum metric's value (pass, fail, ok, ...)
  * unit     ::= "ms" | "s" | "us" | "µs" | "m"   ; latency metrics (a bare number is ms)
@@ -21,6 +22,7 @@
 import { UsageError } from '../errors.ts';
 import type { GateSpec } from '../scenario/types.ts';
 import { METRICS, metricByName, type MetricDef } from './metrics.ts';
+import { PER_ROUTE_METRICS, perRouteMetric } from './route-metrics.ts';
 
 /** A comparison operator of the grammar. */
 export type GateOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -39,6 +41,10 @@ export interface Gate {
   readonly window?: { readonly everyS: number; readonly afterS: number };
   /** Stop the run as soon as this gate can no longer pass (see evaluate.ts abortCheck). */
   readonly abortOnFail: boolean;
+  /** Only the requests of this route (a request `name`): `latency.p99{route:"GET /orders"}`. */
+  readonly route?: string;
+  /** Where it was written (`scenario.ts: gates[1]`, `--gate`), for later errors about it. */
+  readonly from?: string;
 }
 
 interface Token {
@@ -103,12 +109,15 @@ export interface GateSource {
  * bad token ("at column N: 'xyz': why").
  */
 export function parseGate(source: string, where: GateSource = {}, abortOnFail = false): Gate {
-  const text = source.trim();
+  const written = source.trim();
+  const prefix = [where.file, where.field].filter(Boolean).join(': ');
   const fail = (column: number, token: string, why: string): never => {
-    const prefix = [where.file, where.field].filter(Boolean).join(': ');
-    const at = column > text.length ? 'at the end' : `at column ${column}: '${token}'`;
-    throw new UsageError(`${prefix ? `${prefix}: ` : ''}gate ${JSON.stringify(text)}: ${at}: ${why}`, { file: where.file, field: where.field });
+    const at = column > written.length ? 'at the end' : `at column ${column}: '${token}'`;
+    throw new UsageError(`${prefix ? `${prefix}: ` : ''}gate ${JSON.stringify(written)}: ${at}: ${why}`, { file: where.file, field: where.field });
   };
+  // The selector is read apart and blanked out, so the tokens after it keep their columns.
+  const selector = readSelector(written, fail);
+  const text = selector ? written.slice(0, selector.from) + ' '.repeat(selector.to - selector.from) + written.slice(selector.to) : written;
   const tokens = tokenize(text, fail);
   let i = 0;
   const end: Token = { kind: 'other', text: '', column: text.length + 1 };
@@ -117,10 +126,13 @@ export function parseGate(source: string, where: GateSource = {}, abortOnFail = 
 
   const metricTok = next();
   if (metricTok.kind !== 'name') fail(metricTok.column, metricTok.text, 'expected a metric name such as latency.p99 (see docs/gates.md)');
-  const metric = metricByName(metricTok.text);
+  const metric = metricByName(metricTok.text) ?? shareShorthand(metricTok, tokens[i + 1], fail);
   if (!metric) {
     const hint = suggest(metricTok.text);
     return fail(metricTok.column, metricTok.text, `unknown metric${hint ? ` (did you mean ${hint}?)` : ' (see docs/gates.md for the names)'}`);
+  }
+  if (selector && !perRouteMetric(metric.name)) {
+    fail(selector.from + 1, written.slice(selector.from, selector.to), `${metric.name} is not recorded per route (per route: ${PER_ROUTE_METRICS})`);
   }
   const opTok = next();
   if (opTok.kind !== 'op') fail(opTok.column, opTok.text, 'expected a comparison: < <= > >= == !=');
@@ -137,7 +149,36 @@ export function parseGate(source: string, where: GateSource = {}, abortOnFail = 
   if (after !== end) window = readWindow(metric, next, fail);
   const extra = peek();
   if (extra !== end) fail(extra.column, extra.text, 'unexpected text after the gate');
-  return Object.freeze({ source: text, metric: metric.name, op, value, threshold, window, abortOnFail });
+  return Object.freeze({
+    source: written, metric: metric.name, op, value, threshold, window, abortOnFail,
+    ...(selector ? { route: selector.route } : {}), ...(prefix ? { from: prefix } : {}),
+  });
+}
+
+/**
+ * `requests.failed{route:"POST /pay"} < 1%`, as k6 users write `http_req_failed`: a count/rate
+ * pair named without its suffix is the rate when the value is a percentage; anything else is
+ * ambiguous, so the error names both.
+ */
+function shareShorthand(metricTok: Token, valueTok: Token | undefined, fail: Fail): MetricDef | undefined {
+  const rate = metricByName(`${metricTok.text}.rate`);
+  if (!rate || !metricByName(`${metricTok.text}.count`)) return undefined;
+  if (valueTok?.kind === 'number' && valueTok.unit === '%') return rate;
+  return fail(metricTok.column, metricTok.text, `write ${metricTok.text}.rate (a share: 1%) or ${metricTok.text}.count (a number)`);
+}
+
+/** `{route:"GET /orders"}` right after the metric name: the route and the span it covers. */
+function readSelector(text: string, fail: Fail): { route: string; from: number; to: number } | undefined {
+  const head = /^([A-Za-z_][A-Za-z0-9_.]*)\s*\{/.exec(text);
+  if (!head) return undefined;
+  const from = head[0].length - 1;
+  const body = /^\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^}"']*))\s*\}/.exec(text.slice(from));
+  if (!body) return fail(from + 1, '{', 'expected a selector such as {route:"GET /orders"} (with its closing })');
+  const [whole, key, doubleQuoted, singleQuoted, bare] = body;
+  if (key !== 'route') fail(from + 2, key, `unknown selector (a gate selects one route: {route:"GET /orders"})`);
+  const route = (doubleQuoted ?? singleQuoted)?.replace(/\\(.)/g, '$1') ?? bare.trim();
+  if (route === '') fail(from + 1, whole, 'expected a route name, the request name as in the scenario: {route:"GET /orders"}');
+  return { route, from, to: from + whole.length };
 }
 
 type Fail = (column: number, token: string, why: string) => never;

@@ -12,7 +12,7 @@ import type { SendLogFileWriter } from './send-log-file.ts';
 import { SpillingSendLog, type SendLogRows } from './spilling-send-log.ts';
 import { allRequestsLatency } from './all-requests.ts';
 import { ORIGIN, type SendLog } from './send-log.ts';
-import { Timeline, secondOf } from './series.ts';
+import { Timeline, addTimelineRows, secondOf } from './series.ts';
 import type { AnsweredOutcome, RecordSink, SentRequest } from './sink.ts';
 
 /** What runLoad reports about the measured part of a run. */
@@ -63,6 +63,8 @@ class RouteAccumulator {
   errors = 0;
   readonly byStatus = new Map<number, number>();
   readonly latency = newHistogram();
+  /** The route's own seconds, for per-route windowed gates (docs/gates.md "Per-route gates"). */
+  readonly timeline = new Timeline();
 }
 
 function countsOf(map: ReadonlyMap<number, number>): Record<string, number> {
@@ -100,7 +102,9 @@ export class Recorder implements RecordSink {
     recordMs(intendedMs === this.#lastIntendedMs ? this.#burstDispatch : this.#sendLag, sentMs - intendedMs);
     this.#lastIntendedMs = intendedMs;
     this.#timeline.sent(intendedMs, sentMs);
-    this.#route(requestIndex).sent++;
+    const route = this.#route(requestIndex);
+    route.sent++;
+    route.timeline.sent(intendedMs, sentMs);
     return this.#rows.append(arrivalIndex, requestIndex, intendedMs, sentMs);
   }
 
@@ -128,6 +132,7 @@ export class Recorder implements RecordSink {
     route.byStatus.set(code, (route.byStatus.get(code) ?? 0) + 1);
     recordMs(route.latency, latencyMs);
     this.#timeline.settled(request.sentMs, outcome.answerClass, latencyMs);
+    route.timeline.settled(request.sentMs, outcome.answerClass, latencyMs);
   }
 
   failed(request: SentRequest, endMs: number, kind: ErrorKind): void {
@@ -136,8 +141,10 @@ export class Recorder implements RecordSink {
     this.#errorsByKind[kind]++;
     recordMs(this.#latencyAll, endMs - request.intendedMs);
     this.#rows.complete(request.row, endMs, 0);
-    this.#route(request.requestIndex).errors++;
+    const route = this.#route(request.requestIndex);
+    route.errors++;
     this.#timeline.settled(request.sentMs, 'errors', undefined);
+    route.timeline.settled(request.sentMs, 'errors', undefined);
   }
 
   connected(connectMs: number, warm: boolean): void {
@@ -175,6 +182,7 @@ export class Recorder implements RecordSink {
   /** Counters for progress output; also encodes the per-second histograms that can no longer change. */
   progress(nowMs: number): ProgressCounters {
     this.#timeline.closeSettled(secondOf(nowMs));
+    for (const route of this.#routes) route.timeline.closeSettled(secondOf(nowMs));
     const recent = this.#recent;
     this.#recent = newHistogram();
     const o = this.#origins;
@@ -210,7 +218,7 @@ export class Recorder implements RecordSink {
         latencyAllUs: encodeHistogram(this.#latencyAll),
       },
       timeline: this.#timeline.rows(seconds),
-      routes: this.#routeStats(requestNames),
+      routes: this.#routeStats(requestNames, seconds),
     };
   }
 
@@ -231,20 +239,29 @@ export class Recorder implements RecordSink {
     return this.#routes[requestIndex];
   }
 
-  #routeStats(requestNames: readonly string[]): RouteStats[] {
-    const byName = new Map<string, { sent: number; errors: number; byStatus: Map<number, number>; latency: Histogram }>();
+  #routeStats(requestNames: readonly string[], seconds: number): RouteStats[] {
+    const byName = new Map<string, { sent: number; errors: number; byStatus: Map<number, number>; latency: Histogram; timeline: TimelineRow[] }>();
     this.#routes.forEach((acc, index) => {
       if (acc.sent === 0) return;
       const name = requestNames[index] ?? `request ${index}`;
-      let into = byName.get(name);
-      if (!into) byName.set(name, (into = { sent: 0, errors: 0, byStatus: new Map(), latency: newHistogram() }));
+      const rows = acc.timeline.rows(seconds);
+      const into = byName.get(name);
+      if (!into) {
+        byName.set(name, { sent: acc.sent, errors: acc.errors, byStatus: new Map(acc.byStatus), latency: acc.latency, timeline: rows });
+        return;
+      }
       into.sent += acc.sent;
       into.errors += acc.errors;
       for (const [status, n] of acc.byStatus) into.byStatus.set(status, (into.byStatus.get(status) ?? 0) + n);
-      addHistogram(into.latency, acc.latency);
+      const merged = newHistogram();
+      addHistogram(merged, into.latency);
+      addHistogram(merged, acc.latency);
+      into.latency = merged;
+      into.timeline = addTimelineRows(into.timeline, rows);
     });
     return [...byName].map(([route, r]) => ({
       route, sent: r.sent, byStatus: countsOf(r.byStatus), errors: r.errors, latencyMs: percentilesMs(r.latency),
+      latencyUs: encodeHistogram(r.latency), timeline: r.timeline,
     }));
   }
 }

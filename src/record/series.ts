@@ -5,7 +5,7 @@
  * and freed, so memory holds only the seconds with requests outstanding, however long the run.
  */
 import type { TimelineRow } from '../result/schema.ts';
-import { decodeHistogram, encodeHistogram, newHistogram, percentilesMs, recordMs, type Histogram } from './histograms.ts';
+import { decodeHistogram, encodeHistogram, mergeEncoded, newHistogram, percentilesMs, recordMs, type Histogram } from './histograms.ts';
 
 /** How a settled request counts in its second. */
 export type SecondOutcome = 'ok' | 'throttled' | 'status429Other' | 'clientErrors' | 'serverErrors' | 'errors';
@@ -109,4 +109,25 @@ export class Timeline {
       };
     });
   }
+}
+
+const COUNTS = ['scheduled', 'sent', 'dropped', 'ok', 'throttled', 'status429Other', 'clientErrors', 'serverErrors', 'errors'] as const;
+
+/** Two series of the same run added second by second (two requests sharing a route name); histograms merged exactly. */
+export function addTimelineRows(a: readonly TimelineRow[], b: readonly TimelineRow[]): TimelineRow[] {
+  const out: TimelineRow[] = [];
+  for (let second = 0; second < Math.max(a.length, b.length); second++) {
+    const x = a[second];
+    const y = b[second];
+    if (!x || !y) {
+      out.push((x ?? y)!);
+      continue;
+    }
+    const counts = Object.fromEntries(COUNTS.map((k) => [k, x[k] + y[k]])) as Record<(typeof COUNTS)[number], number>;
+    const merged = x.latencyHistogram && y.latencyHistogram ? mergeEncoded([x.latencyHistogram, y.latencyHistogram]) : undefined;
+    const only = x.latencyHistogram ? x : y;
+    const p = merged ? percentilesMs(merged) : { p50: only.p50Ms, p99: only.p99Ms };
+    out.push({ second, ...counts, p50Ms: p.p50, p99Ms: p.p99, latencyHistogram: merged ? encodeHistogram(merged) : only.latencyHistogram });
+  }
+  return out;
 }

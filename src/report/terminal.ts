@@ -1,11 +1,12 @@
 /**
  * The terminal summary: verdicts first, then one cli-table3 table per part of the run.
- * Colour (ANSI) only when asked, which the CLI does only when stdout is a TTY.
+ * Colour (ANSI) only when asked: the CLI asks as src/color.ts decides (flag, NO_COLOR, FORCE_COLOR, TTY).
  */
 import Table from 'cli-table3';
 import type { RunResult } from '../result/schema.ts';
 import { type Cell, type Section, type Table as ReportTable, type Tone, type Verdict } from './model.ts';
 import { reportModel } from './sections.ts';
+import { ANSI, paint } from '../color.ts';
 
 /** Options of the terminal renderer. */
 export interface TerminalOptions {
@@ -13,20 +14,17 @@ export interface TerminalOptions {
   readonly color: boolean;
 }
 
-const ANSI: Record<Tone | 'bold' | 'title', string> = { good: '32', bad: '31', warn: '33', muted: '90', bold: '1', title: '1;36' };
+/** Every tone of the report model has a colour (the compiler checks). */
+const TONES: Readonly<Record<Tone | 'bold' | 'title', string>> = ANSI;
 const VERDICT_MARK: Record<Verdict['state'], [string, Tone | undefined]> = { pass: ['PASS', 'good'], fail: ['FAIL', 'bad'], warn: ['WARN', 'warn'], info: ['INFO', 'muted'] };
 
-function paint(text: string, code: string, color: boolean): string {
-  return color ? `\u001b[${code}m${text}\u001b[0m` : text;
-}
-
 function cell(c: Cell, color: boolean): string {
-  return typeof c === 'string' ? c : paint(c.text, ANSI[c.tone], color);
+  return typeof c === 'string' ? c : paint(c.text, TONES[c.tone], color);
 }
 
 function tableText(t: ReportTable, color: boolean): string {
   const table = new Table({
-    head: t.head.map((h) => paint(h, ANSI.bold, color)),
+    head: t.head.map((h) => paint(h, TONES.bold, color)),
     style: { head: [], border: [], compact: true },
     colAligns: t.head.map((_, i) => (t.numeric?.[i] ? 'right' : 'left')),
   });
@@ -36,8 +34,8 @@ function tableText(t: ReportTable, color: boolean): string {
 }
 
 function sectionText(s: Section, color: boolean): string {
-  const parts = [paint(`== ${s.title} ==`, ANSI.title, color)];
-  if (s.empty !== undefined) parts.push(paint(s.empty, ANSI.muted, color));
+  const parts = [paint(`== ${s.title} ==`, TONES.title, color)];
+  if (s.empty !== undefined) parts.push(paint(s.empty, TONES.muted, color));
   for (const line of s.lines) parts.push(line);
   for (const t of s.tables) parts.push(tableText(t, color));
   return parts.join('\n');
@@ -48,7 +46,7 @@ function verdictLines(verdicts: readonly Verdict[], color: boolean): string {
   return verdicts
     .map((v) => {
       const [mark, tone] = VERDICT_MARK[v.state];
-      return `${paint(mark, tone === undefined ? ANSI.bold : `1;${ANSI[tone]}`, color)}  ${v.label.padEnd(width)}  ${v.text}`;
+      return `${paint(mark, tone === undefined ? TONES.bold : `1;${TONES[tone]}`, color)}  ${v.label.padEnd(width)}  ${v.text}`;
     })
     .join('\n');
 }
@@ -57,8 +55,8 @@ function verdictLines(verdicts: readonly Verdict[], color: boolean): string {
 export function renderTerminal(result: RunResult, options: TerminalOptions = { color: false }): string {
   const { color } = options;
   const model = reportModel(result);
-  const head = [paint(model.header.title, ANSI.bold, color), ...model.header.facts.map(([k, v]) => `${paint(k.padEnd(9), ANSI.muted, color)}${v}`)];
-  const notes = model.header.notes.map((n) => paint(`note: ${n}`, ANSI.warn, color));
+  const head = [paint(model.header.title, TONES.bold, color), ...model.header.facts.map(([k, v]) => `${paint(k.padEnd(9), TONES.muted, color)}${v}`)];
+  const notes = model.header.notes.map((n) => paint(`note: ${n}`, TONES.warn, color));
   const body = model.sections.map((s) => sectionText(s, color));
   return `${[head.join('\n'), verdictLines(model.verdicts, color), ...(notes.length > 0 ? [notes.join('\n')] : []), ...body].join('\n\n')}\n`;
 }

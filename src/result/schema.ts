@@ -143,6 +143,10 @@ export interface RouteStats {
   readonly byStatus: Readonly<Record<string, number>>;
   readonly errors: number;
   readonly latencyMs: Percentiles;
+  /** The route's latency histogram (µs, compressed base64), for `latency.pNN{route:...}`; absent in older results. */
+  readonly latencyUs?: string;
+  /** The route's own seconds (dropped arrivals have no route: `dropped` is 0), for per-route windowed gates; absent in older results. */
+  readonly timeline?: readonly TimelineRow[];
 }
 
 /** The whole-run histograms, compressed base64 (hdr-histogram-js, µs, 3 significant digits). */

@@ -61,7 +61,7 @@ const timelineRow = z.object({
   clientErrors: count, serverErrors: count, errors: count, p50Ms: nonNegative, p99Ms: nonNegative, latencyHistogram: z.string(),
 });
 
-const route = z.object({ route: z.string(), sent: count, byStatus: countsByKey, errors: count, latencyMs: percentiles });
+const route = z.object({ route: z.string(), sent: count, byStatus: countsByKey, errors: count, latencyMs: percentiles, latencyUs: z.string().optional(), timeline: z.array(timelineRow).optional() });
 
 const histograms = z.object({ latencyUs: z.string(), serviceTimeUs: z.string(), sendLagUs: z.string(), latencyAllUs: z.string().optional() });
 
