@@ -6,7 +6,7 @@
 import type { CloudWatchSection } from './result/schema.ts';
 import type { Scenario } from './scenario/types.ts';
 import type { StartedTarget } from './target.ts';
-import { pullCloudWatch, type CloudWatchTarget } from './aws/cloudwatch.ts';
+import type { CloudWatchTarget } from './aws/cloudwatch.ts';
 import { clientMinutes } from './aws/reconcile.ts';
 import type { SendLog } from './record/send-log.ts';
 
@@ -69,6 +69,9 @@ export async function cloudWatchFor(scenario: Scenario, target: StartedTarget, m
   }
   const { load, sendLog } = measured;
   const window = { startWallMs: load.startWallMs, endWallMs: load.endWallMs };
+  // The AWS SDK is most of a cold start's module loading: a run that is refused, or whose
+  // CloudWatch step is skipped, never loads it (docs/architecture.md "Packaging").
+  const { pullCloudWatch } = await import('./aws/cloudwatch.ts');
   return pullCloudWatch(cw, window, clientMinutes(sendLog, load.startWallMs), {
     maxWaitMs: cw.source === 'emulator' ? 5_000 : 180_000,
     requestTimeoutMs: opts.aws?.requestTimeoutMs,
