@@ -5,7 +5,7 @@
  * order); every page lists every query, with `PartialData` while more of it is still to come.
  */
 import { invalidParameter } from './api-error.ts';
-import { filterOf, metricsOf, NAMESPACE } from './catalog.ts';
+import { filterOf, metricsOf } from './catalog.ts';
 import { parseStatistic } from './distribution.ts';
 import type { Datapoint, MetricStore } from './store.ts';
 import {
@@ -111,7 +111,7 @@ function readQuery(store: MetricStore, q: Members, path: string, startMs: number
   const label = optString(q, 'Label', path) ?? name;
 
   const table = metricsOf(store.api.type);
-  const field = namespace === NAMESPACE && Object.hasOwn(table, name) ? table[name] : undefined;
+  const field = namespace === store.namespace && Object.hasOwn(table, name) ? table[name] : undefined;
   const filter = field ? filterOf(store.api, store.detailedMetrics, dims) : undefined;
   const points = field && filter ? store.series(field, filter, statistic, startMs, endMs, periodS! * 1000) : [];
   return { id, label, returnData, points };
