@@ -9,7 +9,7 @@ import { decodeToken, dimensions, encodeToken, fingerprintOf, optList, optString
 
 const THREE_HOURS_MS = 3 * 3600_000;
 
-/** Answers one ListMetrics request body (already parsed JSON). */
+/** Answers one ListMetrics request (decoded members). */
 export function listMetrics(store: MetricStore, body: Members): Record<string, unknown> {
   const namespace = optString(body, 'Namespace', '');
   const metricName = optString(body, 'MetricName', '');
