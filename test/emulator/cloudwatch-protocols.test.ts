@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { AwsJson1_0Protocol, AwsQueryProtocol, AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import { createCloudWatchHandler, MetricStore } from '../../src/emulator/metrics/store.ts';
-import { protocolOf } from '../../src/emulator/metrics/protocols/registry.ts';
+import { isCloudWatchRequest, protocolOf } from '../../src/emulator/metrics/protocols/registry.ts';
 import { MIN, req, T0 } from './metrics-helpers.ts';
 
 const API = { type: 'rest', name: 'orders-api', id: 'a1b2c3' } as const;
@@ -27,6 +27,7 @@ const PROTOCOLS = [
 let server: Server;
 let endpoint: string;
 const seen: string[] = [];
+const routedHere: boolean[] = [];
 // Minute 0: 7 requests, 2 of them 429; minute 1: 5, 1 a 500; latencies 10..; integration latency only when served.
 const RECORDED = [
   ...Array.from({ length: 7 }, (_, i) => req({ atWallMs: T0 + i * 1000, status: i < 2 ? 429 : 200, latencyMs: 10 + i, integrationLatencyMs: i < 2 ? null : 8 })),
@@ -39,6 +40,7 @@ beforeAll(async () => {
   const handler = createCloudWatchHandler(store);
   server = createServer((rq, rs) => {
     seen.push(protocolOf(rq).name);
+    routedHere.push(isCloudWatchRequest(rq));
     handler(rq, rs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -99,6 +101,20 @@ describe('the JS SDK in each CloudWatch protocol', () => {
     expect(json.lm).toEqual(['ApiName=orders-api', 'ApiName=orders-api,Stage=prod']);
     expect(answers.query).toEqual(json);
     expect(answers.cbor).toEqual(json);
+  });
+
+  it('every SDK request, in any protocol, is recognisable as CloudWatch from its headers and path (one-port routing)', async () => {
+    routedHere.length = 0;
+    for (const p of PROTOCOLS) {
+      const cw = clientFor(p.ctor);
+      await cw.send(new ListMetricsCommand({ Namespace: 'AWS/ApiGateway' }));
+      cw.destroy();
+    }
+    expect(routedHere).toEqual([true, true, true]);
+    routedHere.length = 0;
+    await (await fetch(`${endpoint}/prod/items`)).arrayBuffer();
+    await (await fetch(`${endpoint}/`, { method: 'POST', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20250115/us-east-1/execute-api/aws4_request' }, body: '' })).arrayBuffer();
+    expect(routedHere).toEqual([false, false]);
   });
 
   it.each(PROTOCOLS)('$name: a bad parameter and a missing field reach the SDK as the modelled exceptions', async ({ ctor }) => {
