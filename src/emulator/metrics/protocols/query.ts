@@ -22,7 +22,7 @@ import { mediaTypeOf, type CloudWatchProtocol, type DecodedCall, type EncodedAns
 const XMLNS = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
 const VERSION = '2010-08-01';
 const FORM = 'application/x-www-form-urlencoded';
-/** Input members CloudWatch models as integers or booleans (botocore's service-2.json). */
+/** Input members CloudWatch models as integers or booleans (docs/cloudwatch-protocols.md). */
 const INTEGER_MEMBERS = new Set(['Period', 'MaxDatapoints']);
 const BOOLEAN_MEMBERS = new Set(['ReturnData', 'IncludeLinkedAccounts']);
 /** Input lists, which botocore sends empty as `Dimensions=` (serializeEmptyLists). */
