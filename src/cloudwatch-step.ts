@@ -3,6 +3,7 @@
  * emulator loadgate started, an `execute-api` host, or when the scenario or CLI asks. Otherwise
  * the section says why it was skipped, and no credential lookup happens.
  */
+import { apiTypeFromNaming } from './api/flavours.ts';
 import type { CloudWatchSection } from './result/schema.ts';
 import type { Scenario } from './scenario/types.ts';
 import type { StartedTarget } from './target.ts';
@@ -48,7 +49,7 @@ export function cloudWatchTargetFor(scenario: Scenario, target: StartedTarget, o
   const url = new URL(target.url);
   const host = EXECUTE_API_HOST.exec(url.hostname);
   if (!host && !(opts.cloudwatch || aws.cloudwatch)) return 'not an API Gateway target (use --cloudwatch or aws.cloudwatch to pull anyway)';
-  const apiType = target.apiType === 'unknown' ? (aws.apiName ? 'rest' : 'http') : target.apiType;
+  const apiType = target.apiType === 'unknown' ? apiTypeFromNaming({ name: aws.apiName || undefined }) : target.apiType;
   const stage = aws.stage ?? scenario.stage ?? url.pathname.split('/').filter(Boolean)[0];
   return {
     source: 'aws',

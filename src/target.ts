@@ -3,6 +3,7 @@
  * own process (docs/architecture.md "Scenario limits vs the emulator"): from the scenario's `emulator`
  * config if given, else from its `limits`, else with AWS's account defaults.
  */
+import type { ApiType } from './api/flavours.ts';
 import { parseLimits } from './core/limits.ts';
 import type { Scenario } from './scenario/types.ts';
 import { emulatorConfigFromLimits, parseEmulatorConfig } from './emulator/config.ts';
@@ -14,7 +15,7 @@ export interface StartedTarget {
   readonly url: string;
   /** Set when loadgate started the emulator for this run. */
   readonly emulator: RunningEmulator | undefined;
-  readonly apiType: 'rest' | 'http' | 'unknown';
+  readonly apiType: ApiType | 'unknown';
   stop(): Promise<void>;
 }
 

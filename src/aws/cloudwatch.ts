@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import {
   GetMetricDataCommand, ListMetricsCommand, type CloudWatchClient, type Dimension, type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
+import { apiDimensionOf, flavourOf, metricNameOf, type ApiType } from '../api/flavours.ts';
 import type { CloudWatchSection } from '../result/schema.ts';
 import { maskSecret } from '../core/redact.ts';
 import { cloudWatchClient } from './credentials.ts';
@@ -16,7 +17,7 @@ import { reconcile, type ClientSideMinutes, type GatewayMinute } from './reconci
 /** Which API's metrics to pull, and from where. */
 export interface CloudWatchTarget {
   readonly source: 'emulator' | 'aws';
-  readonly apiType: 'rest' | 'http';
+  readonly apiType: ApiType;
   /** REST APIs are named by ApiName in CloudWatch. */
   readonly apiName?: string;
   /** HTTP APIs are named by ApiId. */
@@ -46,14 +47,15 @@ export interface PullOptions {
   readonly signal?: AbortSignal;
 }
 
-const NAMESPACE = 'AWS/ApiGateway';
+/** The namespace of a section that names no flavour (nothing could be pulled). */
+const API_GATEWAY_NAMESPACE = 'AWS/ApiGateway';
 const MINUTE_MS = 60_000;
 
-/** AWS's names of the metrics loadgate reads, per API type (docs/aws-rules.md §3). */
-export const METRIC_NAMES = {
-  rest: { count: 'Count', error4xx: '4XXError', error5xx: '5XXError' },
-  http: { count: 'Count', error4xx: '4xx', error5xx: '5xx' },
-} as const;
+/** AWS's names of the metrics loadgate reads, from the API flavour (src/api/). */
+function metricNames(apiType: ApiType): { count: string; error4xx: string; error5xx: string } {
+  const name = (kind: 'count' | 'error4xx' | 'error5xx') => metricNameOf(apiType, kind) ?? kind;
+  return { count: name('count'), error4xx: name('error4xx'), error5xx: name('error5xx') };
+}
 
 /** Pulls and reconciles; failures give status 'unavailable' with a one-line reason. */
 export async function pullCloudWatch(target: CloudWatchTarget, window: CloudWatchWindow,
@@ -65,7 +67,7 @@ export async function pullCloudWatch(target: CloudWatchTarget, window: CloudWatc
     requestTimeoutMs: opts.requestTimeoutMs ?? (emulator ? 2_000 : 10_000),
   };
   const own = ownDimension(target);
-  if (!own) return unavailable(target, `no ${target.apiType === 'rest' ? 'ApiName (REST API)' : 'ApiId (HTTP API)'} to look metrics up by: pass --api-name/--api-id or aws.apiName/aws.apiId`);
+  if (!own) return unavailable(target, `no ${ownDimensionHint(target.apiType)} to look metrics up by: pass --api-name/--api-id or aws.apiName/aws.apiId`);
   const span = spanOf(window, client);
   const cw = cloudWatchClient({ ...target, requestTimeoutMs: settings.requestTimeoutMs });
   const abort = new AbortController();
@@ -120,7 +122,7 @@ async function pollAndReconcile(ctx: PollContext): Promise<CloudWatchSection> {
   const waitedS = Math.round((Date.now() - startedMs) / 100) / 10;
   const where = `${usedDims.map((d) => `${d.Name}=${d.Value}`).join(', ')} from ${new Date(ctx.span.fromMs).toISOString()} to ${new Date(ctx.span.toMs).toISOString()}`;
   if (!gateway.some((g) => g.count !== null) && clientTotal > 0) {
-    return unavailable(ctx.target, `no ${NAMESPACE} datapoints for ${where} after ${polls} poll(s) in ${waitedS} s${dims ? '' : ' (ListMetrics found no such metric)'}`);
+    return unavailable(ctx.target, `no ${namespaceOf(ctx.target)} datapoints for ${where} after ${polls} poll(s) in ${waitedS} s${dims ? '' : ' (ListMetrics found no such metric)'}`);
   }
   const { minutes, reconciliation } = reconcile(ctx.client, gateway, ctx.span.fromMs, ctx.span.toMs);
   const verdict = reconciliation.difference === 0
@@ -130,7 +132,7 @@ async function pollAndReconcile(ctx: PollContext): Promise<CloudWatchSection> {
     status: 'ok',
     reason: `${verdict}; ${where}; ${polls} poll(s) in ${waitedS} s${dims ? '' : '; dimensions as documented (ListMetrics found none)'}`,
     source: ctx.target.source,
-    namespace: NAMESPACE,
+    namespace: namespaceOf(ctx.target),
     dimensions: usedDims.map((d) => ({ Name: d.Name!, Value: d.Value! })),
     minutes,
     reconciliation,
@@ -143,11 +145,11 @@ async function pollAndReconcile(ctx: PollContext): Promise<CloudWatchSection> {
  * whose value is the stage name. Undefined when CloudWatch lists none (yet).
  */
 async function discoverDimensions(ctx: PollContext): Promise<Dimension[] | undefined> {
-  const metricName = METRIC_NAMES[ctx.target.apiType].count;
+  const metricName = metricNames(ctx.target.apiType).count;
   let token: string | undefined;
   do {
     const page = await ctx.cw.send(new ListMetricsCommand({
-      Namespace: NAMESPACE, MetricName: metricName, Dimensions: [{ Name: ctx.own.Name, Value: ctx.own.Value }], NextToken: token,
+      Namespace: namespaceOf(ctx.target), MetricName: metricName, Dimensions: [{ Name: ctx.own.Name, Value: ctx.own.Value }], NextToken: token,
     }), { abortSignal: ctx.signal });
     for (const m of page.Metrics ?? []) {
       const dims = m.Dimensions ?? [];
@@ -168,9 +170,9 @@ function documentedDimensions(ctx: PollContext): Dimension[] {
 type QueryKey = 'count' | 'error4xx' | 'error5xx' | 'lat' | 'p50' | 'p90' | 'p99' | 'ilat' | 'iln';
 
 function queriesFor(apiType: CloudWatchTarget['apiType'], dims: Dimension[]): MetricDataQuery[] {
-  const names = METRIC_NAMES[apiType];
+  const names = metricNames(apiType);
   const q = (id: QueryKey, metric: string, stat: string): MetricDataQuery => ({
-    Id: id, MetricStat: { Metric: { Namespace: NAMESPACE, MetricName: metric, Dimensions: dims }, Period: 60, Stat: stat },
+    Id: id, MetricStat: { Metric: { Namespace: flavourOf(apiType).metrics.namespace, MetricName: metric, Dimensions: dims }, Period: 60, Stat: stat },
   });
   return [
     q('count', names.count, 'Sum'), q('error4xx', names.error4xx, 'Sum'), q('error5xx', names.error5xx, 'Sum'),
@@ -210,9 +212,17 @@ async function fetchMinutes(ctx: PollContext, dims: Dimension[]): Promise<Gatewa
 }
 
 function ownDimension(target: CloudWatchTarget): { Name: string; Value: string } | undefined {
-  const value = target.apiType === 'rest' ? target.apiName : target.apiId;
-  if (!value) return undefined;
-  return { Name: target.apiType === 'rest' ? 'ApiName' : 'ApiId', Value: value };
+  return apiDimensionOf(target.apiType, { name: target.apiName, id: target.apiId });
+}
+
+function namespaceOf(target: Pick<CloudWatchTarget, 'apiType'>): 'AWS/ApiGateway' {
+  return flavourOf(target.apiType).metrics.namespace;
+}
+
+/** `ApiName (REST API)`: the dimension a flavour's metrics are keyed by, for messages. */
+function ownDimensionHint(apiType: ApiType): string {
+  const f = flavourOf(apiType);
+  return `${f.metrics.apiDimension} (${f.label})`;
 }
 
 /** The run's window in whole minutes, widened to every minute the client sent in. */
@@ -227,8 +237,9 @@ function spanOf(window: CloudWatchWindow, client: ClientSideMinutes): { fromMs: 
 }
 
 /** The section when nothing could be pulled. */
-export function unavailable(target: Pick<CloudWatchTarget, 'source'> | null, reason: string): CloudWatchSection {
-  return { status: 'unavailable', reason, source: target?.source ?? null, namespace: NAMESPACE, dimensions: [], minutes: [], reconciliation: null };
+export function unavailable(target: Pick<CloudWatchTarget, 'source'> & Partial<Pick<CloudWatchTarget, 'apiType'>> | null, reason: string): CloudWatchSection {
+  const namespace = target?.apiType ? namespaceOf({ apiType: target.apiType }) : API_GATEWAY_NAMESPACE;
+  return { status: 'unavailable', reason, source: target?.source ?? null, namespace, dimensions: [], minutes: [], reconciliation: null };
 }
 
 /** One line saying what went wrong, in the user's terms; no stack, no secrets. */

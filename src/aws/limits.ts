@@ -11,13 +11,14 @@
  */
 import { APIGatewayClient, GetAccountCommand, GetApiKeysCommand, GetResourcesCommand, GetStageCommand, GetUsagePlansCommand, type UsagePlan } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client, GetStageCommand as GetStageV2Command } from '@aws-sdk/client-apigatewayv2';
+import { isApiType, type ApiType } from '../api/flavours.ts';
 import { LoadgateError, UsageError } from '../errors.ts';
 import { AWS_ACCOUNT_DEFAULT, parseLimits, type ThrottleSpec } from '../core/limits.ts';
 import type { Limits } from '../core/limits.ts';
 
 /** Which API and stage `--limits-from` names. */
 export interface AwsLimitsSource {
-  readonly type: 'rest' | 'http';
+  readonly type: ApiType;
   readonly apiId: string;
   readonly stage: string;
 }
@@ -29,11 +30,27 @@ export interface AwsLimitsOptions {
   readonly http?: ApiGatewayV2Client;
 }
 
+/** How one flavour's configured limits are read from its control plane. */
+interface LimitsReader {
+  /** What the control plane calls the API's id, for the usage line. */
+  readonly idName: string;
+  read(source: AwsLimitsSource, opts: AwsLimitsOptions, rest: APIGatewayClient, account: ThrottleSpec): Promise<Limits>;
+}
+
+/** The flavours whose limits AWS's control plane can tell; others are refused by parseLimitsFrom. */
+const READERS: Partial<Record<ApiType, LimitsReader>> = {
+  rest: { idName: 'restApiId', read: (source, opts, rest, account) => restLimits(rest, source, account, opts.apiKey) },
+  http: { idName: 'apiId', read: (source, opts, _rest, account) => httpLimits(opts.http ?? new ApiGatewayV2Client({}), source, account) },
+};
+
 /** Parses `aws:rest:<id>/<stage>` or `aws:http:<id>/<stage>`; UsageError otherwise. */
 export function parseLimitsFrom(spec: string): AwsLimitsSource {
-  const m = /^aws:(rest|http):([A-Za-z0-9]+)\/([$A-Za-z0-9_-]+)$/.exec(spec.trim());
-  if (!m) throw UsageError.invalid(undefined, '--limits-from', spec, 'aws:rest:<restApiId>/<stage> or aws:http:<apiId>/<stage>');
-  return { type: m[1] as 'rest' | 'http', apiId: m[2], stage: m[3] };
+  const m = /^aws:([a-z0-9-]+):([A-Za-z0-9]+)\/([$A-Za-z0-9_-]+)$/.exec(spec.trim());
+  if (!m || !isApiType(m[1]) || !Object.hasOwn(READERS, m[1])) {
+    const forms = Object.entries(READERS).map(([t, r]) => `aws:${t}:<${r.idName}>/<stage>`);
+    throw UsageError.invalid(undefined, '--limits-from', spec, forms.join(' or '));
+  }
+  return { type: m[1], apiId: m[2], stage: m[3] };
 }
 
 /** Reads the configured limits of one stage from AWS. */
@@ -42,7 +59,7 @@ export async function limitsFromAws(source: AwsLimitsSource, opts: AwsLimitsOpti
   try {
     const account = await rest.send(new GetAccountCommand({}));
     const accountSpec = spec(account.throttleSettings?.rateLimit, account.throttleSettings?.burstLimit, AWS_ACCOUNT_DEFAULT) ?? AWS_ACCOUNT_DEFAULT;
-    return source.type === 'rest' ? await restLimits(rest, source, accountSpec, opts.apiKey) : await httpLimits(opts.http ?? new ApiGatewayV2Client({}), source, accountSpec);
+    return await READERS[source.type]!.read(source, opts, rest, accountSpec);
   } catch (err) {
     if (err instanceof LoadgateError) throw err;
     const e = err as { name?: string; message?: string };

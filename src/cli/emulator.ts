@@ -76,8 +76,13 @@ export function emulatorCommand(): Command {
       'after',
       `
 Stage URLs follow AWS: REST http://HOST:PORT/<stage>/<path>; HTTP API the same, or
-http://HOST:PORT/<path> for the $default stage. Read the metrics with the AWS SDK or CLI:
-  aws cloudwatch get-metric-data --endpoint-url http://127.0.0.1:3001 ...
+http://HOST:PORT/<path> for the $default stage. Read the metrics with any AWS SDK or CLI
+(CloudWatch's JSON 1.0, Query and CBOR protocols are served; any credentials do), for shop.json:
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
+  aws cloudwatch list-metrics --endpoint-url http://127.0.0.1:3001 --namespace AWS/ApiGateway
+  aws cloudwatch get-metric-statistics --endpoint-url http://127.0.0.1:3001 \\
+    --namespace AWS/ApiGateway --metric-name Count --dimensions Name=ApiName,Value=shop \\
+    --statistics Sum --period 60 --start-time $(date -u -d '-1 hour' +%FT%TZ) --end-time $(date -u +%FT%TZ)
 
 Examples:
   loadgate emulator --config scenarios/emulator/shop.json

@@ -5,6 +5,7 @@
  */
 import Table from 'cli-table3';
 import { Command } from 'commander';
+import { apiTypeFromNaming } from '../api/flavours.ts';
 import { pullCloudWatch, type CloudWatchTarget } from '../aws/cloudwatch.ts';
 import { LoadgateError, UsageError } from '../errors.ts';
 import type { CloudWatchMinute, CloudWatchSection } from '../result/schema.ts';
@@ -55,7 +56,7 @@ export function targetOf(flags: MetricsFlags): { target: CloudWatchTarget; start
     if (LOOPBACK.has(url.hostname)) source = 'emulator';
   }
   const target: CloudWatchTarget = {
-    source, apiType: flags.apiName !== undefined ? 'rest' : 'http',
+    source, apiType: apiTypeFromNaming({ name: flags.apiName, id: flags.apiId }),
     apiName: flags.apiName, apiId: flags.apiId, stage: flags.stage,
     region: flags.region, profile: flags.profile, endpoint: flags.endpoint,
   };

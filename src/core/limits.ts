@@ -15,11 +15,12 @@
  *                             "quota": { "limit": 1000, "period": "DAY" } } } }
  * ```
  */
+import { API_TYPES, DEFAULT_API_TYPE, flavourOf, type ApiType } from '../api/flavours.ts';
 import { UsageError } from '../errors.ts';
 import { normaliseMethodKey, parseRouteKey } from '../routing/route-key.ts';
 import { at, boolean, number, object, optional, record, string, type Where } from '../validate.ts';
 
-export type ApiType = 'rest' | 'http';
+export type { ApiType } from '../api/flavours.ts';
 
 /** One token bucket: `rateRps` tokens per second, capacity `burst`, starting full. */
 export interface ThrottleSpec {
@@ -121,7 +122,7 @@ export function parseLimits(raw: unknown, file: string | undefined, field = '', 
   const where: Where = { file, field };
   const o = object(raw, where, [...LIMITS_KEYS, ...(opts.extraTopKeys ?? [])]);
   const api = o.api === undefined ? {} : object(o.api, at(where, 'api'), ['type', 'name', 'id']);
-  const type = (optional(api.type, (v) => string(v, at(at(where, 'api'), 'type'), { oneOf: ['rest', 'http'] })) ?? 'rest') as ApiType;
+  const type = (optional(api.type, (v) => string(v, at(at(where, 'api'), 'type'), { oneOf: API_TYPES })) ?? DEFAULT_API_TYPE) as ApiType;
   const name = optional(api.name, (v) => string(v, at(at(where, 'api'), 'name'), { nonEmpty: true })) ?? 'loadgate-api';
   const id = optional(api.id, (v) => string(v, at(at(where, 'api'), 'id'), { nonEmpty: true })) ?? 'lgemu00001';
 
@@ -152,8 +153,8 @@ export function parseLimits(raw: unknown, file: string | undefined, field = '', 
     return [key, Object.freeze({ usagePlan: plan })];
   });
 
-  if (type === 'http' && (Object.keys(usagePlans).length > 0 || Object.keys(apiKeys).length > 0)) {
-    throw UsageError.invalid(file, at(where, 'usagePlans').field, Object.keys(usagePlans), 'no usage plans or API keys on an HTTP API (AWS has none)');
+  if (!flavourOf(type).routing.apiKeys && (Object.keys(usagePlans).length > 0 || Object.keys(apiKeys).length > 0)) {
+    throw UsageError.invalid(file, at(where, 'usagePlans').field, Object.keys(usagePlans), `no usage plans or API keys on an ${flavourOf(type).label} (AWS has none)`);
   }
 
   const options = o.options === undefined ? {} : object(o.options, at(where, 'options'), ['stageBucketScope']);
@@ -180,9 +181,7 @@ export function effectiveRouteKeys(limits: Limits): string[] {
   for (const stage of Object.values(limits.stages)) for (const k of Object.keys(stage.routes)) keys.add(k);
   for (const plan of Object.values(limits.usagePlans)) for (const k of Object.keys(plan.methods)) keys.add(k);
   if (Object.keys(limits.routes).length === 0) {
-    // A greedy {proxy+} needs at least one segment, so the root needs a route of its own.
-    if (limits.api.type === 'http') keys.add('$default');
-    else keys.add('ANY /').add('ANY /{proxy+}');
+    for (const k of flavourOf(limits.api.type).routing.catchAllRoutes) keys.add(k);
   }
   return [...keys];
 }

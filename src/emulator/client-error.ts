@@ -4,8 +4,9 @@
  * shape of the endpoint's other errors, so a client that reads error bodies never meets a bare
  * one. The connection is closed afterwards, as node does: its framing can no longer be trusted.
  */
+import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import type { ApiType } from '../core/limits.ts';
+import { flavourOf, type ApiType } from '../api/flavours.ts';
 import { requestIdHeaders } from './responses.ts';
 
 /** The status and reason node:http gives a client error of this code. */
@@ -27,7 +28,8 @@ export function gatewayClientError(type: ApiType): (err: NodeJS.ErrnoException, 
   return (err, socket) => {
     const [status, reason] = statusOf(err.code);
     const headers = requestIdHeaders(type);
-    if (type === 'rest') headers.push('x-amzn-ErrorType', status === 400 ? 'BadRequestException' : 'ClientException');
+    const errorType = flavourOf(type).clientErrorType(status);
+    if (errorType) headers.push('x-amzn-ErrorType', errorType);
     answerAndClose(socket, rawAnswer(status, reason, headers, JSON.stringify({ message: reason })));
   };
 }
@@ -36,8 +38,7 @@ export function gatewayClientError(type: ApiType): (err: NodeJS.ErrnoException, 
 export function cloudWatchClientError(): (err: NodeJS.ErrnoException, socket: Duplex) => void {
   return (err, socket) => {
     const [status, reason] = statusOf(err.code);
-    const [idName, id] = requestIdHeaders('rest');
-    const headers = [idName, id, 'x-amzn-query-error', 'MalformedInput;Sender'];
+    const headers = ['x-amzn-RequestId', randomUUID(), 'x-amzn-query-error', 'MalformedInput;Sender'];
     const body = JSON.stringify({ __type: 'com.amazon.coral.service#SerializationException', message: `The request could not be parsed: ${reason}.` });
     answerAndClose(socket, rawAnswer(status, reason, headers, body));
   };

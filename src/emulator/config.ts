@@ -11,6 +11,7 @@
  * No stage declared means one: `prod` (REST) or `$default` (HTTP API), with no stage throttle.
  */
 import { readFile } from 'node:fs/promises';
+import { flavourOf } from '../api/flavours.ts';
 import { UsageError } from '../errors.ts';
 import { effectiveRouteKeys, parseLimits, type Limits, type StageLimits } from '../core/limits.ts';
 import { parseRouteKey } from '../routing/route-key.ts';
@@ -37,8 +38,6 @@ export interface EmulatorConfig {
 }
 
 export { PAYLOAD_LIMIT_BYTES };
-/** API Gateway's default integration timeouts: REST 29 s, HTTP API 30 s. */
-export const INTEGRATION_TIMEOUT_MS = Object.freeze({ rest: 29_000, http: 30_000 });
 
 const EXTRA_TOP_KEYS = ['integrationTimeoutMs', 'payloadLimitBytes', 'detailedMetrics'];
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
@@ -80,9 +79,9 @@ function parseConfig(raw: unknown, file: string | undefined, field: string): Emu
     }
   }
   const type = limits.api.type;
-  const timeoutMax = type === 'http' ? INTEGRATION_TIMEOUT_MS.http : 300_000;
+  const timeout = flavourOf(type).integrationTimeoutMs;
   return build(limits, integrations, {
-    integrationTimeoutMs: optional(o.integrationTimeoutMs, (v) => number(v, at(where, 'integrationTimeoutMs'), { min: 50, max: timeoutMax })) ?? INTEGRATION_TIMEOUT_MS[type],
+    integrationTimeoutMs: optional(o.integrationTimeoutMs, (v) => number(v, at(where, 'integrationTimeoutMs'), { min: 50, max: timeout.max })) ?? timeout.default,
     payloadLimitBytes: optional(o.payloadLimitBytes, (v) => number(v, at(where, 'payloadLimitBytes'), { min: 0, integer: true })) ?? PAYLOAD_LIMIT_BYTES,
     detailedMetrics: optional(o.detailedMetrics, (v) => boolean(v, at(where, 'detailedMetrics'))) ?? false,
   });
@@ -97,15 +96,14 @@ function parseConfig(raw: unknown, file: string | undefined, field: string): Emu
  */
 export function emulatorConfigFromLimits(limits: Limits): EmulatorConfig {
   const withStage = withDefaultStage(limits);
-  // A greedy {proxy+} needs at least one segment, so the root gets a route of its own.
-  const catchAll = limits.api.type === 'http' ? ['$default'] : ['ANY /', 'ANY /{proxy+}'];
+  const catchAll = flavourOf(limits.api.type).routing.catchAllRoutes;
   const routes: Record<string, { readonly apiKeyRequired: boolean }> = {};
   for (const key of [...effectiveRouteKeys(withStage), ...catchAll]) {
     routes[key] = limits.routes[key] ?? Object.freeze({ apiKeyRequired: false });
   }
   const full: Limits = Object.freeze({ ...withStage, routes: Object.freeze(routes) });
   return build(full, new Map(), {
-    integrationTimeoutMs: INTEGRATION_TIMEOUT_MS[limits.api.type],
+    integrationTimeoutMs: flavourOf(limits.api.type).integrationTimeoutMs.default,
     payloadLimitBytes: PAYLOAD_LIMIT_BYTES,
     detailedMetrics: false,
   });
@@ -116,7 +114,7 @@ function build(limits: Limits, integrations: ReadonlyMap<string, IntegrationSpec
   for (const key of effectiveRouteKeys(limits)) {
     routes[key] = Object.freeze({
       key,
-      apiKeyRequired: limits.api.type === 'rest' && (limits.routes[key]?.apiKeyRequired ?? false),
+      apiKeyRequired: flavourOf(limits.api.type).routing.apiKeys && (limits.routes[key]?.apiKeyRequired ?? false),
       integration: integrations.get(key) ?? DEFAULT_MOCK,
     });
   }
@@ -126,20 +124,21 @@ function build(limits: Limits, integrations: ReadonlyMap<string, IntegrationSpec
 function withDefaultStage(limits: Limits): Limits {
   if (Object.keys(limits.stages).length > 0) return limits;
   const stage: StageLimits = Object.freeze({ routes: Object.freeze({}) });
-  const name = limits.api.type === 'http' ? '$default' : 'prod';
+  const name = flavourOf(limits.api.type).routing.defaultStageName;
   return Object.freeze({ ...limits, stages: Object.freeze({ [name]: stage }) });
 }
 
-/** Stage names as AWS allows them, and no HTTP-API-only names on a REST API. */
+/** Stage names as AWS allows them, and no `$default` stage or route where the flavour has none. */
 function checkNames(limits: Limits, where: Where): void {
-  const rest = limits.api.type === 'rest';
+  const flavour = flavourOf(limits.api.type);
+  const hasDefault = flavour.routing.defaultStage;
   for (const name of Object.keys(limits.stages)) {
-    if (STAGE_NAME.test(name) || (!rest && name === '$default')) continue;
-    const expected = rest ? 'a stage name of letters, digits, - and _' : 'a stage name of letters, digits, - and _, or $default';
+    if (STAGE_NAME.test(name) || (hasDefault && name === '$default')) continue;
+    const expected = hasDefault ? 'a stage name of letters, digits, - and _, or $default' : 'a stage name of letters, digits, - and _';
     throw UsageError.invalid(where.file, at(at(where, 'stages'), name).field, name, expected);
   }
-  if (rest && '$default' in limits.routes) {
-    throw UsageError.invalid(where.file, at(at(where, 'routes'), '$default').field, '$default', 'a route key such as "GET /items" (REST APIs have no $default route)');
+  if (!hasDefault && '$default' in limits.routes) {
+    throw UsageError.invalid(where.file, at(at(where, 'routes'), '$default').field, '$default', `a route key such as "GET /items" (${flavour.label}s have no $default route)`);
   }
 }
 

@@ -144,17 +144,26 @@ function parseProxyUrl(value: unknown, where: Where): string {
 
 const ANSWER_KEYS = ['status', 'body', 'headers', 'latencyMs'];
 
+/** One reader per integration kind (an integration kind is not an API flavour: src/api/). */
+const INTEGRATION_READERS: Readonly<Record<IntegrationSpec['type'], (value: unknown, where: Where) => IntegrationSpec>> = {
+  http: (value, where) => {
+    const o = object(value, where, ['type', 'url']);
+    return Object.freeze({ type: 'http', url: parseProxyUrl(o.url, at(where, 'url')) });
+  },
+  mock: (value, where) => {
+    const o = object(value, where, ['type', ...ANSWER_KEYS]);
+    return Object.freeze({ type: 'mock', ...parseAnswer(o, where) });
+  },
+  lambda: parseLambda,
+};
+
 /** Reads one route's `integration`. */
 export function parseIntegration(value: unknown, where: Where): IntegrationSpec {
-  const type = string(record(value, where).type, at(where, 'type'), { oneOf: ['mock', 'http', 'lambda'] });
-  if (type === 'http') {
-    const o = object(value, where, ['type', 'url']);
-    return Object.freeze({ type, url: parseProxyUrl(o.url, at(where, 'url')) });
-  }
-  if (type === 'mock') {
-    const o = object(value, where, ['type', ...ANSWER_KEYS]);
-    return Object.freeze({ type, ...parseAnswer(o, where) });
-  }
+  const type = string(record(value, where).type, at(where, 'type'), { oneOf: ['mock', 'http', 'lambda'] }) as IntegrationSpec['type'];
+  return INTEGRATION_READERS[type](value, where);
+}
+
+function parseLambda(value: unknown, where: Where): IntegrationSpec {
   const o = object(value, where, ['type', 'reservedConcurrency', 'queueLimit', 'throttledStatus', ...ANSWER_KEYS]);
   return Object.freeze({
     type: 'lambda',

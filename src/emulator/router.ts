@@ -9,7 +9,7 @@
  * cached per (method, raw path); the cache is bounded so a scan of random paths cannot grow it.
  */
 import { ApiGatewayModel, type SharedModelState } from '../throttle/model.ts';
-import type { ApiType } from '../core/limits.ts';
+import { flavourOf, type ApiType } from '../api/flavours.ts';
 import { decodeSegment, type RouteKey } from '../routing/route-key.ts';
 import type { EmulatorConfig, EmulatorRoute } from './config.ts';
 import type { Integration } from './integrations/integration.ts';
@@ -65,11 +65,12 @@ export class Router {
       stages.set(name, { name, model: new ApiGatewayModel(config.limits, { stage: name, originWallMs, shared }) });
     }
     this.stages = stages;
-    this.#defaultStage = this.type === 'http' ? stages.get('$default') : undefined;
+    const routing = flavourOf(this.type).routing;
+    this.#defaultStage = routing.defaultStage ? stages.get('$default') : undefined;
     const anyModel = stages.values().next().value as StageRuntime;
     for (const key of anyModel.model.routes) {
       const route = config.routes[key.key];
-      const resource = this.type === 'http' || key.isDefault ? key.key : `/${key.segments.join('/')}`;
+      const resource = routing.resourceDimension === 'route-key' || key.isDefault ? key.key : `/${key.segments.join('/')}`;
       this.#routes.set(key.key, { config: route, key, resource, integration: makeIntegration(route, key) });
     }
   }

@@ -2,6 +2,7 @@
  * Report sections about what later stages derived: throttle comparison and inference, CloudWatch
  * reconciliation, capacity steps, verify's declared vs measured.
  */
+import { flavourOf } from '../api/flavours.ts';
 import type { CloudWatchMinute, RunResult, ThrottleSection } from '../result/schema.ts';
 import type { Limits, ThrottleSpec } from '../core/limits.ts';
 import { fmtCount, fmtIso, fmtMs, fmtNum, fmtPct, fmtRange, fmtRps, fmtSecond, fmtSigned } from '../core/format.ts';
@@ -28,7 +29,7 @@ function declaredTable(limits: Limits, activeStage: string | undefined): Table {
     rows.push([`Usage plan ${name}`, `per key${keys.length > 0 ? ` (${keys.join(', ')})` : ''}`, ...bucket(plan.throttle), quota]);
     for (const [method, spec] of Object.entries(plan.methods)) rows.push([`Usage plan ${name}`, method, ...bucket(spec), '']);
   }
-  return { caption: `Declared limits (${limits.api.type === 'rest' ? 'REST API' : 'HTTP API'} ${limits.api.name})`, head: ['Level', 'Scope', 'Rate', 'Burst', 'Quota'], rows, numeric: [false, false, true, true, false] };
+  return { caption: `Declared limits (${flavourOf(limits.api.type).label} ${limits.api.name})`, head: ['Level', 'Scope', 'Rate', 'Burst', 'Quota'], rows, numeric: [false, false, true, true, false] };
 }
 
 function comparisonTable(t: ThrottleSection): Table {

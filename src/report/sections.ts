@@ -2,6 +2,7 @@
  * The report, as data: a header, the verdicts, then the sections in reading order. Every
  * format lays out exactly this, from a redacted copy of the result.
  */
+import { flavourOf } from '../api/flavours.ts';
 import type { RunResult } from '../result/schema.ts';
 import { fmtIso } from '../core/format.ts';
 import type { Section, Verdict } from './model.ts';
@@ -30,7 +31,7 @@ function headerOf(r: RunResult): ReportHeader {
   const s = r.scenario;
   const facts: [string, string][] = [
     ['Scenario', s.file === null ? s.name : `${s.name} (${s.file})`],
-    ['Target', `${s.target}${s.apiType === 'unknown' ? '' : ` (${s.apiType === 'rest' ? 'REST API' : 'HTTP API'})`}`],
+    ['Target', `${s.target}${s.apiType === 'unknown' ? '' : ` (${flavourOf(s.apiType).label})`}`],
     ['Command', `loadgate ${r.kind}`],
     ['Started', fmtIso(r.startedAtIso)],
     ['Ended', fmtIso(r.endedAtIso)],

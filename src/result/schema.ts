@@ -3,6 +3,7 @@
  * CloudWatch, gates, reports) reads a RunResult and returns a new section; reports read only this.
  * All times inside are ms since run start unless the name says `Iso`; latencies are ms floats.
  */
+import type { ApiType } from '../api/flavours.ts';
 import type { Layer, Limits } from '../core/limits.ts';
 
 export const SCHEMA_VERSION = 1 as const;
@@ -303,7 +304,7 @@ export interface RunResult {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly runId: string;
   readonly tool: { readonly name: 'loadgate'; readonly version: string };
-  readonly scenario: { readonly name: string; readonly file: string | null; readonly target: string; readonly apiType: 'rest' | 'http' | 'unknown' };
+  readonly scenario: { readonly name: string; readonly file: string | null; readonly target: string; readonly apiType: ApiType | 'unknown' };
   /** The command that produced this result. */
   readonly kind: 'run' | 'verify' | 'capacity';
   readonly startedAtIso: string;

@@ -5,6 +5,7 @@
  * Validated structurally only (types, enums, nullability): the values are the analysis's own.
  */
 import { z } from 'zod';
+import { API_TYPES } from '../api/flavours.ts';
 
 const count = z.number().int().min(0);
 
@@ -19,7 +20,7 @@ const throttleSpec = z.object({ rateRps: z.number().min(0), burst: z.number().mi
 
 /** Limits as result.json carries them (API keys already masked, so not re-parsed as a config). */
 export const limitsSchema = z.object({
-  api: z.object({ type: z.enum(['rest', 'http']), name: z.string(), id: z.string() }),
+  api: z.object({ type: z.enum(API_TYPES), name: z.string(), id: z.string() }),
   account: throttleSpec,
   stages: z.record(z.string(), z.object({
     throttle: throttleSpec.optional(),

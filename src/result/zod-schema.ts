@@ -6,6 +6,7 @@
  * The throttle and verify sections live in zod-lead-sections.ts (owned by the lead).
  */
 import { z } from 'zod';
+import { API_TYPES } from '../api/flavours.ts';
 import type { CapacitySection, CloudWatchSection, RunResult } from './schema.ts';
 import { throttleSectionSchema, verifySectionSchema } from './zod-lead-sections.ts';
 
@@ -116,7 +117,7 @@ export const runResultSchema = z.object({
   schemaVersion: z.literal(1),
   runId: z.string().min(1),
   tool: z.object({ name: z.literal('loadgate'), version: z.string() }),
-  scenario: z.object({ name: z.string(), file: z.string().nullable(), target: z.string(), apiType: z.enum(['rest', 'http', 'unknown']) }),
+  scenario: z.object({ name: z.string(), file: z.string().nullable(), target: z.string(), apiType: z.enum([...API_TYPES, 'unknown']) }),
   kind: z.enum(RESULT_KINDS),
   startedAtIso: z.string(),
   endedAtIso: z.string(),

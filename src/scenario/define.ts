@@ -14,6 +14,7 @@
  * });
  * ```
  */
+import type { ApiType } from '../api/flavours.ts';
 
 /** A duration: `'500ms'`, `'10s'`, `'2m'`, `'1m30s'`, or a number of seconds. */
 export type DurationInput = string | number;
@@ -59,7 +60,7 @@ export interface ThrottleInput {
 
 /** The limits the target is expected to enforce (same fields as the emulator config). */
 export interface LimitsInput {
-  api?: { type?: 'rest' | 'http'; name?: string; id?: string };
+  api?: { type?: ApiType; name?: string; id?: string };
   account?: ThrottleInput;
   stages?: Record<string, { throttle?: ThrottleInput; routes?: Record<string, { throttle?: ThrottleInput }> }>;
   routes?: Record<string, { apiKeyRequired?: boolean }>;

@@ -10,6 +10,7 @@
  *     stage              else the stage default, per method   | an override replaces the default
  *   4 account            shared by every API and stage
  */
+import { flavourOf } from '../api/flavours.ts';
 import type { Layer, Limits, QuotaSpec, ThrottleSpec } from '../core/limits.ts';
 
 /** What the model needs to know of one request. */
@@ -47,7 +48,7 @@ export function layersFor(limits: Limits, stage: string | undefined, key: Reques
   const buckets: LayerBucket[] = [];
   let quota: ResolvedLayers['quota'];
   let forbidden = false;
-  const keyRequired = limits.api.type === 'rest' && (limits.routes[routeKey]?.apiKeyRequired ?? false);
+  const keyRequired = flavourOf(limits.api.type).routing.apiKeys && (limits.routes[routeKey]?.apiKeyRequired ?? false);
   if (keyRequired) {
     const planName = key.apiKey !== undefined ? limits.apiKeys[key.apiKey]?.usagePlan : undefined;
     const plan = planName !== undefined ? limits.usagePlans[planName] : undefined;

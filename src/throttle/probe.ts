@@ -10,11 +10,12 @@
  *       +--rest----+-------------------> t
  *          B/R s (refills the bucket; outside the measured traffic)
  */
+import { flavourOf } from '../api/flavours.ts';
 import { UsageError } from '../errors.ts';
 import type { PhaseSpec } from '../scenario/types.ts';
 
-/** USD per request, first tier (docs/aws-rules.md §6). */
-export const PRICE_PER_REQUEST_USD = { rest: 3.5e-6, http: 1e-6 } as const;
+/** USD per request, first tier, from the API flavours (src/api/). */
+export const PRICE_PER_REQUEST_USD = { rest: flavourOf('rest').pricePerRequestUsd, http: flavourOf('http').pricePerRequestUsd } as const;
 
 export interface ProbeCaps {
   /** Most requests the probe may send. */

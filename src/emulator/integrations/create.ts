@@ -9,12 +9,7 @@ import { MockRunner } from './mock.ts';
 /** One Integration per route: a Lambda's concurrency and a proxy's connections are the route's own. */
 export function createIntegration(route: EmulatorRoute, key: RouteKey): Integration {
   const spec = route.integration;
-  switch (spec.type) {
-    case 'mock':
-      return new MockRunner(spec);
-    case 'lambda':
-      return new LambdaRunner(spec);
-    case 'http':
-      return new HttpProxyRunner(spec, key);
-  }
+  if (spec.type === 'mock') return new MockRunner(spec);
+  if (spec.type === 'lambda') return new LambdaRunner(spec);
+  return new HttpProxyRunner(spec, key);
 }

@@ -1,7 +1,7 @@
 /**
- * CloudWatch's error answers, as AWS JSON 1.0 in query-compatible mode carries them: an HTTP
- * status, a body `{"__type": "<namespace>#<Shape>", "message": "..."}` and the header
- * `x-amzn-query-error: <Code>;<Sender|Receiver>`, from which the SDK takes the error's name.
+ * CloudWatch's errors, protocol-neutral: an HTTP status, the Smithy shape (`__type` in JSON and
+ * CBOR), the query code (`<Code>` in Query's XML and the `x-amzn-query-error` header) and the
+ * fault. Each protocol (protocols/) writes them in its own shape.
  */
 
 /** One CloudWatch error; thrown inside the handler and turned into the answer there. */
@@ -19,10 +19,6 @@ export class CloudWatchApiError extends Error {
     this.name = 'CloudWatchApiError';
   }
 
-  /** The error's JSON body. */
-  body(): string {
-    return JSON.stringify({ __type: this.type, message: this.message });
-  }
 }
 
 const CW = 'com.amazonaws.cloudwatch#';
@@ -44,15 +40,20 @@ export function invalidNextToken(): CloudWatchApiError {
   return new CloudWatchApiError(400, `${CW}InvalidNextToken`, 'InvalidNextToken', 'Sender', 'The service returned an invalid NextToken.');
 }
 
-/** 400 for an X-Amz-Target the endpoint does not serve. */
-export function unknownOperation(target: string): CloudWatchApiError {
+/** 400 for an operation (X-Amz-Target, Action, CBOR path) the endpoint does not serve. */
+export function unknownOperation(target: string, served: readonly string[]): CloudWatchApiError {
   return new CloudWatchApiError(400, `${CORAL}UnknownOperationException`, 'InvalidAction', 'Sender',
-    `The action or operation requested is invalid: ${JSON.stringify(target).slice(0, 120)} (served: GetMetricData, ListMetrics).`);
+    `The action or operation requested is invalid: ${JSON.stringify(target).slice(0, 120)} (served: ${served.join(', ')}).`);
 }
 
-/** 400 for a body that is not a JSON object. */
-export function malformedBody(detail: string): CloudWatchApiError {
-  return new CloudWatchApiError(400, `${CORAL}SerializationException`, 'MalformedInput', 'Sender', `The request body is not valid JSON: ${detail}`);
+/** 400 InvalidParameterCombination: parameters that may not be given together (or not both left out). */
+export function invalidCombination(message: string): CloudWatchApiError {
+  return new CloudWatchApiError(400, `${CW}InvalidParameterCombinationException`, 'InvalidParameterCombination', 'Sender', message);
+}
+
+/** 400 for a body the request's protocol cannot read (`message` says what is wrong). */
+export function malformedBody(message: string): CloudWatchApiError {
+  return new CloudWatchApiError(400, `${CORAL}SerializationException`, 'MalformedInput', 'Sender', message);
 }
 
 /** 500 InternalServiceError: a fault of the endpoint itself. */

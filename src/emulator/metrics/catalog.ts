@@ -1,10 +1,12 @@
 /**
- * Which AWS/ApiGateway metrics exist, under which dimension sets, per API type (docs/aws-rules.md
- * §3). The store keeps only the finest cells (stage, method, resource); this file maps a
+ * Which AWS/ApiGateway metrics exist, under which dimension sets, per API flavour (src/api/:
+ * the names and the API's own dimension live there). The store keeps only the finest cells (stage, method, resource); this file maps a
  * CloudWatch metric identity onto a filter over those cells, and back.
  */
 
-/** The namespace every API Gateway metric lives in. */
+import { apiDimensionOf, flavourOf, type ApiType, type MetricKind } from '../../api/flavours.ts';
+
+/** The namespace every API Gateway metric lives in (the flavours' own: src/api/). */
 export const NAMESPACE = 'AWS/ApiGateway';
 
 /** One CloudWatch dimension, spelled as on the wire. */
@@ -28,32 +30,13 @@ export interface CellFilter {
 
 /** The API a store publishes for, as the emulator describes it. */
 export interface ApiIdentity {
-  readonly type: 'rest' | 'http';
+  readonly type: ApiType;
   readonly name: string;
   readonly id: string;
 }
 
 /** How each published metric reads a cell (see store.ts `Cell`). */
-export type CellField = 'count' | 'error4xx' | 'error5xx' | 'latency' | 'integrationLatency' | 'cacheHit' | 'cacheMiss' | 'dataProcessed';
-
-const REST_METRICS: Readonly<Record<string, CellField>> = {
-  Count: 'count',
-  '4XXError': 'error4xx',
-  '5XXError': 'error5xx',
-  Latency: 'latency',
-  IntegrationLatency: 'integrationLatency',
-  CacheHitCount: 'cacheHit',
-  CacheMissCount: 'cacheMiss',
-};
-
-const HTTP_METRICS: Readonly<Record<string, CellField>> = {
-  Count: 'count',
-  '4xx': 'error4xx',
-  '5xx': 'error5xx',
-  Latency: 'latency',
-  IntegrationLatency: 'integrationLatency',
-  DataProcessed: 'dataProcessed',
-};
+export type CellField = MetricKind;
 
 /** CloudWatch units of each published metric, for ListMetrics readers and docs. */
 export const METRIC_UNITS: Readonly<Record<CellField, 'Count' | 'Milliseconds' | 'Bytes'>> = {
@@ -62,13 +45,13 @@ export const METRIC_UNITS: Readonly<Record<CellField, 'Count' | 'Milliseconds' |
 };
 
 /** The metric names this API type publishes, in AWS's spelling, mapped to the cell field. */
-export function metricsOf(type: ApiIdentity['type']): Readonly<Record<string, CellField>> {
-  return type === 'rest' ? REST_METRICS : HTTP_METRICS;
+export function metricsOf(type: ApiType): Readonly<Record<string, CellField>> {
+  return flavourOf(type).metrics.published;
 }
 
-/** ApiName for REST APIs, ApiId for HTTP APIs: the dimension every set starts with. */
+/** The dimension every set starts with (ApiName for REST APIs, ApiId for HTTP APIs). */
 export function apiDimension(api: ApiIdentity): Dimension {
-  return api.type === 'rest' ? { Name: 'ApiName', Value: api.name } : { Name: 'ApiId', Value: api.id };
+  return apiDimensionOf(api.type, api)!;
 }
 
 /**

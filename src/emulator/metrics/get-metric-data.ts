@@ -5,7 +5,7 @@
  * order); every page lists every query, with `PartialData` while more of it is still to come.
  */
 import { invalidParameter } from './api-error.ts';
-import { filterOf, metricsOf, NAMESPACE } from './catalog.ts';
+import { filterOf, metricsOf } from './catalog.ts';
 import { parseStatistic } from './distribution.ts';
 import type { Datapoint, MetricStore } from './store.ts';
 import {
@@ -17,11 +17,11 @@ const MAX_QUERIES = 500;
 const MAX_DATAPOINTS = 100_800;
 const ID = /^[a-z][a-zA-Z0-9_]*$/;
 
-/** One query's slice of a page, as the wire carries it (timestamps in epoch seconds). */
+/** One query's slice of a page (each protocol writes the timestamps its own way). */
 export interface MetricDataResultWire {
   readonly Id: string;
   readonly Label: string;
-  readonly Timestamps: number[];
+  readonly Timestamps: Date[];
   readonly Values: number[];
   readonly StatusCode: 'Complete' | 'PartialData';
   readonly Messages: never[];
@@ -34,7 +34,7 @@ interface Query {
   readonly points: Datapoint[];
 }
 
-/** Answers one GetMetricData request body (already parsed JSON). */
+/** Answers one GetMetricData request (decoded members). */
 export function getMetricData(store: MetricStore, body: Members): Record<string, unknown> {
   const startMs = timestampMs(body, 'StartTime');
   const endMs = timestampMs(body, 'EndTime');
@@ -58,7 +58,7 @@ export function getMetricData(store: MetricStore, body: Members): Record<string,
     const slice = lo < hi ? q.points.slice(lo, hi) : [];
     results.push({
       Id: q.id, Label: q.label, Messages: [],
-      Timestamps: slice.map((p) => p.atWallMs / 1000),
+      Timestamps: slice.map((p) => new Date(p.atWallMs)),
       Values: slice.map((p) => p.value),
       StatusCode: offset + q.points.length > to ? 'PartialData' : 'Complete',
     });
@@ -111,7 +111,7 @@ function readQuery(store: MetricStore, q: Members, path: string, startMs: number
   const label = optString(q, 'Label', path) ?? name;
 
   const table = metricsOf(store.api.type);
-  const field = namespace === NAMESPACE && Object.hasOwn(table, name) ? table[name] : undefined;
+  const field = namespace === store.namespace && Object.hasOwn(table, name) ? table[name] : undefined;
   const filter = field ? filterOf(store.api, store.detailedMetrics, dims) : undefined;
   const points = field && filter ? store.series(field, filter, statistic, startMs, endMs, periodS! * 1000) : [];
   return { id, label, returnData, points };

@@ -4,13 +4,12 @@
  * paging in pages of the store's `listMetricsPageSize` (500 on AWS).
  */
 import { invalidParameter } from './api-error.ts';
-import { NAMESPACE } from './catalog.ts';
 import type { MetricStore } from './store.ts';
 import { decodeToken, dimensions, encodeToken, fingerprintOf, optList, optString, type Members } from './wire.ts';
 
 const THREE_HOURS_MS = 3 * 3600_000;
 
-/** Answers one ListMetrics request body (already parsed JSON). */
+/** Answers one ListMetrics request (decoded members). */
 export function listMetrics(store: MetricStore, body: Members): Record<string, unknown> {
   const namespace = optString(body, 'Namespace', '');
   const metricName = optString(body, 'MetricName', '');
@@ -22,13 +21,13 @@ export function listMetrics(store: MetricStore, body: Members): Record<string, u
   const fingerprint = fingerprintOf(body);
   const from = decodeToken(optString(body, 'NextToken', ''), fingerprint);
 
-  const all = namespace !== undefined && namespace !== NAMESPACE
+  const all = namespace !== undefined && namespace !== store.namespace
     ? []
     : store.metrics(recentlyActive ? store.nowWallMs() - THREE_HOURS_MS : undefined).filter((m) =>
       (metricName === undefined || m.MetricName === metricName)
       && filters.every((f) => m.Dimensions.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value))));
   const to = from + store.listMetricsPageSize;
-  const page = all.slice(from, to).map((m) => ({ Namespace: NAMESPACE, MetricName: m.MetricName, Dimensions: m.Dimensions }));
+  const page = all.slice(from, to).map((m) => ({ Namespace: store.namespace, MetricName: m.MetricName, Dimensions: m.Dimensions }));
   const out: Record<string, unknown> = { Metrics: page };
   if (all.length > to) out.NextToken = encodeToken(to, fingerprint);
   return out;

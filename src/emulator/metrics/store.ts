@@ -5,9 +5,10 @@
  * minutes x cells, never with requests. The CloudWatch-compatible endpoint (handler.ts) reads it.
  */
 import {
-  cellMatches, dimensionSetsOf, metricsOf, NAMESPACE,
+  cellMatches, dimensionSetsOf, metricsOf,
   type ApiIdentity, type CellField, type CellFilter, type MetricIdentity,
 } from './catalog.ts';
+import { flavourOf } from '../../api/flavours.ts';
 import { Flags, Values, type Aggregate, type Statistic } from './distribution.ts';
 
 /** One request as the gateway saw it; the emulator calls `record` once per answered request. */
@@ -85,6 +86,9 @@ export class MetricStore {
   readonly nowWallMs: () => number;
   readonly #retentionMinutes: number;
   readonly #maxCells: number;
+  /** Whether the flavour publishes cache and payload metrics (only those are recorded). */
+  readonly #publishesCache: boolean;
+  readonly #publishesBytes: boolean;
   /** minute start (epoch ms) -> cell key -> cell. */
   readonly #minutes = new Map<number, Map<string, Cell>>();
   #newestMinuteMs = -Infinity;
@@ -99,6 +103,9 @@ export class MetricStore {
     this.nowWallMs = opts.nowWallMs ?? Date.now;
     this.#retentionMinutes = opts.retentionMinutes ?? 1440;
     this.#maxCells = opts.maxCellsPerMinute ?? 1000;
+    const kinds = new Set(Object.values(metricsOf(api.type)));
+    this.#publishesCache = kinds.has('cacheHit') || kinds.has('cacheMiss');
+    this.#publishesBytes = kinds.has('dataProcessed');
   }
 
   /** Requests recorded since the store was created (evicted minutes included). */
@@ -115,13 +122,12 @@ export class MetricStore {
     cell.error5xx.add(m.status >= 500 && m.status < 600);
     cell.latency.add(m.latencyMs);
     if (m.integrationLatencyMs !== null) cell.integrationLatency.add(m.integrationLatencyMs);
-    if (this.api.type === 'rest') {
+    if (this.#publishesCache) {
       // No cache in the emulator: every request is neither a hit nor a miss, as AWS reports 0s.
       cell.cacheHit.add(false);
       cell.cacheMiss.add(false);
-    } else {
-      cell.dataProcessed.add(m.bytes);
     }
+    if (this.#publishesBytes) cell.dataProcessed.add(m.bytes);
   }
 
   /**
@@ -172,9 +178,9 @@ export class MetricStore {
     return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
   }
 
-  /** The namespace the store publishes in. */
-  get namespace(): typeof NAMESPACE {
-    return NAMESPACE;
+  /** The namespace the store publishes in (the flavour's). */
+  get namespace(): 'AWS/ApiGateway' {
+    return flavourOf(this.api.type).metrics.namespace;
   }
 
   #cellFor(m: RequestMetric): Cell {

@@ -1,5 +1,5 @@
 /**
- * Readers for CloudWatch request members. Parameter paths in messages use the query-protocol
+ * Readers for CloudWatch request members, whichever protocol decoded them. Parameter paths in messages use the query-protocol
  * spelling AWS's own messages use (`MetricDataQueries.member.1.MetricStat.Period`).
  */
 import { invalidParameter, invalidNextToken, missingParameter } from './api-error.ts';
@@ -49,10 +49,13 @@ export function optInteger(obj: Members, key: string, path: string, min: number,
   return v;
 }
 
-/** A required timestamp: epoch seconds (what the SDK sends) or an ISO string; returns epoch ms. */
+/**
+ * A required timestamp: epoch seconds (JSON 1.0), an ISO 8601 string (Query) or a Date (CBOR's
+ * tag 1); returns epoch ms.
+ */
 export function timestampMs(obj: Members, key: string): number {
   const v = required(obj, key, '');
-  const ms = typeof v === 'number' ? v * 1000 : typeof v === 'string' ? Date.parse(v) : NaN;
+  const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v * 1000 : typeof v === 'string' ? Date.parse(v) : NaN;
   if (!Number.isFinite(ms)) throw invalidParameter(`The value ${JSON.stringify(v)} for parameter ${key} is not a valid timestamp.`);
   return ms;
 }
