@@ -40,7 +40,7 @@ export interface ApiNaming {
   readonly id?: string;
 }
 
-/** The AWS/ApiGateway metrics of one kind of API (docs/api-flavours.md "Metrics"). */
+/** The AWS/ApiGateway metrics of one kind of API (docs/aws-rules.md §3). */
 export interface FlavourMetrics {
   /**
    * The CloudWatch namespace. result.json's schema (version 1) pins `AWS/ApiGateway`, so a
@@ -83,7 +83,7 @@ export interface ApiFlavour {
   clientErrorType(status: number): string | undefined;
   /** Integration timeout: AWS's default and the most a config may set. */
   readonly integrationTimeoutMs: { readonly default: number; readonly max: number };
-  /** USD per request at the first-tier list price (docs/api-flavours.md "Prices"). */
+  /** USD per request at the first-tier list price (docs/aws-rules.md §6). */
   readonly pricePerRequestUsd: number;
   readonly routing: FlavourRouting;
 }
