@@ -8,12 +8,16 @@
  *   aws:http:<apiId>/<stage>       GetAccount, apigatewayv2 GetStage (DefaultRouteSettings, RouteSettings)
  *
  * A limit of -1 or absent inherits from the next level (route -> stage default -> account).
+ * The clients follow the AWS conventions of credentials.ts (--region, --profile, --endpoint-url,
+ * AWS_ENDPOINT_URL_API_GATEWAY / _APIGATEWAYV2): against `loadgate emulator` (its management API)
+ * this runs offline with the real SDK clients.
  */
 import { APIGatewayClient, GetAccountCommand, GetApiKeysCommand, GetResourcesCommand, GetStageCommand, GetUsagePlansCommand, type UsagePlan } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client, GetStageCommand as GetStageV2Command } from '@aws-sdk/client-apigatewayv2';
 import { LoadgateError, UsageError } from '../errors.ts';
 import { AWS_ACCOUNT_DEFAULT, parseLimits, type ThrottleSpec } from '../throttle/limits.ts';
 import type { Limits } from '../throttle/limits.ts';
+import { clientConfig, type AwsSettings } from './credentials.ts';
 
 /** Which API and stage `--limits-from` names. */
 export interface AwsLimitsSource {
@@ -27,7 +31,12 @@ export interface AwsLimitsOptions {
   readonly apiKey?: string;
   readonly rest?: APIGatewayClient;
   readonly http?: ApiGatewayV2Client;
+  /** Region, profile and endpoint of the clients made here (when `rest` / `http` are not given). */
+  readonly aws?: AwsSettings;
 }
+
+/** API Gateway's management API allows about 10 calls a second: be patient, but not forever. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Parses `aws:rest:<id>/<stage>` or `aws:http:<id>/<stage>`; UsageError otherwise. */
 export function parseLimitsFrom(spec: string): AwsLimitsSource {
@@ -38,11 +47,11 @@ export function parseLimitsFrom(spec: string): AwsLimitsSource {
 
 /** Reads the configured limits of one stage from AWS. */
 export async function limitsFromAws(source: AwsLimitsSource, opts: AwsLimitsOptions = {}): Promise<Limits> {
-  const rest = opts.rest ?? new APIGatewayClient({});
+  const rest = opts.rest ?? new APIGatewayClient(clientConfig('apigateway', opts.aws ?? {}, REQUEST_TIMEOUT_MS));
   try {
     const account = await rest.send(new GetAccountCommand({}));
     const accountSpec = spec(account.throttleSettings?.rateLimit, account.throttleSettings?.burstLimit, AWS_ACCOUNT_DEFAULT) ?? AWS_ACCOUNT_DEFAULT;
-    return source.type === 'rest' ? await restLimits(rest, source, accountSpec, opts.apiKey) : await httpLimits(opts.http ?? new ApiGatewayV2Client({}), source, accountSpec);
+    return source.type === 'rest' ? await restLimits(rest, source, accountSpec, opts.apiKey) : await httpLimits(opts.http ?? new ApiGatewayV2Client(clientConfig('apigatewayv2', opts.aws ?? {}, REQUEST_TIMEOUT_MS)), source, accountSpec);
   } catch (err) {
     if (err instanceof LoadgateError) throw err;
     const e = err as { name?: string; message?: string };

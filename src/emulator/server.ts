@@ -1,9 +1,11 @@
 /**
- * The emulator in this process: one API on one listener (every stage under its base path) and
+ * The emulator in this process: one API on one listener (every stage under its base path), with
+ * API Gateway's read-only management API on the same port (front-door.ts tells them apart), and
  * the CloudWatch-compatible endpoint on a second listener of the same host.
  *
  *   http://127.0.0.1:<port>/<stage>/...      REST stages, HTTP API named stages
  *   http://127.0.0.1:<port>/...              HTTP API `$default` stage
+ *   http://127.0.0.1:<port>/restapis, /v2/apis, ...   SigV4-signed for apigateway: the management API
  *   http://127.0.0.1:<cwPort>/               AWS JSON 1.0 CloudWatch (GetMetricData, ListMetrics)
  *
  * node:http rejects malformed requests (400), oversized headers (431) and slow headers (408)
@@ -11,7 +13,7 @@
  * endpoint's error shape. Use spawnEmulator (process.ts) to run
  * it off the caller's event loop.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiType } from '../throttle/limits.ts';
 import { systemClock, type EmulatorClock } from './clock.ts';
@@ -24,6 +26,9 @@ import { createIntegration } from './integrations/create.ts';
 import { createCloudWatchHandler, MetricStore, type RequestMetric } from './metrics/store.ts';
 import { responsesFor } from './responses.ts';
 import { Router } from './router.ts';
+import { serviceOf } from './front-door.ts';
+import { createManagementHandler } from './management/handler.ts';
+import { UsageLedger } from './management/usage.ts';
 
 /** A started emulator: where its stages and CloudWatch endpoint are, and how to stop it. */
 export interface RunningEmulator {
@@ -31,6 +36,8 @@ export interface RunningEmulator {
   readonly stages: Readonly<Record<string, string>>;
   /** `http://127.0.0.1:<port>`: pass as `endpoint` to @aws-sdk/client-cloudwatch. */
   readonly cloudwatchEndpoint: string;
+  /** `http://127.0.0.1:<port>`, the API's port: the endpoint of @aws-sdk/client-api-gateway and -apigatewayv2. */
+  readonly endpoint: string;
   readonly apiType: ApiType;
   readonly apiName: string;
   readonly apiId: string;
@@ -114,11 +121,19 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
   const metrics: MetricSink = observe ? { record: (m) => (store.record(m), observe(m)) } : store;
   const health = opts.health ?? new EmulatorHealth();
   const ctx: ExchangeContext = { type, responses: responsesFor(type), clock, metrics, integrationTimeoutMs: config.integrationTimeoutMs, health };
-  const router = new Router(config, clock.wallMs() - clock.nowMs(), createIntegration);
-  const handler = new RequestHandler(ctx, router, config);
+  const startedWallMs = clock.wallMs();
+  const router = new Router(config, startedWallMs - clock.nowMs(), createIntegration);
+  const usage = new UsageLedger(startedWallMs);
+  const handler = new RequestHandler(ctx, router, config, usage);
+  let management: ReturnType<typeof createManagementHandler> | undefined;
+  const front = (req: IncomingMessage, res: ServerResponse): void => {
+    if (serviceOf(req) === 'api') handler.handle(req, res);
+    else if (management !== undefined) management(req, res);
+    else res.destroy();
+  };
   // Slow clients: 20 s to send headers, the integration timeout plus a minute for a whole request.
   // node answers a missing Host with a bare 400 of its own; the handler answers it in the gateway's shape.
-  const api = createServer({ headersTimeout: 20_000, requestTimeout: config.integrationTimeoutMs + 60_000, keepAliveTimeout: 5_000, requireHostHeader: false }, handler.handle);
+  const api = createServer({ headersTimeout: 20_000, requestTimeout: config.integrationTimeoutMs + 60_000, keepAliveTimeout: 5_000, requireHostHeader: false }, front);
   const cloudwatch = createServer({ requireHostHeader: false }, createCloudWatchHandler(store));
   api.on('clientError', gatewayClientError(type));
   cloudwatch.on('clientError', cloudWatchClientError());
@@ -128,10 +143,12 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
   };
   try {
     const port = await listen(api, opts.port ?? 0, host, 'api');
+    management = createManagementHandler({ config, startedWallMs, usage, nowWallMs: () => clock.wallMs() }, originOf(host, port));
     const cwPort = await listen(cloudwatch, opts.cloudwatchPort ?? 0, host, 'cloudwatch');
     return Object.freeze({
       stages: Object.freeze(stageUrls(config, originOf(host, port))),
       cloudwatchEndpoint: originOf(host, cwPort),
+      endpoint: originOf(host, port),
       apiType: type,
       apiName: name,
       apiId: id,
