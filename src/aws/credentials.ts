@@ -45,6 +45,17 @@ const ENDPOINT_ENV: Readonly<Record<AwsService, string>> = {
   apigatewayv2: 'AWS_ENDPOINT_URL_APIGATEWAYV2',
 };
 
+/**
+ * `--endpoint-url` and its older alias `--endpoint` as one value; both given and different is a
+ * usage error rather than a silent pick.
+ */
+export function endpointUrlFlag(flags: { readonly endpointUrl?: string; readonly endpoint?: string }): string | undefined {
+  if (flags.endpointUrl !== undefined && flags.endpoint !== undefined && flags.endpointUrl !== flags.endpoint) {
+    throw new UsageError(`give one of --endpoint-url and --endpoint (its alias): ${JSON.stringify(flags.endpointUrl)} and ${JSON.stringify(flags.endpoint)} differ`);
+  }
+  return flags.endpointUrl ?? flags.endpoint;
+}
+
 /** Credentials the emulator accepts: it never checks them. A fresh object each time, because
  *  the SDK writes feature markers ($source) into the credentials it is given. */
 export function emulatorCredentials(): { accessKeyId: string; secretAccessKey: string } {

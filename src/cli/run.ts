@@ -14,6 +14,7 @@ import { withInterrupt } from './interrupt.ts';
 import { baselineStep } from './baseline-step.ts';
 import { capsFromFlags, checkTraffic, trafficPlanOf } from './consent.ts';
 import { planOf } from '../schedule/plan.ts';
+import { endpointUrlFlag } from '../aws/credentials.ts';
 
 export function runCommand(): Command {
   return new Command('run')
@@ -38,9 +39,10 @@ export function runCommand(): Command {
     .option('--max-regression <metric=pct>', "with --baseline, e.g. 'latency.p99=10%' (repeatable)", collect, [])
     .addOption(new Option('--cloudwatch', 'pull CloudWatch even if the target does not look like API Gateway'))
     .addOption(new Option('--no-cloudwatch', 'never pull CloudWatch'))
-    .option('--region <r>', 'AWS region for CloudWatch')
-    .option('--profile <p>', 'AWS profile for CloudWatch')
-    .option('--endpoint <url>', 'CloudWatch endpoint override')
+    .option('--region <r>', 'AWS region for CloudWatch and --limits-from (default: AWS_REGION, the profile\'s)')
+    .option('--profile <p>', 'AWS profile for CloudWatch and --limits-from (default: AWS_PROFILE)')
+    .option('--endpoint-url <url>', 'endpoint of every AWS call (CloudWatch, --limits-from), e.g. a loadgate emulator (default: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL)')
+    .addOption(new Option('--endpoint <url>', 'alias of --endpoint-url').hideHelp())
     .option('--api-name <name>', 'REST API name for CloudWatch (dimension ApiName)')
     .option('--api-id <id>', 'HTTP API id for CloudWatch (dimension ApiId; taken from an execute-api host)')
     .option('--cloudwatch-timeout <d>', 'timeout of each CloudWatch call (default 10s)')
@@ -84,7 +86,7 @@ every gate passed (see --allow-unkept-schedule).`,
           aws: {
             region: flags.region,
             profile: flags.profile,
-            endpoint: flags.endpoint,
+            endpoint: endpointUrlFlag(flags),
             apiName: flags.apiName,
             apiId: flags.apiId,
             requestTimeoutMs: flags.cloudwatchTimeout === undefined ? undefined : durationMs(flags.cloudwatchTimeout, { file: undefined, field: '--cloudwatch-timeout' }),

@@ -4,7 +4,7 @@
  * request count and its cost before any traffic. Wiring only: the probe is throttle/probe.ts, the
  * run is pipeline.ts, the judgement is throttle/analyse.ts + infer.ts.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { durationMs } from '../validate.ts';
 import { runScenario, type Measured } from '../pipeline.ts';
@@ -22,6 +22,7 @@ import { isLocalTarget } from '../target.ts';
 import { inferBucket, type Observations } from '../throttle/infer.ts';
 import { guessingLadder, probeForLimits, type ProbePlan } from '../throttle/probe.ts';
 import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
+import { endpointUrlFlag } from '../aws/credentials.ts';
 import { withInterrupt } from './interrupt.ts';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ import { assertLocalOrConsented } from './consent.ts';
 
 interface VerifyFlags {
   target?: string; path?: string; rate?: string; burst?: string; limits?: string; limitsFrom?: string; apiKey?: string; scenario?: string;
+  region?: string; profile?: string; endpointUrl?: string; endpoint?: string;
   maxRequests: string; maxDuration: string; throttleStatus?: string; from?: string; tolerance?: string; yes?: boolean; out?: string; quiet?: boolean;
 }
 
@@ -44,6 +46,10 @@ export function verifyCommand(): Command {
     .option('--limits <file>', 'JSON limits file (declared limits)')
     .option('--limits-from <source>', 'read declared limits from AWS: aws:rest:<restApiId>/<stage> or aws:http:<apiId>/<stage>')
     .option('--api-key <value>', 'x-api-key sent with the probe (and whose usage plan --limits-from reads)')
+    .option('--region <r>', 'AWS region for --limits-from (default: AWS_REGION, the profile\'s)')
+    .option('--profile <p>', 'AWS profile for --limits-from (default: AWS_PROFILE)')
+    .option('--endpoint-url <url>', 'API Gateway endpoint for --limits-from, e.g. a loadgate emulator (default: AWS_ENDPOINT_URL_API_GATEWAY, AWS_ENDPOINT_URL)')
+    .addOption(new Option('--endpoint <url>', 'alias of --endpoint-url').hideHelp())
     .option('--path <p>', 'path to probe, relative to the target (default / ; /probe on the emulator, whose catch-all needs a segment)')
     .option('--scenario <file>', 'take the request (method, path, headers) and target from a scenario')
     .option('--max-requests <n>', 'cap on requests the probe sends', '5000')
@@ -123,7 +129,7 @@ async function declaredLimits(flags: VerifyFlags, fromScenario: Limits | undefin
   const sources = [flags.limits, flags.limitsFrom, flags.rate ?? flags.burst].filter((s) => s !== undefined);
   if (sources.length > 1) throw new UsageError('verify: give one of --rate/--burst, --limits or --limits-from');
   if (flags.limits) return readLimitsFile(flags.limits);
-  if (flags.limitsFrom) return limitsFromAws(parseLimitsFrom(flags.limitsFrom), { apiKey: flags.apiKey });
+  if (flags.limitsFrom) return limitsFromAws(parseLimitsFrom(flags.limitsFrom), { apiKey: flags.apiKey, aws: { region: flags.region, profile: flags.profile, endpointUrl: endpointUrlFlag(flags) } });
   if (flags.rate === undefined && flags.burst === undefined) return fromScenario;
   if (flags.rate === undefined || flags.burst === undefined) throw new UsageError('verify: --rate and --burst go together');
   const rateRps = numberFlag(flags.rate, '--rate', { min: 0, exclusiveMin: true });
