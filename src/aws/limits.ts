@@ -41,7 +41,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** Parses `aws:rest:<id>/<stage>` or `aws:http:<id>/<stage>`; UsageError otherwise. */
 export function parseLimitsFrom(spec: string): AwsLimitsSource {
   const m = /^aws:(rest|http):([A-Za-z0-9]+)\/([$A-Za-z0-9_-]+)$/.exec(spec.trim());
-  if (!m) throw UsageError.invalid(undefined, '--limits-from', spec, 'aws:rest:<restApiId>/<stage> or aws:http:<apiId>/<stage>');
+  if (!m) throw UsageError.invalid(undefined, '--limits-from', spec, 'aws:rest:<restApiId>/<stage>, aws:http:<apiId>/<stage>, cfn:<template>[#LogicalId], openapi:<file> or tf-plan:<plan.json>[#address]');
   return { type: m[1] as 'rest' | 'http', apiId: m[2], stage: m[3] };
 }
 

@@ -6,11 +6,13 @@ import { rename, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { loadEmulatorConfig } from '../emulator/config.ts';
+import { emulatorConfigFromIac } from '../iac/source.ts';
 import { EmulatorHealth, keepServingOnFault } from '../emulator/health.ts';
 import { ListenError, startEmulator, type RunningEmulator } from '../emulator/server.ts';
 
 interface EmulatorFlags {
-  readonly config: string;
+  readonly config?: string;
+  readonly from?: string;
   readonly port: string;
   readonly host: string;
   readonly cloudwatchPort?: string;
@@ -36,7 +38,8 @@ async function writeReadyFile(file: string, emulator: RunningEmulator): Promise<
 }
 
 async function start(flags: EmulatorFlags, health: EmulatorHealth): Promise<RunningEmulator> {
-  const config = await loadEmulatorConfig(flags.config);
+  if ((flags.config === undefined) === (flags.from === undefined)) throw new UsageError('give one of --config FILE (an emulator config) and --from FILE (a SAM / CloudFormation template, an OpenAPI definition or a Terraform plan)');
+  const config = flags.config !== undefined ? await loadEmulatorConfig(flags.config) : await emulatorConfigFromIac(flags.from as string);
   const apiPort = port(flags.port, '--port');
   const cloudwatchPort = flags.cloudwatchPort !== undefined ? port(flags.cloudwatchPort, '--cloudwatch-port') : apiPort === 0 ? 0 : apiPort + 1;
   try {
@@ -67,7 +70,8 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export function emulatorCommand(): Command {
   return new Command('emulator')
     .description('Serve an emulated API Gateway API (throttling, usage plans, mock/proxy/Lambda integrations, CloudWatch metrics)')
-    .requiredOption('--config <file>', 'emulator config (JSON): the limits schema plus route integrations')
+    .option('--config <file>', 'emulator config (JSON): the limits schema plus route integrations')
+    .option('--from <file>', 'serve what infrastructure code declares: a SAM / CloudFormation template (YAML or JSON), an OpenAPI definition or a Terraform plan (terraform show -json); <file>#<LogicalId or address> picks one API')
     .option('--port <n>', 'API port (0 picks a free one)', '3000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--cloudwatch-port <n>', 'CloudWatch endpoint port (default: --port + 1, or a free one with --port 0)')
@@ -81,7 +85,8 @@ http://HOST:PORT/<path> for the $default stage. Read the metrics with the AWS SD
 
 Examples:
   loadgate emulator --config scenarios/emulator/shop.json
-  loadgate emulator --config scenarios/emulator/http-api.json --port 0 --ready-file /tmp/emu.json`,
+  loadgate emulator --config scenarios/emulator/http-api.json --port 0 --ready-file /tmp/emu.json
+  loadgate emulator --from template.yaml            (a SAM / CloudFormation template's API and throttles)`,
     )
     .action(async (flags: EmulatorFlags) => {
       const health = new EmulatorHealth();

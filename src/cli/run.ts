@@ -32,7 +32,7 @@ export function runCommand(): Command {
     .option('--timeout <d>', 'per-request timeout (default 35s)')
     .option('--seed <n>', 'seed for Poisson arrivals, request picks and parameters')
     .option('--limits <file>', 'JSON file with the limits the target should enforce')
-    .option('--limits-from <source>', 'read those limits from API Gateway: aws:rest:<restApiId>/<stage> or aws:http:<apiId>/<stage>')
+    .option('--limits-from <source>', 'read those limits from API Gateway (aws:rest:<restApiId>/<stage>, aws:http:<apiId>/<stage>) or from infrastructure code (cfn:<template>[#LogicalId], openapi:<file>, tf-plan:<plan.json>[#address])')
     .option('--gate <expr>', "gate, e.g. 'latency.p99 < 250ms' (repeatable)", collect, [])
     .option('--junit <file>', 'write gate results as JUnit XML')
     .option('--baseline <file>', 'compare with a baseline result.json')

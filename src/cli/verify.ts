@@ -21,7 +21,7 @@ import { keyIdOf, limitsKeyedById } from '../throttle/key-id.ts';
 import { isLocalTarget } from '../target.ts';
 import { inferBucket, type Observations } from '../throttle/infer.ts';
 import { guessingLadder, probeForLimits, type ProbePlan } from '../throttle/probe.ts';
-import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
+import { limitsFrom } from '../iac/limits-from.ts';
 import { endpointUrlFlag } from '../aws/credentials.ts';
 import { withInterrupt } from './interrupt.ts';
 import { randomBytes } from 'node:crypto';
@@ -44,7 +44,7 @@ export function verifyCommand(): Command {
     .option('--rate <rps>', 'declared rate, requests per second')
     .option('--burst <n>', 'declared burst (bucket capacity)')
     .option('--limits <file>', 'JSON limits file (declared limits)')
-    .option('--limits-from <source>', 'read declared limits from AWS: aws:rest:<restApiId>/<stage> or aws:http:<apiId>/<stage>')
+    .option('--limits-from <source>', 'read declared limits from AWS (aws:rest:<restApiId>/<stage>, aws:http:<apiId>/<stage>) or from infrastructure code (cfn:<template>[#LogicalId], openapi:<file>, tf-plan:<plan.json>[#address])')
     .option('--api-key <value>', 'x-api-key sent with the probe (and whose usage plan --limits-from reads)')
     .option('--region <r>', 'AWS region for --limits-from (default: AWS_REGION, the profile\'s)')
     .option('--profile <p>', 'AWS profile for --limits-from (default: AWS_PROFILE)')
@@ -65,6 +65,7 @@ Examples:
   loadgate verify --rate 100 --burst 50                        (the emulator, as a demo)
   loadgate verify --target http://127.0.0.1:8080/prod --rate 100 --burst 50
   loadgate verify --target https://abc123.execute-api.eu-west-1.amazonaws.com/prod --limits-from aws:rest:abc123/prod --yes
+  loadgate verify --target http://127.0.0.1:3000/Prod --limits-from cfn:template.yaml     (the throttles as the template declares them)
   loadgate verify --target http://127.0.0.1:8081 --rate 50 --burst 21 --throttle-status 429,503
   loadgate verify --from reports/<run-id> --limits other-limits.json      (would that run have passed?)
 
@@ -129,7 +130,7 @@ async function declaredLimits(flags: VerifyFlags, fromScenario: Limits | undefin
   const sources = [flags.limits, flags.limitsFrom, flags.rate ?? flags.burst].filter((s) => s !== undefined);
   if (sources.length > 1) throw new UsageError('verify: give one of --rate/--burst, --limits or --limits-from');
   if (flags.limits) return readLimitsFile(flags.limits);
-  if (flags.limitsFrom) return limitsFromAws(parseLimitsFrom(flags.limitsFrom), { apiKey: flags.apiKey, aws: { region: flags.region, profile: flags.profile, endpointUrl: endpointUrlFlag(flags) } });
+  if (flags.limitsFrom) return limitsFrom(flags.limitsFrom, { apiKey: flags.apiKey, aws: { region: flags.region, profile: flags.profile, endpointUrl: endpointUrlFlag(flags) } });
   if (flags.rate === undefined && flags.burst === undefined) return fromScenario;
   if (flags.rate === undefined || flags.burst === undefined) throw new UsageError('verify: --rate and --burst go together');
   const rateRps = numberFlag(flags.rate, '--rate', { min: 0, exclusiveMin: true });

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { jsonProblem, UsageError } from '../errors.ts';
 import { parseLimits, type Limits } from '../throttle/limits.ts';
-import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
+import { limitsFrom } from '../iac/limits-from.ts';
 import { endpointUrlFlag } from '../aws/credentials.ts';
 import { durationMs, number } from '../validate.ts';
 import type { Scenario } from './types.ts';
@@ -107,9 +107,8 @@ async function limitsFromFlags(flags: RunFlags, scenario: Scenario): Promise<Lim
   if (flags.limits !== undefined && flags.limitsFrom !== undefined) throw new UsageError('give one of --limits and --limits-from');
   if (flags.limits !== undefined) return readLimitsFile(flags.limits);
   if (flags.limitsFrom !== undefined) {
-    const source = parseLimitsFrom(flags.limitsFrom);
     const aws = { region: flags.region ?? scenario.aws.region, profile: flags.profile ?? scenario.aws.profile, endpointUrl: endpointUrlFlag(flags) ?? scenario.aws.endpoint };
-    return limitsFromAws(source, { apiKey: scenario.requests.find((r) => r.headers['x-api-key'])?.headers['x-api-key'], aws });
+    return limitsFrom(flags.limitsFrom, { apiKey: scenario.requests.find((r) => r.headers['x-api-key'])?.headers['x-api-key'], aws });
   }
   return scenario.limits;
 }
