@@ -25,9 +25,9 @@ function port(text: string, flag: string): number {
   return n;
 }
 
-/** The ready file: stage base URLs and the CloudWatch endpoint, written atomically. */
+/** The ready file: stage base URLs, the one endpoint and the CloudWatch endpoint, written atomically. */
 async function writeReadyFile(file: string, emulator: RunningEmulator): Promise<void> {
-  const body = `${JSON.stringify({ stages: emulator.stages, cloudwatchEndpoint: emulator.cloudwatchEndpoint }, null, 2)}\n`;
+  const body = `${JSON.stringify({ stages: emulator.stages, endpoint: emulator.endpoint, cloudwatchEndpoint: emulator.cloudwatchEndpoint }, null, 2)}\n`;
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await writeFile(temp, body);
@@ -41,12 +41,12 @@ async function start(flags: EmulatorFlags, health: EmulatorHealth): Promise<Runn
   if ((flags.config === undefined) === (flags.from === undefined)) throw new UsageError('give one of --config FILE (an emulator config) and --from FILE (a SAM / CloudFormation template, an OpenAPI definition or a Terraform plan)');
   const config = flags.config !== undefined ? await loadEmulatorConfig(flags.config) : await emulatorConfigFromIac(flags.from as string);
   const apiPort = port(flags.port, '--port');
-  const cloudwatchPort = flags.cloudwatchPort !== undefined ? port(flags.cloudwatchPort, '--cloudwatch-port') : apiPort === 0 ? 0 : apiPort + 1;
+  const cloudwatchPort = flags.cloudwatchPort !== undefined ? port(flags.cloudwatchPort, '--cloudwatch-port') : undefined;
   try {
     return await startEmulator(config, { port: apiPort, host: flags.host, cloudwatchPort, health });
   } catch (err) {
     if (err instanceof ListenError) {
-      const flag = err.listener === 'api' ? '--host/--port' : flags.cloudwatchPort !== undefined ? '--cloudwatch-port' : '--cloudwatch-port (default: --port + 1)';
+      const flag = err.listener === 'api' ? '--host/--port' : '--cloudwatch-port';
       const hint = err.listener === 'cloudwatch' && err.code === 'EADDRINUSE' ? '; pick another with --cloudwatch-port' : '';
       throw new UsageError(`${flag}: cannot listen on ${err.host}:${err.port} for the ${err.listener === 'api' ? 'API' : 'CloudWatch endpoint'} (${err.code})${hint}`);
     }
@@ -74,14 +74,19 @@ export function emulatorCommand(): Command {
     .option('--from <file>', 'serve what infrastructure code declares: a SAM / CloudFormation template (YAML or JSON), an OpenAPI definition or a Terraform plan (terraform show -json); <file>#<LogicalId or address> picks one API')
     .option('--port <n>', 'API port (0 picks a free one)', '3000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--cloudwatch-port <n>', 'CloudWatch endpoint port (default: --port + 1, or a free one with --port 0)')
-    .option('--ready-file <file>', 'once listening, write {"stages": {...}, "cloudwatchEndpoint": "..."} here')
+    .option('--cloudwatch-port <n>', 'also serve CloudWatch on a port of its own (0 picks a free one; default: CloudWatch on --port with everything else)')
+    .option('--ready-file <file>', 'once listening, write {"stages": {...}, "endpoint": "...", "cloudwatchEndpoint": "..."} here')
     .addHelpText(
       'after',
       `
-Stage URLs follow AWS: REST http://HOST:PORT/<stage>/<path>; HTTP API the same, or
-http://HOST:PORT/<path> for the $default stage. Read the metrics with the AWS SDK or CLI:
-  aws cloudwatch get-metric-data --endpoint-url http://127.0.0.1:3001 ...
+One port for everything: stage URLs follow AWS (REST http://HOST:PORT/<stage>/<path>; HTTP API
+the same, or http://HOST:PORT/<path> for the $default stage), and AWS clients reach CloudWatch and
+API Gateway's read-only management API there too, told apart by their SigV4 signature's service
+(monitoring, apigateway), X-Amz-Target or CBOR protocol header; an unsigned request is always the
+API's. Point any AWS client at it:
+  aws cloudwatch get-metric-data --endpoint-url http://127.0.0.1:3000 ...
+  aws apigateway get-stage --rest-api-id <api.id> --stage-name prod --endpoint-url http://127.0.0.1:3000
+  loadgate verify --target http://127.0.0.1:3000/prod --limits-from aws:rest:<api.id>/prod --endpoint-url http://127.0.0.1:3000
 
 Examples:
   loadgate emulator --config scenarios/emulator/shop.json
@@ -99,8 +104,13 @@ Examples:
           throw err;
         });
       }
-      for (const [name, url] of Object.entries(emulator.stages)) process.stdout.write(`stage ${name}: ${url}\n`);
-      process.stdout.write(`cloudwatch: ${emulator.cloudwatchEndpoint}\n`);
+      // One write, so a reader waiting for the endpoint line has the stage lines too.
+      const lines = [
+        ...Object.entries(emulator.stages).map(([name, url]) => `stage ${name}: ${url}`),
+        ...(emulator.cloudwatchEndpoint !== emulator.endpoint ? [`cloudwatch: ${emulator.cloudwatchEndpoint}`] : []),
+        `endpoint: ${emulator.endpoint} (the API, CloudWatch and the API Gateway management API: --endpoint-url for AWS clients)`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
       const signal = await stopped;
       process.stderr.write(`loadgate emulator: ${signal}: stopping\n`);
       await emulator.close();

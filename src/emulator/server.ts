@@ -1,12 +1,13 @@
 /**
- * The emulator in this process: one API on one listener (every stage under its base path), with
- * API Gateway's read-only management API on the same port (front-door.ts tells them apart), and
- * the CloudWatch-compatible endpoint on a second listener of the same host.
+ * The emulator in this process: one port for everything, routed as LocalStack routes
+ * (front-door.ts): the API (every stage under its base path), API Gateway's read-only management
+ * API, and the CloudWatch-compatible endpoint. `cloudwatchPort` adds a CloudWatch-only listener.
  *
  *   http://127.0.0.1:<port>/<stage>/...      REST stages, HTTP API named stages
  *   http://127.0.0.1:<port>/...              HTTP API `$default` stage
  *   http://127.0.0.1:<port>/restapis, /v2/apis, ...   SigV4-signed for apigateway: the management API
- *   http://127.0.0.1:<cwPort>/               AWS JSON 1.0 CloudWatch (GetMetricData, ListMetrics)
+ *   http://127.0.0.1:<port>/                 signed for monitoring, or X-Amz-Target: CloudWatch
+ *   http://127.0.0.1:<cwPort>/               the same CloudWatch, when asked for (--cloudwatch-port)
  *
  * node:http rejects malformed requests (400), oversized headers (431) and slow headers (408)
  * and never lets a client error reach the process; client-error.ts gives those answers the
@@ -34,9 +35,9 @@ import { UsageLedger } from './management/usage.ts';
 export interface RunningEmulator {
   /** Stage name -> base URL (no trailing slash): `http://127.0.0.1:3000/prod`. */
   readonly stages: Readonly<Record<string, string>>;
-  /** `http://127.0.0.1:<port>`: pass as `endpoint` to @aws-sdk/client-cloudwatch. */
+  /** `http://127.0.0.1:<port>`: pass as `endpoint` to @aws-sdk/client-cloudwatch (`endpoint`, unless a CloudWatch port was asked for). */
   readonly cloudwatchEndpoint: string;
-  /** `http://127.0.0.1:<port>`, the API's port: the endpoint of @aws-sdk/client-api-gateway and -apigatewayv2. */
+  /** `http://127.0.0.1:<port>`, the one port: the endpoint of every AWS client (API Gateway, API Gateway V2, CloudWatch). */
   readonly endpoint: string;
   readonly apiType: ApiType;
   readonly apiName: string;
@@ -57,7 +58,7 @@ export interface StartOptions {
   readonly host?: string;
   /** @default systemClock (performance.now(), Date.now()) */
   readonly clock?: EmulatorClock;
-  /** CloudWatch listener port; 0 picks a free one. @default 0 */
+  /** A CloudWatch-only listener as well, on this port (0 picks a free one). @default none: CloudWatch on `port` */
   readonly cloudwatchPort?: number;
   /** Also told of every recorded request (tests, progress). */
   readonly observe?: (m: RequestMetric) => void;
@@ -111,7 +112,7 @@ export function stageUrls(config: EmulatorConfig, origin: string): Record<string
   return out;
 }
 
-/** Starts the emulator in this process; resolves once both listeners accept connections. */
+/** Starts the emulator in this process; resolves once its listeners accept connections. */
 export async function startEmulator(config: EmulatorConfig, opts: StartOptions = {}): Promise<RunningEmulator> {
   const clock = opts.clock ?? systemClock;
   const host = opts.host ?? '127.0.0.1';
@@ -127,24 +128,27 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
   const handler = new RequestHandler(ctx, router, config, usage);
   let management: ReturnType<typeof createManagementHandler> | undefined;
   const front = (req: IncomingMessage, res: ServerResponse): void => {
-    if (serviceOf(req) === 'api') handler.handle(req, res);
+    const service = serviceOf(req);
+    if (service === 'api') handler.handle(req, res);
+    else if (service === 'cloudwatch') cloudWatchHandler(req, res);
     else if (management !== undefined) management(req, res);
     else res.destroy();
   };
   // Slow clients: 20 s to send headers, the integration timeout plus a minute for a whole request.
   // node answers a missing Host with a bare 400 of its own; the handler answers it in the gateway's shape.
   const api = createServer({ headersTimeout: 20_000, requestTimeout: config.integrationTimeoutMs + 60_000, keepAliveTimeout: 5_000, requireHostHeader: false }, front);
-  const cloudwatch = createServer({ requireHostHeader: false }, createCloudWatchHandler(store));
+  const cloudWatchHandler = createCloudWatchHandler(store);
+  const cloudwatch = opts.cloudwatchPort === undefined ? undefined : createServer({ requireHostHeader: false }, cloudWatchHandler);
   api.on('clientError', gatewayClientError(type));
-  cloudwatch.on('clientError', cloudWatchClientError());
+  cloudwatch?.on('clientError', cloudWatchClientError());
   const closeAll = async (): Promise<void> => {
-    await Promise.all([stop(api), stop(cloudwatch)]);
+    await Promise.all([stop(api), cloudwatch && stop(cloudwatch)]);
     await Promise.all(router.integrations().map((i) => i.close()));
   };
   try {
     const port = await listen(api, opts.port ?? 0, host, 'api');
     management = createManagementHandler({ config, startedWallMs, usage, nowWallMs: () => clock.wallMs() }, originOf(host, port));
-    const cwPort = await listen(cloudwatch, opts.cloudwatchPort ?? 0, host, 'cloudwatch');
+    const cwPort = cloudwatch ? await listen(cloudwatch, opts.cloudwatchPort ?? 0, host, 'cloudwatch') : port;
     return Object.freeze({
       stages: Object.freeze(stageUrls(config, originOf(host, port))),
       cloudwatchEndpoint: originOf(host, cwPort),
