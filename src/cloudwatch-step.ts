@@ -5,7 +5,7 @@
  */
 import type { CloudWatchSection } from './result/schema.ts';
 import type { Scenario } from './scenario/types.ts';
-import type { StartedTarget } from './target.ts';
+import { isLocalTarget, type StartedTarget } from './target.ts';
 import { pullCloudWatch, type CloudWatchTarget } from './aws/cloudwatch.ts';
 import { clientMinutes } from './aws/reconcile.ts';
 import type { Measured, PipelineOptions } from './pipeline.ts';
@@ -27,7 +27,8 @@ export function cloudWatchTargetFor(scenario: Scenario, target: StartedTarget, o
   const apiType = target.apiType === 'unknown' ? (aws.apiName ? 'rest' : 'http') : target.apiType;
   const stage = aws.stage ?? scenario.stage ?? url.pathname.split('/').filter(Boolean)[0];
   return {
-    source: 'aws',
+    // A loopback endpoint (--endpoint-url http://127.0.0.1:3000) is a running loadgate emulator: dummy credentials.
+    source: aws.endpoint !== undefined && isLocalTarget(aws.endpoint) ? 'emulator' : 'aws',
     apiType,
     apiName: aws.apiName ?? scenario.limits?.api.name,
     apiId: aws.apiId ?? host?.[1],
