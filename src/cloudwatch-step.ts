@@ -6,7 +6,7 @@
 import { apiTypeFromNaming } from './api/flavours.ts';
 import type { CloudWatchSection } from './result/schema.ts';
 import type { Scenario } from './scenario/types.ts';
-import type { StartedTarget } from './target.ts';
+import { isLocalTarget, type StartedTarget } from './target.ts';
 import type { CloudWatchTarget } from './aws/cloudwatch.ts';
 import { clientMinutes } from './aws/reconcile.ts';
 import type { SendLog } from './record/send-log.ts';
@@ -52,7 +52,8 @@ export function cloudWatchTargetFor(scenario: Scenario, target: StartedTarget, o
   const apiType = target.apiType === 'unknown' ? apiTypeFromNaming({ name: aws.apiName || undefined }) : target.apiType;
   const stage = aws.stage ?? scenario.stage ?? url.pathname.split('/').filter(Boolean)[0];
   return {
-    source: 'aws',
+    // A loopback endpoint (--endpoint-url http://127.0.0.1:3000) is a running loadgate emulator: dummy credentials.
+    source: aws.endpoint !== undefined && isLocalTarget(aws.endpoint) ? 'emulator' : 'aws',
     apiType,
     apiName: aws.apiName ?? scenario.limits?.api.name,
     apiId: aws.apiId ?? host?.[1],

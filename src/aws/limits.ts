@@ -8,6 +8,9 @@
  *   aws:http:<apiId>/<stage>       GetAccount, apigatewayv2 GetStage (DefaultRouteSettings, RouteSettings)
  *
  * A limit of -1 or absent inherits from the next level (route -> stage default -> account).
+ * The clients follow the AWS conventions of credentials.ts (--region, --profile, --endpoint-url,
+ * AWS_ENDPOINT_URL_API_GATEWAY / _APIGATEWAYV2): against `loadgate emulator` (its management API)
+ * this runs offline with the real SDK clients.
  */
 import { APIGatewayClient, GetAccountCommand, GetApiKeysCommand, GetResourcesCommand, GetStageCommand, GetUsagePlansCommand, type UsagePlan } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client, GetStageCommand as GetStageV2Command } from '@aws-sdk/client-apigatewayv2';
@@ -15,6 +18,7 @@ import { isApiType, type ApiType } from '../api/flavours.ts';
 import { LoadgateError, UsageError } from '../errors.ts';
 import { AWS_ACCOUNT_DEFAULT, parseLimits, type ThrottleSpec } from '../core/limits.ts';
 import type { Limits } from '../core/limits.ts';
+import { clientConfig, type AwsSettings } from './credentials.ts';
 
 /** Which API and stage `--limits-from` names. */
 export interface AwsLimitsSource {
@@ -28,7 +32,12 @@ export interface AwsLimitsOptions {
   readonly apiKey?: string;
   readonly rest?: APIGatewayClient;
   readonly http?: ApiGatewayV2Client;
+  /** Region, profile and endpoint of the clients made here (when `rest` / `http` are not given). */
+  readonly aws?: AwsSettings;
 }
+
+/** API Gateway's management API allows about 10 calls a second: be patient, but not forever. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** How one flavour's configured limits are read from its control plane. */
 interface LimitsReader {
@@ -40,7 +49,7 @@ interface LimitsReader {
 /** The flavours whose limits AWS's control plane can tell; others are refused by parseLimitsFrom. */
 const READERS: Partial<Record<ApiType, LimitsReader>> = {
   rest: { idName: 'restApiId', read: (source, opts, rest, account) => restLimits(rest, source, account, opts.apiKey) },
-  http: { idName: 'apiId', read: (source, opts, _rest, account) => httpLimits(opts.http ?? new ApiGatewayV2Client({}), source, account) },
+  http: { idName: 'apiId', read: (source, opts, _rest, account) => httpLimits(opts.http ?? new ApiGatewayV2Client(clientConfig('apigatewayv2', opts.aws ?? {}, REQUEST_TIMEOUT_MS)), source, account) },
 };
 
 /** Parses `aws:rest:<id>/<stage>` or `aws:http:<id>/<stage>`; UsageError otherwise. */
@@ -48,14 +57,14 @@ export function parseLimitsFrom(spec: string): AwsLimitsSource {
   const m = /^aws:([a-z0-9-]+):([A-Za-z0-9]+)\/([$A-Za-z0-9_-]+)$/.exec(spec.trim());
   if (!m || !isApiType(m[1]) || !Object.hasOwn(READERS, m[1])) {
     const forms = Object.entries(READERS).map(([t, r]) => `aws:${t}:<${r.idName}>/<stage>`);
-    throw UsageError.invalid(undefined, '--limits-from', spec, forms.join(' or '));
+    throw UsageError.invalid(undefined, '--limits-from', spec, `${forms.join(', ')}, cfn:<template>[#LogicalId], openapi:<file> or tf-plan:<plan.json>[#address]`);
   }
   return { type: m[1], apiId: m[2], stage: m[3] };
 }
 
 /** Reads the configured limits of one stage from AWS. */
 export async function limitsFromAws(source: AwsLimitsSource, opts: AwsLimitsOptions = {}): Promise<Limits> {
-  const rest = opts.rest ?? new APIGatewayClient({});
+  const rest = opts.rest ?? new APIGatewayClient(clientConfig('apigateway', opts.aws ?? {}, REQUEST_TIMEOUT_MS));
   try {
     const account = await rest.send(new GetAccountCommand({}));
     const accountSpec = spec(account.throttleSettings?.rateLimit, account.throttleSettings?.burstLimit, AWS_ACCOUNT_DEFAULT) ?? AWS_ACCOUNT_DEFAULT;

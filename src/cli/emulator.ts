@@ -6,11 +6,13 @@ import { rename, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { loadEmulatorConfig } from '../emulator/config.ts';
+import { emulatorConfigFromIac } from '../iac/source.ts';
 import { EmulatorHealth, keepServingOnFault } from '../emulator/health.ts';
 import { ListenError, startEmulator, type RunningEmulator } from '../emulator/server.ts';
 
 interface EmulatorFlags {
-  readonly config: string;
+  readonly config?: string;
+  readonly from?: string;
   readonly port: string;
   readonly host: string;
   readonly cloudwatchPort?: string;
@@ -23,9 +25,9 @@ function port(text: string, flag: string): number {
   return n;
 }
 
-/** The ready file: stage base URLs and the CloudWatch endpoint, written atomically. */
+/** The ready file: stage base URLs, the one endpoint and the CloudWatch endpoint, written atomically. */
 async function writeReadyFile(file: string, emulator: RunningEmulator): Promise<void> {
-  const body = `${JSON.stringify({ stages: emulator.stages, cloudwatchEndpoint: emulator.cloudwatchEndpoint }, null, 2)}\n`;
+  const body = `${JSON.stringify({ stages: emulator.stages, endpoint: emulator.endpoint, cloudwatchEndpoint: emulator.cloudwatchEndpoint }, null, 2)}\n`;
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await writeFile(temp, body);
@@ -36,14 +38,15 @@ async function writeReadyFile(file: string, emulator: RunningEmulator): Promise<
 }
 
 async function start(flags: EmulatorFlags, health: EmulatorHealth): Promise<RunningEmulator> {
-  const config = await loadEmulatorConfig(flags.config);
+  if ((flags.config === undefined) === (flags.from === undefined)) throw new UsageError('give one of --config FILE (an emulator config) and --from FILE (a SAM / CloudFormation template, an OpenAPI definition or a Terraform plan)');
+  const config = flags.config !== undefined ? await loadEmulatorConfig(flags.config) : await emulatorConfigFromIac(flags.from as string);
   const apiPort = port(flags.port, '--port');
-  const cloudwatchPort = flags.cloudwatchPort !== undefined ? port(flags.cloudwatchPort, '--cloudwatch-port') : apiPort === 0 ? 0 : apiPort + 1;
+  const cloudwatchPort = flags.cloudwatchPort !== undefined ? port(flags.cloudwatchPort, '--cloudwatch-port') : undefined;
   try {
     return await startEmulator(config, { port: apiPort, host: flags.host, cloudwatchPort, health });
   } catch (err) {
     if (err instanceof ListenError) {
-      const flag = err.listener === 'api' ? '--host/--port' : flags.cloudwatchPort !== undefined ? '--cloudwatch-port' : '--cloudwatch-port (default: --port + 1)';
+      const flag = err.listener === 'api' ? '--host/--port' : '--cloudwatch-port';
       const hint = err.listener === 'cloudwatch' && err.code === 'EADDRINUSE' ? '; pick another with --cloudwatch-port' : '';
       throw new UsageError(`${flag}: cannot listen on ${err.host}:${err.port} for the ${err.listener === 'api' ? 'API' : 'CloudWatch endpoint'} (${err.code})${hint}`);
     }
@@ -67,26 +70,34 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export function emulatorCommand(): Command {
   return new Command('emulator')
     .description('Serve an emulated API Gateway API (throttling, usage plans, mock/proxy/Lambda integrations, CloudWatch metrics)')
-    .requiredOption('--config <file>', 'emulator config (JSON): the limits schema plus route integrations')
+    .option('--config <file>', 'emulator config (JSON): the limits schema plus route integrations')
+    .option('--from <file>', 'serve what infrastructure code declares: a SAM / CloudFormation template (YAML or JSON), an OpenAPI definition or a Terraform plan (terraform show -json); <file>#<LogicalId or address> picks one API')
     .option('--port <n>', 'API port (0 picks a free one)', '3000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--cloudwatch-port <n>', 'CloudWatch endpoint port (default: --port + 1, or a free one with --port 0)')
-    .option('--ready-file <file>', 'once listening, write {"stages": {...}, "cloudwatchEndpoint": "..."} here')
+    .option('--cloudwatch-port <n>', 'also serve CloudWatch on a port of its own (0 picks a free one; default: CloudWatch on --port with everything else)')
+    .option('--ready-file <file>', 'once listening, write {"stages": {...}, "endpoint": "...", "cloudwatchEndpoint": "..."} here')
     .addHelpText(
       'after',
       `
-Stage URLs follow AWS: REST http://HOST:PORT/<stage>/<path>; HTTP API the same, or
-http://HOST:PORT/<path> for the $default stage. Read the metrics with any AWS SDK or CLI
-(CloudWatch's JSON 1.0, Query and CBOR protocols are served; any credentials do), for shop.json:
+One port for everything: stage URLs follow AWS (REST http://HOST:PORT/<stage>/<path>; HTTP API
+the same, or http://HOST:PORT/<path> for the $default stage), and AWS clients reach CloudWatch and
+API Gateway's read-only management API there too, told apart by their SigV4 signature's service
+(monitoring, apigateway), X-Amz-Target or CBOR protocol header; an unsigned request is always the
+API's. Point any AWS client at it; CloudWatch's JSON 1.0, Query and CBOR protocols are served and
+any credentials do. For shop.json:
   export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
-  aws cloudwatch list-metrics --endpoint-url http://127.0.0.1:3001 --namespace AWS/ApiGateway
-  aws cloudwatch get-metric-statistics --endpoint-url http://127.0.0.1:3001 \\
+  aws cloudwatch list-metrics --endpoint-url http://127.0.0.1:3000 --namespace AWS/ApiGateway
+  aws cloudwatch get-metric-statistics --endpoint-url http://127.0.0.1:3000 \\
     --namespace AWS/ApiGateway --metric-name Count --dimensions Name=ApiName,Value=shop \\
     --statistics Sum --period 60 --start-time $(date -u -d '-1 hour' +%FT%TZ) --end-time $(date -u +%FT%TZ)
 
+  aws apigateway get-stage --rest-api-id <api.id> --stage-name prod --endpoint-url http://127.0.0.1:3000
+  loadgate verify --target http://127.0.0.1:3000/prod --limits-from aws:rest:<api.id>/prod --endpoint-url http://127.0.0.1:3000
+
 Examples:
   loadgate emulator --config scenarios/emulator/shop.json
-  loadgate emulator --config scenarios/emulator/http-api.json --port 0 --ready-file /tmp/emu.json`,
+  loadgate emulator --config scenarios/emulator/http-api.json --port 0 --ready-file /tmp/emu.json
+  loadgate emulator --from template.yaml            (a SAM / CloudFormation template's API and throttles)`,
     )
     .action(async (flags: EmulatorFlags) => {
       const health = new EmulatorHealth();
@@ -99,8 +110,13 @@ Examples:
           throw err;
         });
       }
-      for (const [name, url] of Object.entries(emulator.stages)) process.stdout.write(`stage ${name}: ${url}\n`);
-      process.stdout.write(`cloudwatch: ${emulator.cloudwatchEndpoint}\n`);
+      // One write, so a reader waiting for the endpoint line has the stage lines too.
+      const lines = [
+        ...Object.entries(emulator.stages).map(([name, url]) => `stage ${name}: ${url}`),
+        ...(emulator.cloudwatchEndpoint !== emulator.endpoint ? [`cloudwatch: ${emulator.cloudwatchEndpoint}`] : []),
+        `endpoint: ${emulator.endpoint} (the API, CloudWatch and the API Gateway management API: --endpoint-url for AWS clients)`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
       const signal = await stopped;
       process.stderr.write(`loadgate emulator: ${signal}: stopping\n`);
       await emulator.close();

@@ -4,8 +4,9 @@
  * (a table, or JSON with --json). Parse flags -> pullCloudWatch -> render.
  */
 import Table from 'cli-table3';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { apiTypeFromNaming } from '../api/flavours.ts';
+import { endpointUrlFlag } from '../aws/credentials.ts';
 import { pullCloudWatch, type CloudWatchTarget } from '../aws/cloudwatch.ts';
 import { LoadgateError, UsageError } from '../errors.ts';
 import type { CloudWatchMinute, CloudWatchSection } from '../result/schema.ts';
@@ -19,6 +20,7 @@ interface MetricsFlags {
   readonly region?: string;
   readonly profile?: string;
   readonly endpoint?: string;
+  readonly endpointUrl?: string;
   readonly json?: boolean;
 }
 
@@ -47,10 +49,11 @@ export function targetOf(flags: MetricsFlags): { target: CloudWatchTarget; start
   const endWallMs = isoMs('--end', flags.end);
   if (endWallMs <= startWallMs) throw UsageError.invalid(undefined, '--end', flags.end, `a time after --start ${flags.start}`);
   let source: CloudWatchTarget['source'] = 'aws';
-  if (flags.endpoint !== undefined) {
-    const url = URL.canParse(flags.endpoint) ? new URL(flags.endpoint) : undefined;
+  const endpoint = endpointUrlFlag(flags);
+  if (endpoint !== undefined) {
+    const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined;
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw UsageError.invalid(undefined, '--endpoint', flags.endpoint, 'an http(s) URL such as http://127.0.0.1:4599');
+      throw UsageError.invalid(undefined, flags.endpointUrl !== undefined ? '--endpoint-url' : '--endpoint', endpoint, 'an http(s) URL such as http://127.0.0.1:4599');
     }
     // A loopback endpoint is a loadgate emulator, which takes dummy credentials.
     if (LOOPBACK.has(url.hostname)) source = 'emulator';
@@ -58,7 +61,7 @@ export function targetOf(flags: MetricsFlags): { target: CloudWatchTarget; start
   const target: CloudWatchTarget = {
     source, apiType: apiTypeFromNaming({ name: flags.apiName, id: flags.apiId }),
     apiName: flags.apiName, apiId: flags.apiId, stage: flags.stage,
-    region: flags.region, profile: flags.profile, endpoint: flags.endpoint,
+    region: flags.region, profile: flags.profile, endpoint,
   };
   return { target, startWallMs, endWallMs };
 }
@@ -118,7 +121,8 @@ export function metricsCommand(io: MetricsIo = { stdout: process.stdout }): Comm
     .requiredOption('--end <iso>', 'window end, ISO 8601, exclusive (rounded up to the minute)')
     .option('--region <region>', 'AWS region (default: the standard chain, e.g. AWS_REGION)')
     .option('--profile <profile>', 'AWS shared-config profile for credentials')
-    .option('--endpoint <url>', 'CloudWatch endpoint; a loopback URL is a loadgate emulator (dummy credentials)')
+    .option('--endpoint-url <url>', 'CloudWatch endpoint; a loopback URL is a loadgate emulator (dummy credentials) (default: AWS_ENDPOINT_URL_CLOUDWATCH, AWS_ENDPOINT_URL)')
+    .addOption(new Option('--endpoint <url>', 'alias of --endpoint-url').hideHelp())
     .option('--json', 'print JSON instead of a table')
     .addHelpText(
       'after',
@@ -126,7 +130,7 @@ export function metricsCommand(io: MetricsIo = { stdout: process.stdout }): Comm
 Examples:
   loadgate metrics --api-name orders-api --stage prod --start 2025-01-15T12:00:00Z --end 2025-01-15T13:00:00Z --region eu-west-1
   loadgate metrics --api-id a1b2c3d4e5 --stage '$default' --start 2025-01-15T12:00Z --end 2025-01-15T12:30Z --profile ci --json
-  loadgate metrics --api-name shop --stage prod --endpoint http://127.0.0.1:4599 --start 2025-01-15T12:00Z --end 2025-01-15T12:10Z`,
+  loadgate metrics --api-name shop --stage prod --endpoint-url http://127.0.0.1:4599 --start 2025-01-15T12:00Z --end 2025-01-15T12:10Z`,
     )
     .action((flags: MetricsFlags) => runMetrics(flags, io));
 }

@@ -16,6 +16,7 @@ import { capsFromFlags, checkTraffic, trafficPlanOf } from './consent.ts';
 import { planOf } from '../schedule/plan.ts';
 import { colorEnabled, NO_COLOR_HELP } from '../color.ts';
 import { publishRun } from './github-actions.ts';
+import { endpointUrlFlag } from '../aws/credentials.ts';
 
 export function runCommand(): Command {
   return new Command('run')
@@ -33,16 +34,17 @@ export function runCommand(): Command {
     .option('--timeout <d>', 'per-request timeout (default 35s)')
     .option('--seed <n>', 'seed for Poisson arrivals, request picks and parameters')
     .option('--limits <file>', 'JSON file with the limits the target should enforce')
-    .option('--limits-from <source>', 'read those limits from API Gateway: aws:rest:<restApiId>/<stage> or aws:http:<apiId>/<stage>')
+    .option('--limits-from <source>', 'read those limits from API Gateway (aws:rest:<restApiId>/<stage>, aws:http:<apiId>/<stage>) or from infrastructure code (cfn:<template>[#LogicalId], openapi:<file>, tf-plan:<plan.json>[#address])')
     .option('--gate <expr>', "gate, e.g. 'latency.p99 < 250ms' (repeatable)", collect, [])
     .option('--junit <file>', 'write gate results as JUnit XML')
     .option('--baseline <file>', 'compare with a baseline result.json')
     .option('--max-regression <metric=pct>', "with --baseline, e.g. 'latency.p99=10%' (repeatable)", collect, [])
     .addOption(new Option('--cloudwatch', 'pull CloudWatch even if the target does not look like API Gateway'))
     .addOption(new Option('--no-cloudwatch', 'never pull CloudWatch'))
-    .option('--region <r>', 'AWS region for CloudWatch')
-    .option('--profile <p>', 'AWS profile for CloudWatch')
-    .option('--endpoint <url>', 'CloudWatch endpoint override')
+    .option('--region <r>', 'AWS region for CloudWatch and --limits-from (default: AWS_REGION, the profile\'s)')
+    .option('--profile <p>', 'AWS profile for CloudWatch and --limits-from (default: AWS_PROFILE)')
+    .option('--endpoint-url <url>', 'endpoint of every AWS call (CloudWatch, --limits-from), e.g. a loadgate emulator (default: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL)')
+    .addOption(new Option('--endpoint <url>', 'alias of --endpoint-url').hideHelp())
     .option('--api-name <name>', 'REST API name for CloudWatch (dimension ApiName)')
     .option('--api-id <id>', 'HTTP API id for CloudWatch (dimension ApiId; taken from an execute-api host)')
     .option('--cloudwatch-timeout <d>', 'timeout of each CloudWatch call (default 10s)')
@@ -87,7 +89,7 @@ every gate passed (see --allow-unkept-schedule).`,
           aws: {
             region: flags.region,
             profile: flags.profile,
-            endpoint: flags.endpoint,
+            endpoint: endpointUrlFlag(flags),
             apiName: flags.apiName,
             apiId: flags.apiId,
             requestTimeoutMs: flags.cloudwatchTimeout === undefined ? undefined : durationMs(flags.cloudwatchTimeout, { file: undefined, field: '--cloudwatch-timeout' }),

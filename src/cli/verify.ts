@@ -4,7 +4,7 @@
  * request count and its cost before any traffic. Wiring only: the probe's scenario is
  * verify/probe-scenario.ts, the run is pipeline.ts, the verdict is verify/verdict.ts.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { durationMs } from '../validate.ts';
 import { runScenario } from '../pipeline.ts';
@@ -16,7 +16,8 @@ import { parseLimits, type Limits } from '../core/limits.ts';
 import type { ProbePlan } from '../throttle/probe.ts';
 import { buildProbe } from '../verify/probe-scenario.ts';
 import type { DeclaredBinding } from '../verify/verdict.ts';
-import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
+import { limitsFrom } from '../iac/limits-from.ts';
+import { endpointUrlFlag } from '../aws/credentials.ts';
 import { withInterrupt } from './interrupt.ts';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ import { publishRun } from './github-actions.ts';
 
 interface VerifyFlags {
   target?: string; path?: string; rate?: string; burst?: string; limits?: string; limitsFrom?: string; apiKey?: string; scenario?: string;
+  region?: string; profile?: string; endpointUrl?: string; endpoint?: string;
   maxRequests: string; maxDuration: string; throttleStatus?: string; from?: string; tolerance?: string; yes?: boolean; out?: string; quiet?: boolean; color?: boolean;
 }
 
@@ -39,8 +41,12 @@ export function verifyCommand(): Command {
     .option('--rate <rps>', 'declared rate, requests per second')
     .option('--burst <n>', 'declared burst (bucket capacity)')
     .option('--limits <file>', 'JSON limits file (declared limits)')
-    .option('--limits-from <source>', 'read declared limits from AWS: aws:rest:<restApiId>/<stage> or aws:http:<apiId>/<stage>')
+    .option('--limits-from <source>', 'read declared limits from AWS (aws:rest:<restApiId>/<stage>, aws:http:<apiId>/<stage>) or from infrastructure code (cfn:<template>[#LogicalId], openapi:<file>, tf-plan:<plan.json>[#address])')
     .option('--api-key <value>', 'x-api-key sent with the probe (and whose usage plan --limits-from reads)')
+    .option('--region <r>', 'AWS region for --limits-from (default: AWS_REGION, the profile\'s)')
+    .option('--profile <p>', 'AWS profile for --limits-from (default: AWS_PROFILE)')
+    .option('--endpoint-url <url>', 'API Gateway endpoint for --limits-from, e.g. a loadgate emulator (default: AWS_ENDPOINT_URL_API_GATEWAY, AWS_ENDPOINT_URL)')
+    .addOption(new Option('--endpoint <url>', 'alias of --endpoint-url').hideHelp())
     .option('--path <p>', 'path to probe, relative to the target (default / ; /probe on the emulator, whose catch-all needs a segment)')
     .option('--scenario <file>', 'take the request (method, path, headers) and target from a scenario')
     .option('--max-requests <n>', 'cap on requests the probe sends', '5000')
@@ -57,6 +63,7 @@ Examples:
   loadgate verify --rate 100 --burst 50                        (the emulator, as a demo)
   loadgate verify --target http://127.0.0.1:8080/prod --rate 100 --burst 50
   loadgate verify --target https://abc123.execute-api.eu-west-1.amazonaws.com/prod --limits-from aws:rest:abc123/prod --yes
+  loadgate verify --target http://127.0.0.1:3000/Prod --limits-from cfn:template.yaml     (the throttles as the template declares them)
   loadgate verify --target http://127.0.0.1:8081 --rate 50 --burst 21 --throttle-status 429,503
   loadgate verify --from reports/<run-id> --limits other-limits.json      (would that run have passed?)
 
@@ -109,7 +116,7 @@ async function declaredLimits(flags: VerifyFlags, fromScenario: Limits | undefin
   const sources = [flags.limits, flags.limitsFrom, flags.rate ?? flags.burst].filter((s) => s !== undefined);
   if (sources.length > 1) throw new UsageError('verify: give one of --rate/--burst, --limits or --limits-from');
   if (flags.limits) return readLimitsFile(flags.limits);
-  if (flags.limitsFrom) return limitsFromAws(parseLimitsFrom(flags.limitsFrom), { apiKey: flags.apiKey });
+  if (flags.limitsFrom) return limitsFrom(flags.limitsFrom, { apiKey: flags.apiKey, aws: { region: flags.region, profile: flags.profile, endpointUrl: endpointUrlFlag(flags) } });
   if (flags.rate === undefined && flags.burst === undefined) return fromScenario;
   if (flags.rate === undefined || flags.burst === undefined) throw new UsageError('verify: --rate and --burst go together');
   const rateRps = numberFlag(flags.rate, '--rate', { min: 0, exclusiveMin: true });

@@ -19,6 +19,7 @@ import type { Limits } from '../core/limits.ts';
 import { Exchange, type ExchangeContext } from './exchange.ts';
 import { writeAnswer } from './responses.ts';
 import type { Resolution, RouteRuntime, Router } from './router.ts';
+import type { UsageLedger } from './management/usage.ts';
 
 /** Declared body length: the content-length, -1 for a body of unknown length (chunked), 0 for none. */
 function declaredLength(req: IncomingMessage): number {
@@ -63,8 +64,11 @@ export class RequestHandler {
   readonly #router: Router;
   readonly #apiKeys: Limits['apiKeys'];
   readonly #payloadLimitBytes: number;
+  readonly #usage: UsageLedger | undefined;
 
-  constructor(ctx: ExchangeContext, router: Router, config: { readonly limits: Limits; readonly payloadLimitBytes: number }) {
+  /** `usage`: told of every request admitted with an API key (the management API's GetUsage). */
+  constructor(ctx: ExchangeContext, router: Router, config: { readonly limits: Limits; readonly payloadLimitBytes: number }, usage?: UsageLedger) {
+    this.#usage = usage;
     this.#ctx = ctx;
     this.#router = router;
     this.#apiKeys = config.limits.apiKeys;
@@ -108,6 +112,7 @@ export class RequestHandler {
       if (verdict.kind === 'throttle') return ex.gateway(responses.throttled);
       return ex.gateway(verdict.kind === 'quota' ? responses.quota : responses.forbidden);
     }
+    if (apiKey !== undefined) this.#usage?.count(apiKey, ex.atWallMs);
     if (declared === 0) return route.integration.invoke(ex);
     readBody(ex, route, this.#payloadLimitBytes);
   }

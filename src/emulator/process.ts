@@ -24,7 +24,7 @@ export interface SpawnOptions {
   readonly port?: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
-  /** @default 0 (a free port) */
+  /** A CloudWatch-only listener as well (0: a free port). @default none: CloudWatch on the one port */
   readonly cloudwatchPort?: number;
   /** Give up on a child that is not ready after this long. @default 20000 */
   readonly startTimeoutMs?: number;

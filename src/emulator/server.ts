@@ -1,17 +1,20 @@
 /**
- * The emulator in this process: one API on one listener (every stage under its base path) and
- * the CloudWatch-compatible endpoint on a second listener of the same host.
+ * The emulator in this process: one port for everything, routed as LocalStack routes
+ * (front-door.ts): the API (every stage under its base path), API Gateway's read-only management
+ * API, and the CloudWatch-compatible endpoint. `cloudwatchPort` adds a CloudWatch-only listener.
  *
  *   http://127.0.0.1:<port>/<stage>/...      REST stages, HTTP API named stages
  *   http://127.0.0.1:<port>/...              HTTP API `$default` stage
- *   http://127.0.0.1:<cwPort>/               AWS JSON 1.0 CloudWatch (GetMetricData, ListMetrics)
+ *   http://127.0.0.1:<port>/restapis, /v2/apis, ...   SigV4-signed for apigateway: the management API
+ *   http://127.0.0.1:<port>/                 signed for monitoring, or X-Amz-Target: CloudWatch
+ *   http://127.0.0.1:<cwPort>/               the same CloudWatch, when asked for (--cloudwatch-port)
  *
  * node:http rejects malformed requests (400), oversized headers (431) and slow headers (408)
  * and never lets a client error reach the process; client-error.ts gives those answers the
  * endpoint's error shape. Use spawnEmulator (process.ts) to run
  * it off the caller's event loop.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiType } from '../core/limits.ts';
 import { systemClock, type EmulatorClock } from './clock.ts';
@@ -25,13 +28,18 @@ import { MetricStore, type RequestMetric } from './metrics/store.ts';
 import { createCloudWatchHandler } from './metrics/handler.ts';
 import { responsesFor } from './responses.ts';
 import { Router } from './router.ts';
+import { serviceOf } from './front-door.ts';
+import { createManagementHandler } from './management/handler.ts';
+import { UsageLedger } from './management/usage.ts';
 
 /** A started emulator: where its stages and CloudWatch endpoint are, and how to stop it. */
 export interface RunningEmulator {
   /** Stage name -> base URL (no trailing slash): `http://127.0.0.1:3000/prod`. */
   readonly stages: Readonly<Record<string, string>>;
-  /** `http://127.0.0.1:<port>`: pass as `endpoint` to @aws-sdk/client-cloudwatch. */
+  /** `http://127.0.0.1:<port>`: pass as `endpoint` to @aws-sdk/client-cloudwatch (`endpoint`, unless a CloudWatch port was asked for). */
   readonly cloudwatchEndpoint: string;
+  /** `http://127.0.0.1:<port>`, the one port: the endpoint of every AWS client (API Gateway, API Gateway V2, CloudWatch). */
+  readonly endpoint: string;
   readonly apiType: ApiType;
   readonly apiName: string;
   readonly apiId: string;
@@ -51,7 +59,7 @@ export interface StartOptions {
   readonly host?: string;
   /** @default systemClock (performance.now(), Date.now()) */
   readonly clock?: EmulatorClock;
-  /** CloudWatch listener port; 0 picks a free one. @default 0 */
+  /** A CloudWatch-only listener as well, on this port (0 picks a free one). @default none: CloudWatch on `port` */
   readonly cloudwatchPort?: number;
   /** Also told of every recorded request (tests, progress). */
   readonly observe?: (m: RequestMetric) => void;
@@ -105,7 +113,7 @@ export function stageUrls(config: EmulatorConfig, origin: string): Record<string
   return out;
 }
 
-/** Starts the emulator in this process; resolves once both listeners accept connections. */
+/** Starts the emulator in this process; resolves once its listeners accept connections. */
 export async function startEmulator(config: EmulatorConfig, opts: StartOptions = {}): Promise<RunningEmulator> {
   const clock = opts.clock ?? systemClock;
   const host = opts.host ?? '127.0.0.1';
@@ -115,24 +123,37 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
   const metrics: MetricSink = observe ? { record: (m) => (store.record(m), observe(m)) } : store;
   const health = opts.health ?? new EmulatorHealth();
   const ctx: ExchangeContext = { type, responses: responsesFor(type), clock, metrics, integrationTimeoutMs: config.integrationTimeoutMs, health };
-  const router = new Router(config, clock.wallMs() - clock.nowMs(), createIntegration);
-  const handler = new RequestHandler(ctx, router, config);
+  const startedWallMs = clock.wallMs();
+  const router = new Router(config, startedWallMs - clock.nowMs(), createIntegration);
+  const usage = new UsageLedger(startedWallMs);
+  const handler = new RequestHandler(ctx, router, config, usage);
+  let management: ReturnType<typeof createManagementHandler> | undefined;
+  const front = (req: IncomingMessage, res: ServerResponse): void => {
+    const service = serviceOf(req);
+    if (service === 'api') handler.handle(req, res);
+    else if (service === 'cloudwatch') cloudWatchHandler(req, res);
+    else if (management !== undefined) management(req, res);
+    else res.destroy();
+  };
   // Slow clients: 20 s to send headers, the integration timeout plus a minute for a whole request.
   // node answers a missing Host with a bare 400 of its own; the handler answers it in the gateway's shape.
-  const api = createServer({ headersTimeout: 20_000, requestTimeout: config.integrationTimeoutMs + 60_000, keepAliveTimeout: 5_000, requireHostHeader: false }, handler.handle);
-  const cloudwatch = createServer({ requireHostHeader: false }, createCloudWatchHandler(store));
+  const api = createServer({ headersTimeout: 20_000, requestTimeout: config.integrationTimeoutMs + 60_000, keepAliveTimeout: 5_000, requireHostHeader: false }, front);
+  const cloudWatchHandler = createCloudWatchHandler(store);
+  const cloudwatch = opts.cloudwatchPort === undefined ? undefined : createServer({ requireHostHeader: false }, cloudWatchHandler);
   api.on('clientError', gatewayClientError(type));
-  cloudwatch.on('clientError', cloudWatchClientError());
+  cloudwatch?.on('clientError', cloudWatchClientError());
   const closeAll = async (): Promise<void> => {
-    await Promise.all([stop(api), stop(cloudwatch)]);
+    await Promise.all([stop(api), cloudwatch && stop(cloudwatch)]);
     await Promise.all(router.integrations().map((i) => i.close()));
   };
   try {
     const port = await listen(api, opts.port ?? 0, host, 'api');
-    const cwPort = await listen(cloudwatch, opts.cloudwatchPort ?? 0, host, 'cloudwatch');
+    management = createManagementHandler({ config, startedWallMs, usage, nowWallMs: () => clock.wallMs() }, originOf(host, port));
+    const cwPort = cloudwatch ? await listen(cloudwatch, opts.cloudwatchPort ?? 0, host, 'cloudwatch') : port;
     return Object.freeze({
       stages: Object.freeze(stageUrls(config, originOf(host, port))),
       cloudwatchEndpoint: originOf(host, cwPort),
+      endpoint: originOf(host, port),
       apiType: type,
       apiName: name,
       apiId: id,

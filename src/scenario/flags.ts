@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { jsonProblem, UsageError } from '../errors.ts';
 import { parseLimits, type Limits } from '../core/limits.ts';
-import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
+import { limitsFrom } from '../iac/limits-from.ts';
+import { endpointUrlFlag } from '../aws/credentials.ts';
 import { durationMs, number } from '../validate.ts';
 import type { Scenario } from './types.ts';
 import { targetUrl, validateScenario } from './validate.ts';
@@ -36,6 +37,7 @@ export interface RunFlags {
   readonly region?: string;
   readonly profile?: string;
   readonly endpoint?: string;
+  readonly endpointUrl?: string;
   readonly cloudwatchTimeout?: string;
   readonly apiName?: string;
   readonly apiId?: string;
@@ -105,8 +107,8 @@ async function limitsFromFlags(flags: RunFlags, scenario: Scenario): Promise<Lim
   if (flags.limits !== undefined && flags.limitsFrom !== undefined) throw new UsageError('give one of --limits and --limits-from');
   if (flags.limits !== undefined) return readLimitsFile(flags.limits);
   if (flags.limitsFrom !== undefined) {
-    const source = parseLimitsFrom(flags.limitsFrom);
-    return limitsFromAws(source, { apiKey: scenario.requests.find((r) => r.headers['x-api-key'])?.headers['x-api-key'] });
+    const aws = { region: flags.region ?? scenario.aws.region, profile: flags.profile ?? scenario.aws.profile, endpointUrl: endpointUrlFlag(flags) ?? scenario.aws.endpoint };
+    return limitsFrom(flags.limitsFrom, { apiKey: scenario.requests.find((r) => r.headers['x-api-key'])?.headers['x-api-key'], aws });
   }
   return scenario.limits;
 }

@@ -1,13 +1,18 @@
-/** limitsFromAws against recorded SDK responses (test/fixtures/aws), through aws-sdk-client-mock. */
+/**
+ * limitsFromAws: against the emulator's management API where it can answer, and against recorded
+ * SDK responses (test/fixtures/aws, aws-sdk-client-mock) only for what it never says.
+ */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { APIGatewayClient, GetAccountCommand, GetApiKeysCommand, GetResourcesCommand, GetStageCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client, GetStageCommand as GetStageV2Command } from '@aws-sdk/client-apigatewayv2';
 import { limitsFromAws, parseLimitsFrom, routeKeyOfMethodSetting } from '../../src/aws/limits.ts';
+import { parseEmulatorConfig } from '../../src/emulator/config.ts';
+import { startEmulator } from '../../src/emulator/server.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/aws/${name}.json`, import.meta.url), 'utf8'));
-const creds = { region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } };
+const creds = { region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }, maxAttempts: 1 };
 
 function restMock(account = fixture('rest-get-account')) {
   const client = new APIGatewayClient(creds);
@@ -22,41 +27,61 @@ function restMock(account = fixture('rest-get-account')) {
   return { client, mock };
 }
 
-describe('--limits-from aws:rest', () => {
-  it('maps account, stage default, method overrides, resources and the key\'s usage plan (paged)', async () => {
-    const { client, mock } = restMock();
-    const limits = await limitsFromAws(parseLimitsFrom('aws:rest:abc123/prod'), { rest: client, apiKey: 'k-gold-secret-0001' });
-    expect(limits.account).toEqual({ rateRps: 10_000, burst: 5_000 });
-    expect(limits.stages.prod.throttle).toEqual({ rateRps: 100, burst: 50 });
-    expect(limits.stages.prod.routes['GET /pets/{petId}'].throttle).toEqual({ rateRps: 20, burst: 10 });
-    expect(limits.stages.prod.routes['POST /pets'].throttle).toEqual({ rateRps: 5, burst: 50 }); // burst -1 inherits the stage default
-    expect(limits.stages.prod.routes['GET /health']).toBeUndefined(); // no throttle set: the default applies
-    expect(limits.routes['GET /pets/{petId}']).toEqual({ apiKeyRequired: true }); // from the second page
-    expect(limits.apiKeys['k-gold-secret-0001']).toEqual({ usagePlan: 'gold' });
-    expect(limits.usagePlans.gold.throttle).toEqual({ rateRps: 4, burst: 8 });
-    expect(limits.usagePlans.gold.methods['GET /pets/{petId}']).toEqual({ rateRps: 3, burst: 2 });
-    expect(limits.usagePlans.gold.methods['POST /pets']).toEqual({ rateRps: 1, burst: 8 });
-    expect(limits.usagePlans.gold.quota).toEqual({ limit: 1000, period: 'DAY', offset: 10 });
-    expect(mock.commandCalls(GetResourcesCommand)).toHaveLength(2);
-    expect(mock.commandCalls(GetUsagePlansCommand)).toHaveLength(2);
+describe('--limits-from aws:rest against the emulator\'s management API', () => {
+  it('pages GetResources and GetApiKeys past 500 items (limit 500, position) and finds the key on the second page', async () => {
+    const routes = Object.fromEntries(Array.from({ length: 520 }, (_, i) => [`GET /r${i}`, { apiKeyRequired: i === 519 }]));
+    const apiKeys = Object.fromEntries(Array.from({ length: 505 }, (_, i) => [`k-${String(i).padStart(4, '0')}-secret`, { usagePlan: i === 504 ? 'gold' : 'free' }]));
+    const emulator = await startEmulator(parseEmulatorConfig({
+      api: { type: 'rest', name: 'big', id: 'big0000001' }, stages: { prod: { throttle: { rateRps: 9, burst: 4 } } }, routes, apiKeys,
+      usagePlans: { free: {}, gold: { throttle: { rateRps: 3, burst: 6 }, quota: { limit: 100, period: 'WEEK' } } },
+    }, 'big.json'));
+    const rest = new APIGatewayClient({ ...creds, endpoint: emulator.endpoint });
+    try {
+      const last = Object.keys(apiKeys).at(-1)!;
+      const limits = await limitsFromAws(parseLimitsFrom('aws:rest:big0000001/prod'), { rest, apiKey: last });
+      expect(Object.keys(limits.routes)).toHaveLength(520);
+      expect(limits.routes['GET /r519']).toEqual({ apiKeyRequired: true });
+      expect(limits.apiKeys).toEqual({ [last]: { usagePlan: 'gold' } });
+      expect(limits.usagePlans.gold).toEqual({ throttle: { rateRps: 3, burst: 6 }, methods: {}, quota: { limit: 100, period: 'WEEK', offset: 0 } });
+    } finally {
+      rest.destroy();
+      await emulator.close();
+    }
   });
-  it('falls back to the next level when settings are missing', async () => {
-    const { client, mock } = restMock({});
-    mock.on(GetStageCommand).resolves({ stageName: 'prod', methodSettings: { '~1pets/GET': { throttlingRateLimit: -1, throttlingBurstLimit: 7 } } });
-    const limits = await limitsFromAws(parseLimitsFrom('aws:rest:abc123/prod'), { rest: client });
-    expect(limits.account).toEqual({ rateRps: 10_000, burst: 5_000 }); // AWS default when GetAccount has none
-    expect(limits.stages.prod.throttle).toBeUndefined();
-    expect(limits.stages.prod.routes['GET /pets'].throttle).toEqual({ rateRps: 10_000, burst: 7 }); // rate from the account
-    expect(limits.apiKeys).toEqual({});
-  });
-  it('names the source in one line when AWS refuses', async () => {
-    const { client, mock } = restMock();
-    mock.on(GetStageCommand).rejects(Object.assign(new Error('Invalid stage identifier specified'), { name: 'NotFoundException' }));
-    await expect(limitsFromAws(parseLimitsFrom('aws:rest:abc123/nope'), { rest: client })).rejects.toThrow('--limits-from aws:rest:abc123/nope: NotFoundException: Invalid stage identifier specified');
+  it('names the source in one line when the service refuses (an unknown stage: NotFoundException)', async () => {
+    const emulator = await startEmulator(parseEmulatorConfig({ api: { type: 'rest', name: 'x', id: 'abc123' }, stages: { prod: {} } }, 'x.json'));
+    try {
+      await expect(limitsFromAws(parseLimitsFrom('aws:rest:abc123/nope'), { aws: { endpointUrl: emulator.endpoint } }))
+        .rejects.toThrow('--limits-from aws:rest:abc123/nope: NotFoundException: Invalid stage identifier specified');
+    } finally {
+      await emulator.close();
+    }
   });
 });
 
-describe('--limits-from aws:http', () => {
+/**
+ * Canned answers, kept for what the emulator never says: AWS's -1 ("inherit") in method settings,
+ * a setting with only one of rate and burst, and a GetAccount without throttleSettings. The
+ * emulator always answers both numbers, so only recorded answers can test the inheritance rules.
+ */
+describe('--limits-from aws:rest inheritance (recorded answers)', () => {
+  it('maps -1 and absent limits to the next level, and the account default when GetAccount has none', async () => {
+    const { client, mock } = restMock();
+    const limits = await limitsFromAws(parseLimitsFrom('aws:rest:abc123/prod'), { rest: client, apiKey: 'k-gold-secret-0001' });
+    expect(limits.stages.prod.routes['POST /pets'].throttle).toEqual({ rateRps: 5, burst: 50 }); // burst -1 inherits the stage default
+    expect(limits.stages.prod.routes['GET /health']).toBeUndefined(); // no throttle set: the default applies
+    expect(limits.usagePlans.gold.methods['POST /pets']).toEqual({ rateRps: 1, burst: 8 });
+    expect(mock.commandCalls(GetUsagePlansCommand)).toHaveLength(2);
+    const bare = restMock({});
+    bare.mock.on(GetStageCommand).resolves({ stageName: 'prod', methodSettings: { '~1pets/GET': { throttlingRateLimit: -1, throttlingBurstLimit: 7 } } });
+    const fallback = await limitsFromAws(parseLimitsFrom('aws:rest:abc123/prod'), { rest: bare.client });
+    expect(fallback.account).toEqual({ rateRps: 10_000, burst: 5_000 }); // AWS default when GetAccount has none
+    expect(fallback.stages.prod.throttle).toBeUndefined();
+    expect(fallback.stages.prod.routes['GET /pets'].throttle).toEqual({ rateRps: 10_000, burst: 7 }); // rate from the account
+  });
+});
+
+describe('--limits-from aws:http inheritance (recorded answers: the emulator always sets both numbers)', () => {
   it('maps DefaultRouteSettings and RouteSettings, inheriting what is not set', async () => {
     const { client: rest } = restMock();
     const http = new ApiGatewayV2Client(creds);

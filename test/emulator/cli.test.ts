@@ -32,7 +32,7 @@ function ready(child: ChildProcess): Promise<void> {
     let text = '';
     child.stdout?.on('data', (c) => {
       text += c;
-      if (text.includes('cloudwatch: ')) resolve();
+      if (text.includes('endpoint: ')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`exited ${code} before ready`)));
   });
@@ -46,11 +46,14 @@ describe('loadgate emulator', () => {
     const run = cli(['--config', SHOP_FILE, '--port', '0', '--ready-file', readyFile]);
     await ready(run.child);
     const info = JSON.parse(readFileSync(readyFile, 'utf8'));
-    expect(Object.keys(info)).toEqual(['stages', 'cloudwatchEndpoint']);
-    expect(info.stages.prod).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/prod$/);
-    expect(info.cloudwatchEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(Object.keys(info)).toEqual(['stages', 'endpoint', 'cloudwatchEndpoint']);
+    expect(info.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.stages.prod).toBe(`${info.endpoint}/prod`);
+    // One port for everything, printed once.
+    expect(info.cloudwatchEndpoint).toBe(info.endpoint);
     expect(run.stdout()).toContain(`stage prod: ${info.stages.prod}\n`);
-    expect(run.stdout()).toContain(`cloudwatch: ${info.cloudwatchEndpoint}\n`);
+    expect(run.stdout().split(info.endpoint).length - 1).toBe(2); // the endpoint line, and inside the stage URL
+    expect(run.stdout()).not.toContain('cloudwatch: ');
     const r = await request(`${info.stages.prod}/items`);
     expect(r.statusCode).toBe(200);
     await r.body.dump();

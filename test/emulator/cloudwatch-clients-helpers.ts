@@ -40,7 +40,7 @@ export async function startEmulatorCli(): Promise<RunningEmulatorCli> {
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (c) => {
       out += c;
-      if (out.includes('cloudwatch: ')) resolve();
+      if (out.includes('endpoint: ')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`loadgate emulator exited ${code} before it was ready`)));
   });

@@ -1,5 +1,5 @@
 /**
- * The CloudWatch example of `loadgate emulator --help` works as printed (only the port changed),
+ * The CloudWatch example of `loadgate emulator --help` works as printed (only the port changed; one port serves the API and CloudWatch),
  * against a cold `loadgate emulator` process: with Debian's awscli v2 (Query protocol) and with
  * the `aws` first on PATH (here awscli v1, which speaks CBOR and reads only AWS_DEFAULT_REGION).
  */
@@ -25,7 +25,7 @@ describe.skipIf(missing !== undefined)(`loadgate emulator --help, its CloudWatch
     const help = (await runCli(['emulator', '--help'])).stdout;
     const start = help.indexOf('  export AWS_ACCESS_KEY_ID');
     expect(start).toBeGreaterThan(0);
-    const script = help.slice(start, help.indexOf('\n\n', start)).replaceAll('http://127.0.0.1:3001', emu.cloudwatch);
+    const script = help.slice(start, help.indexOf('\n\n', start)).replaceAll('http://127.0.0.1:3000', emu.cloudwatch);
     expect(script).toContain('aws cloudwatch get-metric-statistics');
     const bin = mkdtempSync(join(tmpdir(), 'lg-awsv2-'));
     symlinkSync(AWS_V2, join(bin, 'aws'));

@@ -173,7 +173,7 @@ describe(`emulator configs under fuzzing (seed ${SEED})`, () => {
       child.stdout.on('data', (c: Buffer) => {
         stdout += c;
         // A valid config serves: stop it as a user would.
-        if (stdout.includes('cloudwatch: ')) child.kill('SIGTERM');
+        if (stdout.includes('endpoint: ')) child.kill('SIGTERM');
       });
       child.stderr.on('data', (c: Buffer) => (stderr += c));
       const exited = once(child, 'exit');
@@ -182,7 +182,7 @@ describe(`emulator configs under fuzzing (seed ${SEED})`, () => {
       clearTimeout(timer);
       if (code === 2) expect(stderr).toMatch(new RegExp(`^loadgate: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: [^\\n]+\\n$`));
       else {
-        expect({ code, stdout }).toMatchObject({ code: 0, stdout: expect.stringMatching(/cloudwatch: http:\/\/127\.0\.0\.1:\d+/) });
+        expect({ code, stdout }).toMatchObject({ code: 0, stdout: expect.stringMatching(/endpoint: http:\/\/127\.0\.0\.1:\d+/) });
         expect(stderr).not.toMatch(/\n\s+at /);
       }
     }

@@ -47,7 +47,8 @@ beforeAll(async () => {
         'POST /fn': { integration: { type: 'lambda', reservedConcurrency: 4, body: { fn: 1 } } },
       },
     }, `fuzz-${type}.json`);
-    emulators[type] = await startEmulator(config);
+    // The CloudWatch-only listener (--cloudwatch-port) is fuzzed below on its own: its malformed requests get CloudWatch's shape.
+    emulators[type] = await startEmulator(config, { cloudwatchPort: 0 });
   }
 });
 afterAll(async () => {

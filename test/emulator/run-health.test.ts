@@ -133,7 +133,7 @@ describe('loadgate emulator (standalone)', () => {
     const run = cli(['--config', file, '--port', '0']);
     try {
       await new Promise<void>((resolve, reject) => {
-        run.child.stdout?.on('data', () => run.stdout().includes('cloudwatch: ') && resolve());
+        run.child.stdout?.on('data', () => run.stdout().includes('endpoint: ') && resolve());
         run.child.once('exit', (code) => reject(new Error(`exited ${code}: ${run.stderr()}`)));
       });
       const stage = /stage prod: (\S+)/.exec(run.stdout())?.[1] as string;
@@ -155,7 +155,7 @@ describe('loadgate emulator (standalone)', () => {
     writeFileSync(file, JSON.stringify(emulatorConfig()));
     const run = cli(['--config', file, '--port', '0']);
     await new Promise<void>((resolve, reject) => {
-      run.child.stdout?.on('data', () => run.stdout().includes('cloudwatch: ') && resolve());
+      run.child.stdout?.on('data', () => run.stdout().includes('endpoint: ') && resolve());
       run.child.once('exit', (code) => reject(new Error(`exited ${code}: ${run.stderr()}`)));
     });
     run.child.stdout?.destroy();
@@ -168,30 +168,17 @@ describe('loadgate emulator (standalone)', () => {
     expect({ code, signal }).toEqual({ code: 0, signal: null });
   });
 
-  it('a taken CloudWatch port (API port + 1 by default) names that port and --cloudwatch-port', async () => {
+  it('a taken --cloudwatch-port names that flag and port (no second port is taken unless asked for)', async () => {
     const file = join(dir, 'ports.json');
     writeFileSync(file, JSON.stringify(emulatorConfig()));
-    // A free API port whose neighbour we can hold (other tests take ports too: retry).
-    let apiPort = 0;
     const blocker = createNetServer();
-    for (let attempt = 0; attempt < 20 && apiPort === 0; attempt++) {
-      const candidate = await freePort();
-      const held = await new Promise<boolean>((done) => {
-        blocker.once('error', () => done(false));
-        blocker.listen(candidate + 1, '127.0.0.1', () => done(true));
-      });
-      if (held) apiPort = candidate;
-    }
-    expect(apiPort).toBeGreaterThan(0);
+    const taken = await freePort();
+    await new Promise<void>((done) => blocker.listen(taken, '127.0.0.1', () => done()));
     try {
-      const run = cli(['--config', file, '--port', String(apiPort)]);
-      const [code] = await once(run.child, 'exit');
+      const explicit = cli(['--config', file, '--port', '0', '--cloudwatch-port', String(taken)]);
+      const [code] = await once(explicit.child, 'exit');
       expect(code).toBe(2);
-      expect(run.stderr()).toBe(`loadgate: --cloudwatch-port (default: --port + 1): cannot listen on 127.0.0.1:${apiPort + 1} for the CloudWatch endpoint (EADDRINUSE); pick another with --cloudwatch-port\n`);
-      const explicit = cli(['--config', file, '--port', String(apiPort), '--cloudwatch-port', String(apiPort + 1)]);
-      const [code2] = await once(explicit.child, 'exit');
-      expect(code2).toBe(2);
-      expect(explicit.stderr()).toMatch(new RegExp(`^loadgate: --cloudwatch-port: cannot listen on 127\\.0\\.0\\.1:${apiPort + 1} for the CloudWatch endpoint \\(EADDRINUSE\\)`));
+      expect(explicit.stderr()).toMatch(new RegExp(`^loadgate: --cloudwatch-port: cannot listen on 127\\.0\\.0\\.1:${taken} for the CloudWatch endpoint \\(EADDRINUSE\\)`));
     } finally {
       await new Promise<void>((done) => blocker.close(() => done()));
     }
