@@ -13,6 +13,8 @@ import { readFile } from 'node:fs/promises';
 import { jsonProblem, UsageError } from '../errors.ts';
 import { parseLimits, type Limits } from '../throttle/limits.ts';
 import { limitsFromAws, parseLimitsFrom } from '../aws/limits.ts';
+import { checked } from '../schema/check.ts';
+import { limitsSchema } from '../schema/limits.ts';
 import { durationMs, number } from '../validate.ts';
 import type { Scenario } from './types.ts';
 import { targetUrl, validateScenario } from './validate.ts';
@@ -166,5 +168,11 @@ export async function readLimitsFile(file: string): Promise<Limits> {
   } catch (err) {
     throw new UsageError(`${shown}: not valid JSON (${jsonProblem(err)})`, { file: shown });
   }
-  return parseLimits(raw, shown);
+  return parseLimitsDocument(raw, shown);
+}
+
+/** A limits file's parsed JSON, checked against its schema (schema/limits.ts) and built. */
+export function parseLimitsDocument(raw: unknown, shown: string): Limits {
+  // The file's own `$schema` (for editors) is no limit.
+  return checked(limitsSchema, raw, shown, '', () => parseLimits(raw, shown, '', { extraTopKeys: ['$schema'] }));
 }

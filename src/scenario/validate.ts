@@ -7,17 +7,28 @@ import { parseLimits } from '../throttle/limits.ts';
 import { array, at, boolean, durationMs, isObject, number, object, optional, record, string, type Where } from '../validate.ts';
 import { headerName, headerValue } from './headers.ts';
 import { CAPS, capText } from './caps.ts';
+import { checked } from '../schema/check.ts';
+import { loadedScenarioSchema } from '../schema/scenario.ts';
 import type { PhaseReaders } from '../schedule/shape-definition.ts';
 import { INPUT_SHAPE_NAMES, inputDefinition, markValidated } from '../schedule/shapes/registry.ts';
 import type { GateSpec, ParamGenerator, PhaseSpec, RequestSpec, RunOptions, Scenario, Spacing } from './types.ts';
 
-const SCENARIO_KEYS = ['name', 'target', 'requests', 'phases', 'seed', 'limits', 'stage', 'emulator', 'gates', 'options', 'tolerance', 'throttleStatuses', 'aws', 'yes'];
+const SCENARIO_KEYS = ['$schema', 'name', 'target', 'requests', 'phases', 'seed', 'limits', 'stage', 'emulator', 'gates', 'options', 'tolerance', 'throttleStatuses', 'aws', 'yes'];
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = Object.freeze({ maxInFlight: 2000, connections: undefined, timeoutMs: 35_000, graceMs: 5_000 });
 
+/**
+ * Checks a scenario against its schema (schema/scenario.ts, also the published JSON Schema) and
+ * builds the frozen Scenario: defaults, units, and the rules JSON Schema cannot state.
+ */
 export function validateScenario(raw: unknown, file: string | null): Scenario {
+  return checked(loadedScenarioSchema, raw, file ?? undefined, '', () => buildScenario(raw, file));
+}
+
+function buildScenario(raw: unknown, file: string | null): Scenario {
   const where: Where = { file: file ?? undefined, field: '' };
   const o = object(raw, where, SCENARIO_KEYS);
+  if (o.$schema !== undefined) string(o.$schema, at(where, '$schema'));
   const name = string(o.name, at(where, 'name'), { nonEmpty: true });
   const target = optional(o.target, (v) => targetUrl(v, at(where, 'target')));
   const requests = o.requests === undefined ? [defaultRequest()] : array(o.requests, at(where, 'requests'), { nonEmpty: true }).map((r, i) => requestSpec(r, at(at(where, 'requests'), i)));

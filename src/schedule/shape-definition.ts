@@ -4,6 +4,7 @@
  * the peak figures that size warm-up and the traffic plan. The registry (shapes/registry.ts) is
  * the only list of shapes; nothing else names them (test/schedule/registry.test.ts).
  */
+import type { ZodType } from 'zod';
 import type { Where } from '../validate.ts';
 import type { Shape } from './shape.ts';
 
@@ -43,11 +44,27 @@ export interface PhaseReaders {
   readonly caps: { readonly burstCount: number; readonly steps: number };
 }
 
+/**
+ * The kinds of field a shape is written with, as zod schemas (schema/scenario.ts builds them with
+ * the caps): what the JSON Schema publishes and what a document is checked against before the
+ * readers build it.
+ */
+export interface FieldKinds {
+  readonly rate: ZodType;
+  readonly duration: ZodType;
+  readonly arrivals: ZodType;
+  integer(min: number, max: number): ZodType;
+  number(min: number): ZodType;
+  readonly caps: { readonly burstCount: number; readonly steps: number };
+}
+
 /** The part of a shape that a scenario file writes: its fields and how they become specs. */
 export interface PhaseInputDefinition<Name extends string, Input extends { shape: Name }, Out extends SpecBase> {
   readonly name: Name;
   /** The fields besides `shape`, in the order they are read (unknown ones are refused). */
   readonly inputFields: readonly (Exclude<keyof Input, 'shape'> & string)[];
+  /** The same fields as schemas (optional ones `.optional()`), for the JSON Schema and the document check. */
+  fields(kinds: FieldKinds): { readonly [K in Exclude<keyof Input, 'shape'>]-?: ZodType };
   /** The phase as written -> its validated spec(s); a spike becomes base, peak, base. */
   fromInput(read: PhaseReaders): Out[];
   /** A phase as a user would write it, for the registry's own tests and the docs. */

@@ -15,6 +15,7 @@ import { arrivalCursor } from '../../src/schedule/arrivals.ts';
 import { planOf } from '../../src/schedule/plan.ts';
 import type { ShapeDefinition } from '../../src/schedule/shape-definition.ts';
 import { ConstantShape, type ConstantInput, type ConstantSpec } from '../../src/schedule/shapes/constant.ts';
+import { jsonSchemaOf } from '../../src/schema/json-schemas.ts';
 import { INPUT_SHAPE_NAMES, SHAPES, specDefinition } from '../../src/schedule/shapes/registry.ts';
 
 const scenarioOf = (phase: unknown) => validateScenario({ name: 'registry', phases: [phase] }, 'scenarios/registry.json');
@@ -51,10 +52,27 @@ describe.each(SHAPES.map((s) => [s.name, s] as const))('registered shape %s', (n
     expect(warmConnectionsFor(scenario.phases, 1_000_000)).toBeGreaterThanOrEqual(8);
   });
 
+  it('publishes exactly the fields it reads, in schemas/scenario.schema.json', () => {
+    const entry = findPhaseSchema(jsonSchemaOf('scenario'), name);
+    expect(Object.keys(entry?.properties ?? {})).toEqual(['shape', ...definition.inputFields]);
+  });
+
   it('refuses a field it does not declare, naming it', () => {
     expect(() => scenarioOf({ ...definition.example, bogus: 1 })).toThrow(/^scenarios\/registry\.json: phases\[0\]\.bogus/);
   });
 });
+
+/** The published schema of one shape's phase: the object whose `shape` is that constant. */
+function findPhaseSchema(node: unknown, name: string): { properties?: Record<string, unknown> } | undefined {
+  if (typeof node !== 'object' || node === null) return undefined;
+  const props = (node as { properties?: { shape?: { const?: unknown } } }).properties;
+  if (props?.shape?.const === name) return node as { properties: Record<string, unknown> };
+  for (const child of Object.values(node)) {
+    const found = findPhaseSchema(child, name);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 function* iterate(cursor: { next(): number }): Generator<number> {
   for (let t = cursor.next(); t !== Infinity; t = cursor.next()) yield t;
@@ -84,14 +102,17 @@ describe('the registry is the only list', () => {
     const missingPeak: ShapeDefinition<'flat', { shape: 'flat'; duration: string }, ConstantSpec, ConstantSpec> = {
       name: 'flat',
       inputFields: ['duration'],
+      fields: (k) => ({ duration: k.duration }),
       example: { shape: 'flat', duration: '1s' },
       fromInput: (read) => [{ shape: 'constant', rateRps: 1, durationMs: read.duration('duration'), arrivals: 'uniform' }],
       // @ts-expect-error: no peakRateRps, so warm-up could not size for it
       spec: { build: (s) => new ConstantShape(s.rateRps, s.durationMs), spacing: () => 'uniform', instantCount: () => 0, peakCountWithin: () => 1 },
     };
     // @ts-expect-error: an input field the written type does not have
-    const wrongField: ShapeDefinition<'constant', ConstantInput, ConstantSpec> = { name: 'constant', inputFields: ['rate'], example: { shape: 'constant', rateRps: 1, duration: 1 }, fromInput: () => [] };
-    expect([missingPeak, wrongField]).toHaveLength(2);
+    const wrongField: ShapeDefinition<'constant', ConstantInput, ConstantSpec> = { name: 'constant', inputFields: ['rate'], fields: (k) => ({ rateRps: k.rate, duration: k.duration, arrivals: k.arrivals }), example: { shape: 'constant', rateRps: 1, duration: 1 }, fromInput: () => [] };
+    // @ts-expect-error: a field without its schema would be missing from schemas/scenario.schema.json
+    const missingSchema: ShapeDefinition<'constant', ConstantInput, ConstantSpec> = { name: 'constant', inputFields: ['rateRps', 'duration'], fields: (k) => ({ rateRps: k.rate, duration: k.duration }), example: { shape: 'constant', rateRps: 1, duration: 1 }, fromInput: () => [] };
+    expect([missingPeak, wrongField, missingSchema]).toHaveLength(3);
   });
 });
 

@@ -72,6 +72,7 @@ export class BurstShape implements Shape {
 export const burst: ShapeDefinition<'burst', BurstInput, BurstSpec, BurstSpec> = {
   name: 'burst',
   inputFields: ['count', 'spread', 'duration'],
+  fields: (k) => ({ count: k.integer(1, k.caps.burstCount), spread: k.duration.optional(), duration: k.duration.optional() }),
   example: { shape: 'burst', count: 20, duration: '1s' },
   fromInput: (read) => {
     const spreadMs = read.durationOr('spread', 0);

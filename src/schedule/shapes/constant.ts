@@ -58,6 +58,7 @@ export class ConstantShape implements Shape {
 export const constant: ShapeDefinition<'constant', ConstantInput, ConstantSpec, ConstantSpec> = {
   name: 'constant',
   inputFields: ['rateRps', 'duration', 'arrivals'],
+  fields: (k) => ({ rateRps: k.rate, duration: k.duration, arrivals: k.arrivals.optional() }),
   example: { shape: 'constant', rateRps: 50, duration: '2s' },
   fromInput: (read) => [{ shape: 'constant', rateRps: read.rate('rateRps'), durationMs: read.duration('duration'), arrivals: read.arrivals }],
   spec: {

@@ -45,6 +45,7 @@ export class PauseShape implements Shape {
 export const pause: ShapeDefinition<'pause', PauseInput, PauseSpec, PauseSpec> = {
   name: 'pause',
   inputFields: ['duration'],
+  fields: (k) => ({ duration: k.duration }),
   example: { shape: 'pause', duration: '1s' },
   fromInput: (read) => [{ shape: 'pause', durationMs: read.duration('duration') }],
   spec: {

@@ -7,6 +7,7 @@ export interface PoissonInput { shape: 'poisson'; rateRps: number; duration: Dur
 export const poisson: ShapeDefinition<'poisson', PoissonInput, ConstantSpec> = {
   name: 'poisson',
   inputFields: ['rateRps', 'duration'],
+  fields: (k) => ({ rateRps: k.rate, duration: k.duration }),
   example: { shape: 'poisson', rateRps: 50, duration: '2s' },
   fromInput: (read) => [{ shape: 'constant', rateRps: read.rate('rateRps'), durationMs: read.duration('duration'), arrivals: 'poisson' }],
 };

@@ -70,6 +70,7 @@ export class RampShape implements Shape {
 export const ramp: ShapeDefinition<'ramp', RampInput, RampSpec, RampSpec> = {
   name: 'ramp',
   inputFields: ['fromRps', 'toRps', 'duration', 'arrivals'],
+  fields: (k) => ({ fromRps: k.rate, toRps: k.rate, duration: k.duration, arrivals: k.arrivals.optional() }),
   example: { shape: 'ramp', fromRps: 10, toRps: 100, duration: '2s' },
   fromInput: (read) => [{ shape: 'ramp', fromRps: read.rate('fromRps'), toRps: read.rate('toRps'), durationMs: read.duration('duration'), arrivals: read.arrivals }],
   spec: {

@@ -105,6 +105,7 @@ export class SineShape implements Shape {
 export const sine: ShapeDefinition<'sine', SineInput, SineSpec, SineSpec> = {
   name: 'sine',
   inputFields: ['meanRps', 'amplitudeRps', 'period', 'duration', 'arrivals'],
+  fields: (k) => ({ meanRps: k.rate, amplitudeRps: k.number(0), period: k.duration, duration: k.duration, arrivals: k.arrivals.optional() }),
   example: { shape: 'sine', meanRps: 40, amplitudeRps: 20, period: '1s', duration: '2s' },
   fromInput: (read) => {
     const meanRps = read.rate('meanRps');

@@ -16,6 +16,7 @@ export interface SpikeInput { shape: 'spike'; baseRps: number; peakRps: number; 
 export const spike: ShapeDefinition<'spike', SpikeInput, ConstantSpec> = {
   name: 'spike',
   inputFields: ['baseRps', 'peakRps', 'duration', 'spikeAt', 'spikeDuration', 'arrivals'],
+  fields: (k) => ({ baseRps: k.rate, peakRps: k.rate, duration: k.duration, spikeAt: k.duration, spikeDuration: k.duration, arrivals: k.arrivals.optional() }),
   example: { shape: 'spike', baseRps: 10, peakRps: 80, duration: '3s', spikeAt: '1s', spikeDuration: '1s' },
   fromInput: (read) => {
     const totalMs = read.duration('duration');

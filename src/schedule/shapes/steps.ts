@@ -96,6 +96,7 @@ export class StepsShape implements Shape {
 export const steps: ShapeDefinition<'steps', StepsInput, StepsSpec, StepsSpec> = {
   name: 'steps',
   inputFields: ['fromRps', 'toRps', 'steps', 'duration', 'arrivals'],
+  fields: (k) => ({ fromRps: k.rate, toRps: k.rate, steps: k.integer(1, k.caps.steps), duration: k.duration, arrivals: k.arrivals.optional() }),
   example: { shape: 'steps', fromRps: 10, toRps: 40, steps: 4, duration: '2s' },
   fromInput: (read) => [{
     shape: 'steps', fromRps: read.rate('fromRps'), toRps: read.rate('toRps'), steps: read.integer('steps', 1, read.caps.steps), durationMs: read.duration('duration'), arrivals: read.arrivals,
