@@ -80,16 +80,12 @@ describe('as users run it: a JSON scenario with ${env:} values and --header, aga
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toContain('--path is for one-liners');
 
-    const unset = await runCli(['run', join(dir, 'env.json'), '--out', join(dir, 'never')], { env: { LG_E2E_KEY: key } });
-    expect(unset.code).toBe(2);
-    expect(unset.stderr.trim()).toMatch(/env\.json: name: environment variable LG_E2E_TENANT is not set/);
-
-    const written = [run.stdout, run.stderr, refused.stderr, unset.stderr];
+    const written = [run.stdout, run.stderr, refused.stderr];
     for (const name of await readdir(out)) written.push((await readFile(join(out, name))).toString('latin1'));
     for (const text of written) {
       expect(text).not.toContain(key);
       expect(text).not.toContain(tenant);
     }
     expect(result.scenario.name).toMatch(/^env for tena\*\*\*\*$/);
-  });
+  }, 120_000);
 });
