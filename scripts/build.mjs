@@ -26,4 +26,8 @@ for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
   const fixed = text.replace(RELATIVE_TS_IMPORT, (_m, lead, quote, path, flavour) => `${lead}${quote}${path}.${flavour}js${quote}`);
   if (fixed !== text) (writeFileSync(file, fixed), rewritten++);
 }
+// The JSON Schemas ship beside dist/ (package.json files), generated from the same definitions.
+const schemas = spawnSync(process.execPath, [join(root, 'scripts', 'build-schemas.mjs')], { stdio: 'inherit' });
+if (schemas.status !== 0) process.exit(schemas.status ?? 1);
+
 console.log(`dist/ built (${rewritten} declaration files had their .ts imports rewritten to .js)`);

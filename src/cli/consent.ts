@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../errors.ts';
 import type { PhaseSpec } from '../scenario/types.ts';
+import { largestInstantCount, peakRateRpsOf } from '../schedule/shapes/registry.ts';
 import { maskUserinfo } from '../scenario/validate.ts';
 import { PRICE_PER_REQUEST_USD } from '../throttle/probe.ts';
 import { numberFlag } from '../scenario/flags.ts';
@@ -36,17 +37,7 @@ export function costUsd(requests: number): { readonly rest: number; readonly htt
 
 /** Requests, duration and peak rate of a schedule (instant bursts reported apart). */
 export function trafficPlanOf(phases: readonly PhaseSpec[], expectedRequests: number): TrafficPlan {
-  let peakRps = 0;
-  let largestBurst = 0;
-  for (const p of phases) {
-    if (p.shape === 'burst') {
-      if (p.spreadMs === 0) largestBurst = Math.max(largestBurst, p.count);
-      else peakRps = Math.max(peakRps, (p.count * 1000) / p.spreadMs);
-    } else if (p.shape === 'constant') peakRps = Math.max(peakRps, p.rateRps);
-    else if (p.shape === 'ramp' || p.shape === 'steps') peakRps = Math.max(peakRps, p.fromRps, p.toRps);
-    else if (p.shape === 'sine') peakRps = Math.max(peakRps, p.meanRps + p.amplitudeRps);
-  }
-  return { requests: Math.ceil(expectedRequests), durationMs: phases.reduce((t, p) => t + p.durationMs, 0), peakRps, largestBurst };
+  return { requests: Math.ceil(expectedRequests), durationMs: phases.reduce((t, p) => t + p.durationMs, 0), peakRps: peakRateRpsOf(phases), largestBurst: largestInstantCount(phases) };
 }
 
 /** $0.02, $0.00007 (small sums keep their first digits), $0. */

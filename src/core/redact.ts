@@ -26,6 +26,14 @@ function isMasked(key: string): boolean {
   return key.endsWith('****');
 }
 
+/** Secrets this process's inputs declared (`${env:NAME}` values of a JSON scenario, scenario/env.ts). */
+const inputSecrets = new Set<string>();
+
+/** Masks these values too, in every result and report this process writes. */
+export function addInputSecrets(values: Iterable<string>): void {
+  for (const value of values) if (value.length > 0) inputSecrets.add(value);
+}
+
 /**
  * The part of a RunResult that says which secrets it knows: its declared limits' API keys. Typed
  * by shape, not by result/schema.ts, so that redaction sits below the result it scrubs.
@@ -34,10 +42,10 @@ export interface KnowsSecrets {
   readonly throttle?: { readonly limits: { readonly apiKeys: Readonly<Record<string, unknown>> } };
 }
 
-/** The API keys a result knows about (from its declared limits), longest first. */
+/** The API keys a result knows about (from its declared limits) and the inputs' secrets, longest first. */
 export function knownSecrets(result: KnowsSecrets): string[] {
   const keys = Object.keys(result.throttle?.limits.apiKeys ?? {}).filter((k) => !isMasked(k) && k.length > 0);
-  return keys.sort((a, b) => b.length - a.length);
+  return [...new Set([...keys, ...inputSecrets])].sort((a, b) => b.length - a.length);
 }
 
 /** Masks every known secret and every header-looking value in one string. */

@@ -15,6 +15,8 @@ import { flavourOf } from '../api/flavours.ts';
 import { UsageError } from '../errors.ts';
 import { effectiveRouteKeys, parseLimits, type Limits, type StageLimits } from '../core/limits.ts';
 import { parseRouteKey } from '../routing/route-key.ts';
+import { checked } from '../schema/check.ts';
+import { emulatorConfigBodySchema, emulatorConfigSchema } from '../schema/emulator-config.ts';
 import { at, boolean, isObject, number, optional, type Where } from '../validate.ts';
 import { DEFAULT_MOCK, PAYLOAD_LIMIT_BYTES, parseIntegration, type IntegrationSpec } from './integration-config.ts';
 
@@ -48,7 +50,9 @@ const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
  */
 export function parseEmulatorConfig(raw: unknown, file?: string, field = ''): EmulatorConfig {
   try {
-    return parseConfig(raw, file, field);
+    // A file of its own may name its JSON Schema; inside a scenario it is the scenario's.
+    const schema = field === '' ? emulatorConfigSchema : emulatorConfigBodySchema;
+    return checked(schema, raw, file, field, () => parseConfig(raw, file, field));
   } catch (err) {
     throw oneLine(err);
   }
@@ -66,7 +70,8 @@ function oneLine(err: unknown): unknown {
 
 function parseConfig(raw: unknown, file: string | undefined, field: string): EmulatorConfig {
   const where: Where = { file, field };
-  const parsed = parseLimits(raw, file, field, { extraTopKeys: EXTRA_TOP_KEYS, extraRouteKeys: ['integration'] });
+  const extraTopKeys = field === '' ? [...EXTRA_TOP_KEYS, '$schema'] : EXTRA_TOP_KEYS;
+  const parsed = parseLimits(raw, file, field, { extraTopKeys, extraRouteKeys: ['integration'] });
   const limits = withDefaultStage(parsed);
   checkNames(limits, where);
   const o = raw as Record<string, unknown>;

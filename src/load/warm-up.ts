@@ -6,6 +6,7 @@
  * not cap anything: more still open as needed up to the in-flight cap.
  */
 import type { PhaseSpec } from '../scenario/types.ts';
+import { peakCountWithin } from '../schedule/shapes/registry.ts';
 
 /**
  * Connections that serve this much of the peak rate without opening more. 100 ms, not 20: a cold
@@ -17,29 +18,15 @@ import type { PhaseSpec } from '../scenario/types.ts';
 const HEADROOM_MS = 100;
 const MINIMUM = 8;
 
-/** The highest intended rate of a phase, rps (0 for bursts and pauses, which have no rate). */
-function phasePeakRps(p: PhaseSpec): number {
-  return p.shape === 'constant' ? p.rateRps
-    : p.shape === 'ramp' || p.shape === 'steps' ? Math.max(p.fromRps, p.toRps)
-    : p.shape === 'sine' ? p.meanRps + p.amplitudeRps
-    : 0;
-}
-
-/** The schedule's highest intended rate, rps; a burst counts as its count per second of spread (at least per second). */
+/**
+ * The schedule's highest intended rate, rps: the most arrivals any one second of a phase holds
+ * (each shape says so itself, schedule/shapes/), so a burst counts as its count per second of
+ * spread, at least per second.
+ */
 export function peakRateRps(phases: readonly PhaseSpec[]): number {
-  let peak = 0;
-  for (const p of phases) {
-    peak = Math.max(peak, phasePeakRps(p));
-    if (p.shape === 'burst') peak = Math.max(peak, (p.count * 1000) / Math.max(1000, p.spreadMs));
-  }
-  return peak;
+  return peakCountWithin(phases, 1000);
 }
 
 export function warmConnectionsFor(phases: readonly PhaseSpec[], maxInFlight: number): number {
-  let need = MINIMUM;
-  for (const p of phases) {
-    need = Math.max(need, Math.ceil((phasePeakRps(p) * HEADROOM_MS) / 1000));
-    if (p.shape === 'burst') need = Math.max(need, p.spreadMs <= HEADROOM_MS ? p.count : Math.ceil((p.count * HEADROOM_MS) / p.spreadMs));
-  }
-  return Math.min(need, maxInFlight);
+  return Math.min(Math.max(MINIMUM, Math.ceil(peakCountWithin(phases, HEADROOM_MS))), maxInFlight);
 }

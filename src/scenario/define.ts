@@ -16,8 +16,10 @@
  */
 import type { ApiType } from '../api/flavours.ts';
 
-/** A duration: `'500ms'`, `'10s'`, `'2m'`, `'1m30s'`, or a number of seconds. */
-export type DurationInput = string | number;
+import type { DurationInput } from '../schedule/shape-definition.ts';
+import type { PhaseInput } from '../schedule/shapes/registry.ts';
+
+export type { DurationInput, PhaseInput };
 
 export type ParamInput =
   | { type: 'int'; min: number; max: number }
@@ -39,17 +41,6 @@ export interface RequestInput {
   weight?: number;
   params?: Record<string, ParamInput>;
 }
-
-type Spacing = 'uniform' | 'poisson';
-export type PhaseInput =
-  | { shape: 'constant'; rateRps: number; duration: DurationInput; arrivals?: Spacing }
-  | { shape: 'poisson'; rateRps: number; duration: DurationInput }
-  | { shape: 'ramp'; fromRps: number; toRps: number; duration: DurationInput; arrivals?: Spacing }
-  | { shape: 'steps'; fromRps: number; toRps: number; steps: number; duration: DurationInput; arrivals?: Spacing }
-  | { shape: 'burst'; count: number; spread?: DurationInput; duration?: DurationInput }
-  | { shape: 'spike'; baseRps: number; peakRps: number; duration: DurationInput; spikeAt: DurationInput; spikeDuration: DurationInput; arrivals?: Spacing }
-  | { shape: 'sine'; meanRps: number; amplitudeRps: number; period: DurationInput; duration: DurationInput; arrivals?: Spacing }
-  | { shape: 'pause'; duration: DurationInput };
 
 export type GateInput = string | { expr: string; abortOnFail?: boolean };
 

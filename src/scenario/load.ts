@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { jsonProblem, UsageError } from '../errors.ts';
 import { provideOwnPackage } from './own-package.ts';
 import type { Scenario } from './types.ts';
+import { addInputSecrets } from '../core/redact.ts';
+import { substituteEnv, withoutEnvValues } from './env.ts';
 import { validateScenario } from './validate.ts';
 
 const TYPESCRIPT_EXTENSIONS = ['.ts', '.mts', '.cts'];
@@ -21,7 +23,16 @@ export function displayPath(file: string): string {
 }
 
 export async function loadScenarioFile(file: string): Promise<Scenario> {
-  return validateScenario(await loadRawScenario(file), displayPath(file));
+  const shown = displayPath(file);
+  const raw = await loadRawScenario(file);
+  if (extname(file).toLowerCase() !== '.json') return validateScenario(raw, shown);
+  const { raw: substituted, secrets } = substituteEnv(raw, shown);
+  addInputSecrets(secrets.map((s) => s.value));
+  try {
+    return validateScenario(substituted, shown);
+  } catch (err) {
+    throw withoutEnvValues(err, secrets);
+  }
 }
 
 export async function loadRawScenario(file: string): Promise<unknown> {

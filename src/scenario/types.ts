@@ -26,18 +26,10 @@ export interface RequestSpec {
   readonly params: Readonly<Record<string, ParamGenerator>>;
 }
 
-/** One phase of the arrival schedule. Durations in ms, rates in requests per second. */
-export type PhaseSpec =
-  | { readonly shape: 'constant'; readonly rateRps: number; readonly durationMs: number; readonly arrivals: Spacing }
-  | { readonly shape: 'ramp'; readonly fromRps: number; readonly toRps: number; readonly durationMs: number; readonly arrivals: Spacing }
-  | { readonly shape: 'steps'; readonly fromRps: number; readonly toRps: number; readonly steps: number; readonly durationMs: number; readonly arrivals: Spacing }
-  /** `count` arrivals at the phase start (spreadMs 0) or evenly over spreadMs; the phase lasts durationMs >= spreadMs. */
-  | { readonly shape: 'burst'; readonly count: number; readonly spreadMs: number; readonly durationMs: number }
-  | { readonly shape: 'sine'; readonly meanRps: number; readonly amplitudeRps: number; readonly periodMs: number; readonly durationMs: number; readonly arrivals: Spacing }
-  | { readonly shape: 'pause'; readonly durationMs: number };
-
-/** Evenly spaced arrivals, or a Poisson process with the same rate curve (seeded). */
-export type Spacing = 'uniform' | 'poisson';
+/** One phase of the arrival schedule (its shapes are listed in schedule/shapes/registry.ts). */
+export type { PhaseSpec } from '../schedule/shapes/registry.ts';
+export type { Spacing } from '../schedule/shape-definition.ts';
+import type { PhaseSpec } from '../schedule/shapes/registry.ts';
 
 export interface RunOptions {
   /** In-flight cap; a due arrival that finds it reached is dropped. @default 2000 */

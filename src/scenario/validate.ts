@@ -7,15 +7,28 @@ import { parseLimits } from '../core/limits.ts';
 import { array, at, boolean, durationMs, isObject, number, object, optional, record, string, type Where } from '../validate.ts';
 import { headerName, headerValue } from './headers.ts';
 import { CAPS, capText } from './caps.ts';
+import { checked } from '../schema/check.ts';
+import { loadedScenarioSchema } from '../schema/scenario.ts';
+import type { PhaseReaders } from '../schedule/shape-definition.ts';
+import { INPUT_SHAPE_NAMES, inputDefinition, markValidated } from '../schedule/shapes/registry.ts';
 import type { GateSpec, ParamGenerator, PhaseSpec, RequestSpec, RunOptions, Scenario, Spacing } from './types.ts';
 
-const SCENARIO_KEYS = ['name', 'target', 'requests', 'phases', 'seed', 'limits', 'stage', 'emulator', 'gates', 'options', 'tolerance', 'throttleStatuses', 'aws', 'yes'];
+const SCENARIO_KEYS = ['$schema', 'name', 'target', 'requests', 'phases', 'seed', 'limits', 'stage', 'emulator', 'gates', 'options', 'tolerance', 'throttleStatuses', 'aws', 'yes'];
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = Object.freeze({ maxInFlight: 2000, connections: undefined, timeoutMs: 35_000, graceMs: 5_000 });
 
+/**
+ * Checks a scenario against its schema (schema/scenario.ts, also the published JSON Schema) and
+ * builds the frozen Scenario: defaults, units, and the rules JSON Schema cannot state.
+ */
 export function validateScenario(raw: unknown, file: string | null): Scenario {
+  return checked(loadedScenarioSchema, raw, file ?? undefined, '', () => buildScenario(raw, file));
+}
+
+function buildScenario(raw: unknown, file: string | null): Scenario {
   const where: Where = { file: file ?? undefined, field: '' };
   const o = object(raw, where, SCENARIO_KEYS);
+  if (o.$schema !== undefined) string(o.$schema, at(where, '$schema'));
   const name = string(o.name, at(where, 'name'), { nonEmpty: true });
   const target = optional(o.target, (v) => targetUrl(v, at(where, 'target')));
   const requests = o.requests === undefined ? [defaultRequest()] : array(o.requests, at(where, 'requests'), { nonEmpty: true }).map((r, i) => requestSpec(r, at(at(where, 'requests'), i)));
@@ -143,65 +156,29 @@ function paramGenerator(raw: unknown, where: Where): ParamGenerator {
   }
 }
 
-const PHASE_KEYS: Record<string, readonly string[]> = {
-  constant: ['rateRps', 'duration', 'arrivals'],
-  poisson: ['rateRps', 'duration'],
-  ramp: ['fromRps', 'toRps', 'duration', 'arrivals'],
-  steps: ['fromRps', 'toRps', 'steps', 'duration', 'arrivals'],
-  burst: ['count', 'spread', 'duration'],
-  spike: ['baseRps', 'peakRps', 'duration', 'spikeAt', 'spikeDuration', 'arrivals'],
-  sine: ['meanRps', 'amplitudeRps', 'period', 'duration', 'arrivals'],
-  pause: ['duration'],
-};
-
-/** One phase as written -> one or more PhaseSpecs (a spike is base, peak, base). */
+/** One phase as written -> one or more PhaseSpecs (a spike is base, peak, base), by its registered shape. */
 function phaseSpecs(raw: unknown, where: Where): PhaseSpec[] {
-  const shape = string(isObject(raw) ? raw.shape : raw, at(where, 'shape'), { oneOf: Object.keys(PHASE_KEYS) });
-  const o = object(raw, where, ['shape', ...PHASE_KEYS[shape]]);
-  const rate = (key: string) => number(o[key], at(where, key), { min: 0, max: CAPS.rateRps });
-  const duration = (key = 'duration') => {
-    const ms = cappedDurationMs(o[key], at(where, key));
-    if (ms <= 0 && key === 'duration') throw UsageError.invalid(where.file, at(where, key).field, o[key], 'a duration > 0');
-    return ms;
+  const name = string(isObject(raw) ? raw.shape : raw, at(where, 'shape'), { oneOf: INPUT_SHAPE_NAMES });
+  const definition = inputDefinition(name)!;
+  const o = object(raw, where, ['shape', ...definition.inputFields]);
+  const field = (key: string) => at(where, key);
+  const read: PhaseReaders = {
+    arrivals: (optional(o.arrivals, (v) => string(v, field('arrivals'), { oneOf: ['uniform', 'poisson'] })) ?? 'uniform') as Spacing,
+    rate: (key) => number(o[key], field(key), { min: 0, max: CAPS.rateRps }),
+    duration: (key) => {
+      const ms = cappedDurationMs(o[key], field(key));
+      if (ms <= 0) throw UsageError.invalid(where.file, field(key).field, o[key], 'a duration > 0');
+      return ms;
+    },
+    durationOr: (key, fallbackMs) => (o[key] === undefined && fallbackMs !== undefined ? fallbackMs : cappedDurationMs(o[key], field(key))),
+    integer: (key, min, max) => number(o[key], field(key), { integer: true, min, max }),
+    number: (key, min, max) => number(o[key], field(key), { min, max }),
+    refuse: (key, expected) => {
+      throw UsageError.invalid(where.file, field(key).field, o[key], expected);
+    },
+    caps: { burstCount: CAPS.burstCount, steps: CAPS.steps },
   };
-  const arrivals = (optional(o.arrivals, (v) => string(v, at(where, 'arrivals'), { oneOf: ['uniform', 'poisson'] })) ?? 'uniform') as Spacing;
-  switch (shape) {
-    case 'constant':
-      return [{ shape, rateRps: rate('rateRps'), durationMs: duration(), arrivals }];
-    case 'poisson':
-      return [{ shape: 'constant', rateRps: rate('rateRps'), durationMs: duration(), arrivals: 'poisson' }];
-    case 'ramp':
-      return [{ shape, fromRps: rate('fromRps'), toRps: rate('toRps'), durationMs: duration(), arrivals }];
-    case 'steps':
-      return [{ shape, fromRps: rate('fromRps'), toRps: rate('toRps'), steps: number(o.steps, at(where, 'steps'), { integer: true, min: 1, max: CAPS.steps }), durationMs: duration(), arrivals }];
-    case 'burst': {
-      const spreadMs = o.spread === undefined ? 0 : cappedDurationMs(o.spread, at(where, 'spread'));
-      const total = o.duration === undefined ? spreadMs : cappedDurationMs(o.duration, at(where, 'duration'));
-      if (total < spreadMs) throw UsageError.invalid(where.file, at(where, 'duration').field, o.duration, `a duration >= spread (${spreadMs} ms)`);
-      return [{ shape, count: number(o.count, at(where, 'count'), { integer: true, min: 1, max: CAPS.burstCount }), spreadMs, durationMs: total }];
-    }
-    case 'spike': {
-      const total = duration();
-      const spikeAt = cappedDurationMs(o.spikeAt, at(where, 'spikeAt'));
-      const spikeMs = cappedDurationMs(o.spikeDuration, at(where, 'spikeDuration'));
-      if (spikeAt + spikeMs > total || spikeMs <= 0) throw UsageError.invalid(where.file, at(where, 'spikeDuration').field, o.spikeDuration, `a spike > 0 that ends within the phase (${total} ms)`);
-      const base = rate('baseRps');
-      const parts: PhaseSpec[] = [];
-      if (spikeAt > 0) parts.push({ shape: 'constant', rateRps: base, durationMs: spikeAt, arrivals });
-      parts.push({ shape: 'constant', rateRps: rate('peakRps'), durationMs: spikeMs, arrivals });
-      if (total - spikeAt - spikeMs > 0) parts.push({ shape: 'constant', rateRps: base, durationMs: total - spikeAt - spikeMs, arrivals });
-      return parts;
-    }
-    case 'sine': {
-      const meanRps = rate('meanRps');
-      const amplitudeRps = number(o.amplitudeRps, at(where, 'amplitudeRps'), { min: 0, max: meanRps });
-      const periodMs = cappedDurationMs(o.period, at(where, 'period'));
-      if (periodMs <= 0) throw UsageError.invalid(where.file, at(where, 'period').field, o.period, 'a period > 0');
-      return [{ shape, meanRps, amplitudeRps, periodMs, durationMs: duration(), arrivals }];
-    }
-    default:
-      return [{ shape: 'pause', durationMs: duration() }];
-  }
+  return (definition.fromInput(read) as PhaseSpec[]).map(markValidated);
 }
 
 function gateSpec(raw: unknown, where: Where): GateSpec {

@@ -12,15 +12,10 @@
  * Arrival n (uniform spacing) is due at the earliest t with C(t) >= n + 1 (see arrivals.ts).
  */
 import { UsageError } from '../errors.ts';
-import type { PhaseSpec, Spacing } from '../scenario/types.ts';
 import { at, isObject, type Where } from '../validate.ts';
 import { type Shape, countSlack } from './shape.ts';
-import { BurstShape } from './shapes/burst.ts';
-import { ConstantShape } from './shapes/constant.ts';
-import { PauseShape } from './shapes/pause.ts';
-import { RampShape } from './shapes/ramp.ts';
-import { SineShape } from './shapes/sine.ts';
-import { StepsShape } from './shapes/steps.ts';
+import type { Spacing } from './shape-definition.ts';
+import { isValidated, type PhaseSpec, SPEC_SHAPE_NAMES, specDefinition } from './shapes/registry.ts';
 
 /** One phase placed on the global time and count axes. */
 export interface PlannedPhase {
@@ -53,30 +48,20 @@ export interface Plan {
   describe(): string[];
 }
 
-const SHAPES = ['constant', 'ramp', 'steps', 'burst', 'sine', 'pause'] as const;
-
-/** Builds one phase's shape, validating its fields (UsageError naming `phases[i].field`). */
+/**
+ * Builds one phase's shape from its registered definition. A spec that came through scenario
+ * validation is built as is; one handed in directly is checked first (UsageError naming
+ * `phases[i].field`).
+ */
 function shapeOf(spec: PhaseSpec, where: Where): { shape: Shape; spacing: Spacing } {
   if (!isObject(spec)) throw UsageError.invalid(where.file, where.field, spec, 'a phase object');
-  switch (spec.shape) {
-    case 'constant': return { shape: ConstantShape.of(spec, where), spacing: spacingOf(spec.arrivals, where) };
-    case 'ramp': return { shape: RampShape.of(spec, where), spacing: spacingOf(spec.arrivals, where) };
-    case 'steps': return { shape: StepsShape.of(spec, where), spacing: spacingOf(spec.arrivals, where) };
-    case 'sine': return { shape: SineShape.of(spec, where), spacing: spacingOf(spec.arrivals, where) };
-    case 'burst': return { shape: BurstShape.of(spec, where), spacing: 'uniform' };
-    case 'pause': return { shape: PauseShape.of(spec, where), spacing: 'uniform' };
-    default: {
-      const field = at(where, 'shape');
-      const shape: unknown = (spec as { shape?: unknown }).shape;
-      throw UsageError.invalid(field.file, field.field, shape, `one of ${SHAPES.join(', ')}`);
-    }
+  const definition = specDefinition(spec);
+  if (definition === undefined) {
+    const field = at(where, 'shape');
+    throw UsageError.invalid(field.file, field.field, (spec as { shape?: unknown }).shape, `one of ${SPEC_SHAPE_NAMES.join(', ')}`);
   }
-}
-
-function spacingOf(value: Spacing, where: Where): Spacing {
-  if (value === 'uniform' || value === 'poisson') return value;
-  const field = at(where, 'arrivals');
-  throw UsageError.invalid(field.file, field.field, value, '"uniform" or "poisson"');
+  const check = isValidated(spec) ? undefined : where;
+  return { shape: definition.build(spec, check), spacing: definition.spacing(spec, check) };
 }
 
 /**

@@ -1,8 +1,12 @@
 /** The burst (spike) shape. */
-import type { PhaseSpec } from '../../scenario/types.ts';
 import { at, number, type Where } from '../../validate.ts';
 import { UsageError } from '../../errors.ts';
 import { type Shape, clampMs, formatDurationMs } from '../shape.ts';
+import type { DurationInput, ShapeDefinition } from '../shape-definition.ts';
+
+/** `count` arrivals at the phase start (spreadMs 0) or evenly over spreadMs; the phase lasts durationMs >= spreadMs. */
+export interface BurstSpec { readonly shape: 'burst'; readonly count: number; readonly spreadMs: number; readonly durationMs: number }
+export interface BurstInput { shape: 'burst'; count: number; spread?: DurationInput; duration?: DurationInput }
 
 /**
  * N arrivals at the phase start (spread S = 0) or evenly over the first S ms; the phase then
@@ -32,7 +36,7 @@ export class BurstShape implements Shape {
   }
 
   /** Validates a burst phase (UsageError naming the field) and builds its shape. */
-  static of(spec: Extract<PhaseSpec, { shape: 'burst' }>, where: Where): BurstShape {
+  static of(spec: BurstSpec, where: Where): BurstShape {
     const count = number(spec.count, at(where, 'count'), { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER });
     const spreadMs = number(spec.spreadMs, at(where, 'spreadMs'), { min: 0 });
     const durationMs = number(spec.durationMs, at(where, 'durationMs'), { min: 0 });
@@ -64,3 +68,24 @@ export class BurstShape implements Shape {
     return `burst ${this.count} ${how}, phase ${formatDurationMs(this.durationMs)}`;
   }
 }
+
+export const burst: ShapeDefinition<'burst', BurstInput, BurstSpec, BurstSpec> = {
+  name: 'burst',
+  inputFields: ['count', 'spread', 'duration'],
+  fields: (k) => ({ count: k.integer(1, k.caps.burstCount), spread: k.duration.optional(), duration: k.duration.optional() }),
+  example: { shape: 'burst', count: 20, duration: '1s' },
+  fromInput: (read) => {
+    const spreadMs = read.durationOr('spread', 0);
+    const durationMs = read.durationOr('duration', spreadMs);
+    if (durationMs < spreadMs) read.refuse('duration', `a duration >= spread (${spreadMs} ms)`);
+    return [{ shape: 'burst', count: read.integer('count', 1, read.caps.burstCount), spreadMs, durationMs }];
+  },
+  spec: {
+    build: (spec, check) => (check ? BurstShape.of(spec, check) : new BurstShape(spec.count, spec.spreadMs, spec.durationMs)),
+    // Whatever fraction the plan carries in, N whole counts fall in (a, a + N]: uniform always.
+    spacing: () => 'uniform',
+    peakRateRps: (spec) => (spec.spreadMs > 0 ? (1000 * spec.count) / spec.spreadMs : 0),
+    instantCount: (spec) => (spec.spreadMs === 0 ? spec.count : 0),
+    peakCountWithin: (spec, windowMs) => (spec.spreadMs <= windowMs ? spec.count : (spec.count * windowMs) / spec.spreadMs),
+  },
+};

@@ -1,7 +1,11 @@
 /** The constant-rate shape. */
-import type { PhaseSpec } from '../../scenario/types.ts';
 import { at, number, type Where } from '../../validate.ts';
 import { type Shape, clampMs, formatDurationMs, formatNumber } from '../shape.ts';
+import { type DurationInput, type ShapeDefinition, type Spacing, rateHeldFor } from '../shape-definition.ts';
+import { spacingOf } from './spacing.ts';
+
+export interface ConstantSpec { readonly shape: 'constant'; readonly rateRps: number; readonly durationMs: number; readonly arrivals: Spacing }
+export interface ConstantInput { shape: 'constant'; rateRps: number; duration: DurationInput; arrivals?: Spacing }
 
 /**
  * A flat rate r for D ms.
@@ -25,7 +29,7 @@ export class ConstantShape implements Shape {
   }
 
   /** Validates a constant phase (UsageError naming the field) and builds its shape. */
-  static of(spec: Extract<PhaseSpec, { shape: 'constant' }>, where: Where): ConstantShape {
+  static of(spec: ConstantSpec, where: Where): ConstantShape {
     return new ConstantShape(
       number(spec.rateRps, at(where, 'rateRps'), { min: 0 }),
       number(spec.durationMs, at(where, 'durationMs'), { min: 0 }),
@@ -50,3 +54,18 @@ export class ConstantShape implements Shape {
     return `constant ${formatNumber(this.rateRps)} rps for ${formatDurationMs(this.durationMs)}`;
   }
 }
+
+export const constant: ShapeDefinition<'constant', ConstantInput, ConstantSpec, ConstantSpec> = {
+  name: 'constant',
+  inputFields: ['rateRps', 'duration', 'arrivals'],
+  fields: (k) => ({ rateRps: k.rate, duration: k.duration, arrivals: k.arrivals.optional() }),
+  example: { shape: 'constant', rateRps: 50, duration: '2s' },
+  fromInput: (read) => [{ shape: 'constant', rateRps: read.rate('rateRps'), durationMs: read.duration('duration'), arrivals: read.arrivals }],
+  spec: {
+    build: (spec, check) => (check ? ConstantShape.of(spec, check) : new ConstantShape(spec.rateRps, spec.durationMs)),
+    spacing: (spec, check) => (check ? spacingOf(spec.arrivals, check) : spec.arrivals),
+    peakRateRps: (spec) => spec.rateRps,
+    instantCount: () => 0,
+    peakCountWithin: (spec, windowMs) => rateHeldFor(spec.rateRps, windowMs),
+  },
+};

@@ -1,7 +1,10 @@
 /** The pause (idle gap) shape. */
-import type { PhaseSpec } from '../../scenario/types.ts';
 import { at, number, type Where } from '../../validate.ts';
 import { type Shape, formatDurationMs } from '../shape.ts';
+import type { DurationInput, ShapeDefinition } from '../shape-definition.ts';
+
+export interface PauseSpec { readonly shape: 'pause'; readonly durationMs: number }
+export interface PauseInput { shape: 'pause'; duration: DurationInput }
 
 /**
  * No arrivals for D ms: lets buckets refill between phases.
@@ -18,7 +21,7 @@ export class PauseShape implements Shape {
   }
 
   /** Validates a pause phase (UsageError naming the field) and builds its shape. */
-  static of(spec: Extract<PhaseSpec, { shape: 'pause' }>, where: Where): PauseShape {
+  static of(spec: PauseSpec, where: Where): PauseShape {
     return new PauseShape(number(spec.durationMs, at(where, 'durationMs'), { min: 0 }));
   }
 
@@ -38,3 +41,18 @@ export class PauseShape implements Shape {
     return `pause ${formatDurationMs(this.durationMs)}`;
   }
 }
+
+export const pause: ShapeDefinition<'pause', PauseInput, PauseSpec, PauseSpec> = {
+  name: 'pause',
+  inputFields: ['duration'],
+  fields: (k) => ({ duration: k.duration }),
+  example: { shape: 'pause', duration: '1s' },
+  fromInput: (read) => [{ shape: 'pause', durationMs: read.duration('duration') }],
+  spec: {
+    build: (spec, check) => (check ? PauseShape.of(spec, check) : new PauseShape(spec.durationMs)),
+    spacing: () => 'uniform',
+    peakRateRps: () => 0,
+    instantCount: () => 0,
+    peakCountWithin: () => 0,
+  },
+};

@@ -1,7 +1,11 @@
 /** The linear ramp shape. */
-import type { PhaseSpec } from '../../scenario/types.ts';
 import { at, number, type Where } from '../../validate.ts';
 import { type Shape, clampMs, formatDurationMs, formatNumber } from '../shape.ts';
+import { type DurationInput, type ShapeDefinition, type Spacing, rateHeldFor } from '../shape-definition.ts';
+import { spacingOf } from './spacing.ts';
+
+export interface RampSpec { readonly shape: 'ramp'; readonly fromRps: number; readonly toRps: number; readonly durationMs: number; readonly arrivals: Spacing }
+export interface RampInput { shape: 'ramp'; fromRps: number; toRps: number; duration: DurationInput; arrivals?: Spacing }
 
 /**
  * A rate moving linearly from f to g over D ms, integrated exactly (no one-second steps).
@@ -31,7 +35,7 @@ export class RampShape implements Shape {
   }
 
   /** Validates a ramp phase (UsageError naming the field) and builds its shape. */
-  static of(spec: Extract<PhaseSpec, { shape: 'ramp' }>, where: Where): RampShape {
+  static of(spec: RampSpec, where: Where): RampShape {
     return new RampShape(
       number(spec.fromRps, at(where, 'fromRps'), { min: 0 }),
       number(spec.toRps, at(where, 'toRps'), { min: 0 }),
@@ -62,3 +66,18 @@ export class RampShape implements Shape {
     return `ramp ${formatNumber(this.fromRps)}→${formatNumber(this.toRps)} rps over ${formatDurationMs(this.durationMs)}`;
   }
 }
+
+export const ramp: ShapeDefinition<'ramp', RampInput, RampSpec, RampSpec> = {
+  name: 'ramp',
+  inputFields: ['fromRps', 'toRps', 'duration', 'arrivals'],
+  fields: (k) => ({ fromRps: k.rate, toRps: k.rate, duration: k.duration, arrivals: k.arrivals.optional() }),
+  example: { shape: 'ramp', fromRps: 10, toRps: 100, duration: '2s' },
+  fromInput: (read) => [{ shape: 'ramp', fromRps: read.rate('fromRps'), toRps: read.rate('toRps'), durationMs: read.duration('duration'), arrivals: read.arrivals }],
+  spec: {
+    build: (spec, check) => (check ? RampShape.of(spec, check) : new RampShape(spec.fromRps, spec.toRps, spec.durationMs)),
+    spacing: (spec, check) => (check ? spacingOf(spec.arrivals, check) : spec.arrivals),
+    peakRateRps: (spec) => Math.max(spec.fromRps, spec.toRps),
+    instantCount: () => 0,
+    peakCountWithin: (spec, windowMs) => rateHeldFor(Math.max(spec.fromRps, spec.toRps), windowMs),
+  },
+};

@@ -1,8 +1,12 @@
 /** The sine-wave shape. */
-import type { PhaseSpec } from '../../scenario/types.ts';
 import { at, number, type Where } from '../../validate.ts';
 import { UsageError } from '../../errors.ts';
 import { type Shape, clampMs, formatDurationMs, formatNumber } from '../shape.ts';
+import { type DurationInput, type ShapeDefinition, type Spacing, rateHeldFor } from '../shape-definition.ts';
+import { spacingOf } from './spacing.ts';
+
+export interface SineSpec { readonly shape: 'sine'; readonly meanRps: number; readonly amplitudeRps: number; readonly periodMs: number; readonly durationMs: number; readonly arrivals: Spacing }
+export interface SineInput { shape: 'sine'; meanRps: number; amplitudeRps: number; period: DurationInput; duration: DurationInput; arrivals?: Spacing }
 
 const TWO_PI = 2 * Math.PI;
 
@@ -31,7 +35,7 @@ export class SineShape implements Shape {
   }
 
   /** Validates a sine phase (UsageError naming the field; amplitude > mean is refused). */
-  static of(spec: Extract<PhaseSpec, { shape: 'sine' }>, where: Where): SineShape {
+  static of(spec: SineSpec, where: Where): SineShape {
     const meanRps = number(spec.meanRps, at(where, 'meanRps'), { min: 0 });
     const amplitude = at(where, 'amplitudeRps');
     const amplitudeRps = number(spec.amplitudeRps, amplitude, { min: 0 });
@@ -97,3 +101,24 @@ export class SineShape implements Shape {
     return `sine ${wave}, period ${formatDurationMs(this.periodMs)}, over ${formatDurationMs(this.durationMs)}`;
   }
 }
+
+export const sine: ShapeDefinition<'sine', SineInput, SineSpec, SineSpec> = {
+  name: 'sine',
+  inputFields: ['meanRps', 'amplitudeRps', 'period', 'duration', 'arrivals'],
+  fields: (k) => ({ meanRps: k.rate, amplitudeRps: k.number(0), period: k.duration, duration: k.duration, arrivals: k.arrivals.optional() }),
+  example: { shape: 'sine', meanRps: 40, amplitudeRps: 20, period: '1s', duration: '2s' },
+  fromInput: (read) => {
+    const meanRps = read.rate('meanRps');
+    const amplitudeRps = read.number('amplitudeRps', 0, meanRps);
+    const periodMs = read.durationOr('period');
+    if (periodMs <= 0) read.refuse('period', 'a period > 0');
+    return [{ shape: 'sine', meanRps, amplitudeRps, periodMs, durationMs: read.duration('duration'), arrivals: read.arrivals }];
+  },
+  spec: {
+    build: (spec, check) => (check ? SineShape.of(spec, check) : new SineShape(spec.meanRps, spec.amplitudeRps, spec.periodMs, spec.durationMs)),
+    spacing: (spec, check) => (check ? spacingOf(spec.arrivals, check) : spec.arrivals),
+    peakRateRps: (spec) => spec.meanRps + spec.amplitudeRps,
+    instantCount: () => 0,
+    peakCountWithin: (spec, windowMs) => rateHeldFor(spec.meanRps + spec.amplitudeRps, windowMs),
+  },
+};

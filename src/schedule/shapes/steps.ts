@@ -1,7 +1,11 @@
 /** The staircase shape. */
-import type { PhaseSpec } from '../../scenario/types.ts';
 import { at, number, type Where } from '../../validate.ts';
 import { type Shape, clampMs, formatDurationMs, formatNumber } from '../shape.ts';
+import { type DurationInput, type ShapeDefinition, type Spacing, rateHeldFor } from '../shape-definition.ts';
+import { spacingOf } from './spacing.ts';
+
+export interface StepsSpec { readonly shape: 'steps'; readonly fromRps: number; readonly toRps: number; readonly steps: number; readonly durationMs: number; readonly arrivals: Spacing }
+export interface StepsInput { shape: 'steps'; fromRps: number; toRps: number; steps: number; duration: DurationInput; arrivals?: Spacing }
 
 /** More steps than this is a ramp; the cap keeps the prefix table small. */
 const MAX_STEPS = 100_000;
@@ -42,7 +46,7 @@ export class StepsShape implements Shape {
   }
 
   /** Validates a steps phase (UsageError naming the field) and builds its shape. */
-  static of(spec: Extract<PhaseSpec, { shape: 'steps' }>, where: Where): StepsShape {
+  static of(spec: StepsSpec, where: Where): StepsShape {
     return new StepsShape(
       number(spec.fromRps, at(where, 'fromRps'), { min: 0 }),
       number(spec.toRps, at(where, 'toRps'), { min: 0 }),
@@ -88,3 +92,20 @@ export class StepsShape implements Shape {
     return `steps ${formatNumber(this.fromRps)}→${formatNumber(this.toRps)} rps in ${this.steps} steps of ${formatDurationMs(this.#widthMs)}`;
   }
 }
+
+export const steps: ShapeDefinition<'steps', StepsInput, StepsSpec, StepsSpec> = {
+  name: 'steps',
+  inputFields: ['fromRps', 'toRps', 'steps', 'duration', 'arrivals'],
+  fields: (k) => ({ fromRps: k.rate, toRps: k.rate, steps: k.integer(1, k.caps.steps), duration: k.duration, arrivals: k.arrivals.optional() }),
+  example: { shape: 'steps', fromRps: 10, toRps: 40, steps: 4, duration: '2s' },
+  fromInput: (read) => [{
+    shape: 'steps', fromRps: read.rate('fromRps'), toRps: read.rate('toRps'), steps: read.integer('steps', 1, read.caps.steps), durationMs: read.duration('duration'), arrivals: read.arrivals,
+  }],
+  spec: {
+    build: (spec, check) => (check ? StepsShape.of(spec, check) : new StepsShape(spec.fromRps, spec.toRps, spec.steps, spec.durationMs)),
+    spacing: (spec, check) => (check ? spacingOf(spec.arrivals, check) : spec.arrivals),
+    peakRateRps: (spec) => Math.max(spec.fromRps, spec.toRps),
+    instantCount: () => 0,
+    peakCountWithin: (spec, windowMs) => rateHeldFor(Math.max(spec.fromRps, spec.toRps), windowMs),
+  },
+};
