@@ -13,6 +13,7 @@ import { reportCommand } from './report.ts';
 import { metricsCommand } from './metrics.ts';
 import { compareCommand } from './compare.ts';
 import { capacityCommand } from './capacity.ts';
+import { mergeCommand } from '../scale/commands.ts';
 
 export function buildProgram(): Command {
   const program = new Command('loadgate')
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const make of [runCommand, verifyCommand, emulatorCommand, reportCommand, metricsCommand, compareCommand, capacityCommand]) {
+  for (const make of [runCommand, verifyCommand, emulatorCommand, reportCommand, metricsCommand, compareCommand, capacityCommand, mergeCommand]) {
     const command = make();
     // addCommand does not pass exitOverride and output settings down (design.md pitfalls).
     command.copyInheritedSettings(program);

@@ -14,9 +14,12 @@ import { withInterrupt } from './interrupt.ts';
 import { baselineStep } from './baseline-step.ts';
 import { capsFromFlags, checkTraffic, trafficPlanOf } from './consent.ts';
 import { planOf } from '../schedule/plan.ts';
+import { isSplitRun, splitRun, splitRunOptions, type SplitFlags } from '../scale/commands.ts';
 
 export function runCommand(): Command {
-  return new Command('run')
+  const command = new Command('run');
+  for (const option of splitRunOptions()) command.addOption(option);
+  return command
     .description('Run a scenario (or a one-liner) open loop and write result.json and reports')
     .argument('[scenario]', 'scenario file (.ts, .js or .json)')
     .option('--target <url>', 'base URL (default: the embedded API Gateway emulator)')
@@ -64,7 +67,7 @@ A target other than this machine (127.0.0.0/8, ::1, localhost) gets its plan and
 first and needs --yes (or yes: true in the scenario). Exit 3: the schedule was not kept while
 every gate passed (see --allow-unkept-schedule).`,
     )
-    .action(async (file: string | undefined, flags: RunFlags & ConsentFlags) => {
+    .action(async (file: string | undefined, flags: RunFlags & ConsentFlags & SplitFlags) => {
       const base = file !== undefined ? await loadScenarioFile(file) : scenarioFromFlags(flags);
       if (file !== undefined && (flags.rps !== undefined || flags.duration !== undefined)) {
         throw new UsageError('--rps and --duration build a one-liner: use them without a scenario file (or edit the scenario)');
@@ -72,6 +75,7 @@ every gate passed (see --allow-unkept-schedule).`,
       const scenario = await withOverrides(base, flags);
       checkTraffic('run', scenario.target, trafficPlanOf(scenario.phases, planOf(scenario.phases, scenario.file ?? undefined).expectedArrivals), capsFromFlags(flags),
         flags.yes === true || scenario.yes === true, (line) => process.stderr.write(`${line}\n`));
+      if (isSplitRun(flags)) return splitRun(scenario, flags, command);
       const finish = await baselineStep(flags.baseline, flags.maxRegression);
       const progress = flags.quiet ? undefined : progressPrinter(process.stderr);
       const outcome = await withInterrupt((signal) =>
