@@ -18,8 +18,7 @@ import { isSplitRun, splitRun, splitRunOptions, type SplitFlags } from '../scale
 
 export function runCommand(): Command {
   const command = new Command('run');
-  for (const option of splitRunOptions()) command.addOption(option);
-  return command
+  command
     .description('Run a scenario (or a one-liner) open loop and write result.json and reports')
     .argument('[scenario]', 'scenario file (.ts, .js or .json)')
     .option('--target <url>', 'base URL (default: the embedded API Gateway emulator)')
@@ -102,6 +101,8 @@ every gate passed (see --allow-unkept-schedule).`,
       process.stderr.write(`result: ${outcome.outDir}/result.json (report.html, summary.md beside it)\n`);
       process.exitCode = outcome.exitCode;
     });
+  for (const option of splitRunOptions()) command.addOption(option);
+  return command;
 }
 
 interface ConsentFlags {
