@@ -14,6 +14,7 @@ import { metricsCommand } from './metrics.ts';
 import { compareCommand } from './compare.ts';
 import { capacityCommand } from './capacity.ts';
 import { mergeCommand } from '../scale/commands.ts';
+import { k8sCommand } from '../scale/k8s-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('loadgate')
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const make of [runCommand, verifyCommand, emulatorCommand, reportCommand, metricsCommand, compareCommand, capacityCommand, mergeCommand]) {
+  for (const make of [runCommand, verifyCommand, emulatorCommand, reportCommand, metricsCommand, compareCommand, capacityCommand, mergeCommand, k8sCommand]) {
     const command = make();
     // addCommand does not pass exitOverride and output settings down (design.md pitfalls).
     command.copyInheritedSettings(program);
