@@ -6,9 +6,10 @@
  *   coordinator: start target -> T = now + lead -> spawn N parts -> sum progress -> wait
  *                -> every part written? (else fail, unless --allow-partial) -> merge -> judge
  *
- * Ctrl-C reaches the coordinator and, as the same process group on a terminal, every worker too;
- * the coordinator forwards it anyway (a worker started by a scheduler may not share the group),
- * so every part stops sending, writes what it measured, and the merge runs on those (exit 130).
+ * Workers run in their own process group, so a terminal's Ctrl-C reaches the coordinator only,
+ * which forwards it once to each (a second Ctrl-C is forwarded as the second: stop waiting for
+ * requests in flight): every part stops sending, writes what it measured, and the merge runs on
+ * those (exit 130). Were they in the terminal's group, each would get every Ctrl-C twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -20,6 +21,7 @@ import type { ProgressSnapshot } from '../load/progress-snapshot.ts';
 import { probeWritable } from '../result/write-files.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { startTarget } from '../target.ts';
+import { quitSignalOf } from '../cancel.ts';
 import { PART_FILE } from './part-file.ts';
 import { checkParts, judgeMerged, loadParts, type JudgeOptions, type MergeOutcome } from './merge-run.ts';
 import { MAX_PARTS } from './segment.ts';
@@ -64,12 +66,14 @@ export async function runWorkers(scenario: Scenario, opts: WorkersOptions): Prom
     const children: ChildProcess[] = [];
     const forward = () => { for (const c of children) if (c.exitCode === null) c.kill('SIGINT'); };
     opts.signal?.addEventListener('abort', forward, { once: true });
+    const quit = quitSignalOf(opts.signal);
+    quit?.addEventListener('abort', forward, { once: true });
     const gate = new StartGate(opts.workers, opts.startMarginMs ?? START_MARGIN_MS);
     // All N must run at once (the limit is N): p-limit only keeps the launch and collection in one shape.
     const launch = pLimit(opts.workers);
     const exits = await Promise.all(partDirs.map((dir, i) => launch(() => new Promise<{ code: number | null; stderr: string }>((done) => {
       const args = [BIN, 'run', ...opts.runArgs, '--segment', `${i}/${opts.workers}`, '--start-at', 'stdin', '--target', target.url, '--out', dir, '--quiet', '--progress-jsonl'];
-      const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       children.push(child);
       child.stdin!.on('error', () => {}); // a worker that died before its start time: its exit says why
       let stderr = '';
@@ -88,6 +92,7 @@ export async function runWorkers(scenario: Scenario, opts: WorkersOptions): Prom
       if (opts.signal?.aborted) child.kill('SIGINT');
     }))));
     opts.signal?.removeEventListener('abort', forward);
+    quit?.removeEventListener('abort', forward);
     progress.done();
     // A part is there when it wrote part.json (written last) and exited 0 or 130 (interrupted, measured).
     const failedParts = exits.flatMap((e, i) => (e.code === 0 || e.code === 130) && existsSync(join(partDirs[i]!, PART_FILE)) ? [] : [`part ${i}/${opts.workers} failed (exit ${e.code}): ${lastLine(e.stderr)}`]);
