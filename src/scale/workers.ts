@@ -98,7 +98,7 @@ export async function runWorkers(scenario: Scenario, opts: WorkersOptions): Prom
     const failedParts = exits.flatMap((e, i) => (e.code === 0 || e.code === 130) && existsSync(join(partDirs[i]!, PART_FILE)) ? [] : [`part ${i}/${opts.workers} failed (exit ${e.code}): ${lastLine(e.stderr)}`]);
     const written = partDirs.filter((dir) => existsSync(join(dir, PART_FILE)));
     if (written.length === 0) throw new UsageError(`--workers: no part was written (${failedParts[0] ?? 'unknown'})`);
-    if (failedParts.length > 0 && !opts.allowPartial) throw new UsageError(`--workers: ${failedParts.join('; ')} (--allow-partial merges the parts that were written)`);
+    if (failedParts.length > 0 && !opts.allowPartial) throw new UsageError(`--workers: ${failedParts.join('; ')} (--allow-partial merges the parts that were written; they are in ${join(outDir, 'parts')})`);
     const { parts, missing } = checkParts(await loadParts(written), opts.allowPartial);
     const outcome = await judgeMerged(scenario, parts, { ...opts, outDir, target, missing });
     return { ...outcome, failedParts };
