@@ -72,7 +72,8 @@ describe('throttle verdict on merged parts', () => {
     const origin = one.load.startWallMs;
     const wrong = parseLimits({ stages: { prod: { throttle: { rateRps: 70, burst: 25 } } } }, undefined);
     for (const limits of [scenario.limits!, wrong]) expect(verdictOf(merged, limits, origin)).toEqual(verdictOf(whole, limits, origin));
-    expect(verdictOf(merged, wrong, origin).verdict).toBe('fail');
+    // Wrong limits never pass (on a loaded machine the live run may leave it inconclusive rather than fail: both fail the gate).
+    expect(verdictOf(merged, wrong, origin).verdict).not.toBe('pass');
   }, 20_000);
 
   it('a live 4-part run: merged counts equal the emulator\'s own count, and the record is judged once', async () => {
