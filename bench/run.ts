@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, each side by side with its peer in one run, printed as
- * tables with ratios. Select some with `npm run bench -- engine` (names: engine, emulator, analyse, verdicts).
+ * tables with ratios. Select some with `npm run bench -- engine` (names: engine, emulator, analyse, verdicts, scale).
  * BENCH_FULL=1 makes the engine's memory run 1M requests. Writes bench-results.json as well.
  */
 import { writeFile } from 'node:fs/promises';
@@ -8,8 +8,9 @@ import { benchEngine, type BenchReport } from './engine.ts';
 import { benchEmulator } from './emulator.ts';
 import { benchAnalyse } from './analyse.ts';
 import { benchVerdicts } from './verdict-matrix.ts';
+import { benchScale } from './scale.ts';
 
-const BENCHES: Readonly<Record<string, () => Promise<BenchReport>>> = { engine: benchEngine, emulator: benchEmulator, analyse: benchAnalyse, verdicts: benchVerdicts };
+const BENCHES: Readonly<Record<string, () => Promise<BenchReport>>> = { engine: benchEngine, emulator: benchEmulator, analyse: benchAnalyse, verdicts: benchVerdicts, scale: benchScale };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((n) => !(n in BENCHES));

@@ -31,6 +31,7 @@ import { isLocalTarget, startTarget, withEmulatorHealth, type StartedTarget } fr
 import { cloudWatchFor, type AwsOverrides } from './cloudwatch-step.ts';
 import { quitSignalOf } from './cancel.ts';
 import { UsageError } from './errors.ts';
+import { segmentCursor, segmentFactory, type Segment } from './scale/segment.ts';
 import { guardRequests, paramFailureMessage, paramStopReason, PARAM_STOP, type ParamFailure } from './load/param-guard.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
 import { abortCheck } from './gates/abort.ts';
@@ -50,6 +51,10 @@ export interface MeasureOptions {
   readonly gates?: readonly Gate[];
   /** Spill the send log to a temporary file during a long run (runScenario moves it into the run folder). */
   readonly spillSendLog?: boolean;
+  /** Send only this part's arrivals (src/scale/segment.ts); its send log's arrival indices are the part's own. */
+  readonly segment?: Segment;
+  /** The shared run time 0 of every part of a split run, epoch ms (src/scale/; load/run-load.ts startAt). */
+  readonly startAt?: (signal: AbortSignal) => Promise<number>;
 }
 
 /** Above this many planned arrivals the send log goes to disk as the run goes (33 bytes a row would be 8 MB). */
@@ -75,7 +80,10 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const watch = gateWatch(opts.gates ?? [], plan.expectedArrivals, scenario.limits !== undefined, controller);
   let stoppedBy: ParamFailure | undefined;
-  const inputs = guardRequests(arrivalCursor(plan, scenario.seed), createRequestFactory(scenario.requests, scenario.seed), (error, arrivalIndex) => {
+  const seg = opts.segment;
+  const arrivals = seg ? segmentCursor(arrivalCursor(plan, scenario.seed), seg) : arrivalCursor(plan, scenario.seed);
+  const factory = seg ? segmentFactory(createRequestFactory(scenario.requests, scenario.seed), seg) : createRequestFactory(scenario.requests, scenario.seed);
+  const inputs = guardRequests(arrivals, factory, (error, arrivalIndex) => {
     stoppedBy = { error, arrivalIndex };
     controller.abort(paramStopReason(stoppedBy));
   });
@@ -91,7 +99,8 @@ export async function measureFull(scenario: Scenario, opts: MeasureOptions): Pro
       quit: quitSignalOf(opts.signal),
       onProgress: watch ? (p) => (watch(p), opts.onProgress?.(p)) : opts.onProgress,
       warmConnections: warmConnectionsFor(scenario.phases, scenario.options.maxInFlight),
-      peakRateRps: peakRateRps(scenario.phases),
+      peakRateRps: peakRateRps(scenario.phases) / (seg?.count ?? 1),
+      startAt: opts.startAt,
       spill: opts.spillSendLog && plan.expectedArrivals > SPILL_ABOVE_ARRIVALS
         ? { path: join(tmpdir(), `loadgate-send-log-${randomBytes(6).toString('hex')}.bin`), header: sendLogHeader(scenario) }
         : undefined,
@@ -213,7 +222,7 @@ export async function runScenario(scenario: Scenario, opts: PipelineOptions = {}
 }
 
 /** The run's send log into the run folder: moved there when the run spilled it, else written from memory. */
-async function keepSendLog(measured: Measured, scenario: Scenario, path: string): Promise<void> {
+export async function keepSendLog(measured: Measured, scenario: Scenario, path: string): Promise<void> {
   if (measured.load.sendLogFile) await moveFile(measured.load.sendLogFile, path);
   else writeSendLogFile(path, measured.sendLog, { originWallMs: measured.load.startWallMs, ...sendLogHeader(scenario) });
 }
@@ -259,13 +268,15 @@ export function exitCodeOf(result: RunResult): number {
 function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: MeasureOptions, abortReason: unknown): RunResult {
   const m = load.measurement;
   const windowS = load.scheduledWindowMs / 1000;
+  // A part of a split run was asked for its share of the plan (src/scale/segment.ts: 1/N of it, to one arrival).
+  const share = opts.segment ? 1 / opts.segment.count : 1;
   const notes: string[] = [];
   if (m.totals.sent === 0 && m.totals.scheduled > 0) notes.push('no request was sent');
   else if (m.totals.completed === 0 && m.totals.sent > 0) notes.push(`no request got a response from ${opts.target}: is the target up? (${describeErrors(m.totals.errorsByKind)})`);
   const judged = judgeSchedule({
     dropped: m.totals.dropped, sent: m.totals.sent, sendLagP99Ms: load.sendLagMs.p99, inFlightCap: load.inFlightCap,
     // An uninterrupted loop handles every arrival (Poisson's realised count is not the expected one).
-    plannedArrivals: load.interrupted ? plan.countAt(load.scheduledWindowMs) : m.totals.scheduled,
+    plannedArrivals: load.interrupted ? Math.floor(plan.countAt(load.scheduledWindowMs) * share) : m.totals.scheduled,
   });
   if (!judged.kept) notes.unshift(`schedule not kept: ${judged.notKept.join('; ')}`);
   if (m.totals.unfinished > 0) notes.push(`${m.totals.unfinished} requests were still unanswered when the run ended`);
@@ -283,7 +294,7 @@ function resultOf(scenario: Scenario, plan: Plan, load: LoadOutcome, opts: Measu
     notes,
     ...m,
     schedule: {
-      targetRps: plan.meanRateRps,
+      targetRps: plan.meanRateRps * share,
       achievedRps: windowS > 0 ? m.totals.sent / windowS : 0,
       durationS: plan.durationMs / 1000,
       phases: plan.describe(),

@@ -14,6 +14,8 @@ import { reportCommand } from './report.ts';
 import { metricsCommand } from './metrics.ts';
 import { compareCommand } from './compare.ts';
 import { capacityCommand } from './capacity.ts';
+import { mergeCommand } from '../scale/commands.ts';
+import { k8sCommand } from '../scale/k8s-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('loadgate')
@@ -21,7 +23,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const make of [runCommand, verifyCommand, emulatorCommand, reportCommand, metricsCommand, compareCommand, capacityCommand]) {
+  for (const make of [runCommand, verifyCommand, emulatorCommand, reportCommand, metricsCommand, compareCommand, capacityCommand, mergeCommand, k8sCommand]) {
     const command = make();
     // addCommand does not pass exitOverride and output settings down
     // (docs/architecture.md "Library pitfalls").

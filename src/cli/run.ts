@@ -17,9 +17,11 @@ import { planOf } from '../schedule/plan.ts';
 import { colorEnabled, NO_COLOR_HELP } from '../color.ts';
 import { publishRun } from './github-actions.ts';
 import { endpointUrlFlag } from '../aws/credentials.ts';
+import { isSplitRun, splitRun, splitRunOptions, type SplitFlags } from '../scale/commands.ts';
 
 export function runCommand(): Command {
-  return new Command('run')
+  const command = new Command('run');
+  command
     .description('Run a scenario (or a one-liner) open loop and write result.json and reports')
     .argument('[scenario]', 'scenario file (.ts, .js or .json)')
     .option('--target <url>', 'base URL (default: the embedded API Gateway emulator)')
@@ -69,7 +71,7 @@ A target other than this machine (127.0.0.0/8, ::1, localhost) gets its plan and
 first and needs --yes (or yes: true in the scenario). Exit 3: the schedule was not kept while
 every gate passed (see --allow-unkept-schedule).`,
     )
-    .action(async (file: string | undefined, flags: RunFlags & ConsentFlags & { readonly color?: boolean }) => {
+    .action(async (file: string | undefined, flags: RunFlags & ConsentFlags & SplitFlags & { readonly color?: boolean }) => {
       const base = file !== undefined ? await loadScenarioFile(file) : scenarioFromFlags(flags);
       if (file !== undefined && (flags.rps !== undefined || flags.duration !== undefined)) {
         throw new UsageError('--rps and --duration build a one-liner: use them without a scenario file (or edit the scenario)');
@@ -77,6 +79,7 @@ every gate passed (see --allow-unkept-schedule).`,
       const scenario = await withOverrides(base, flags);
       checkTraffic('run', scenario.target, trafficPlanOf(scenario.phases, planOf(scenario.phases, scenario.file ?? undefined).expectedArrivals), capsFromFlags(flags),
         flags.yes === true || scenario.yes === true, (line) => process.stderr.write(`${line}\n`));
+      if (isSplitRun(flags)) return splitRun(scenario, flags, command);
       const finish = await baselineStep(flags.baseline, flags.maxRegression);
       const progress = flags.quiet ? undefined : progressPrinter(process.stderr);
       const outcome = await withInterrupt((signal) =>
@@ -104,6 +107,8 @@ every gate passed (see --allow-unkept-schedule).`,
       await publishRun(outcome.result);
       process.exitCode = outcome.exitCode;
     });
+  for (const option of splitRunOptions()) command.addOption(option);
+  return command;
 }
 
 interface ConsentFlags {

@@ -51,6 +51,11 @@ export interface LoadInput {
   readonly warmConnections?: number;
   /** How to reach the target. @default the protocol registered for the target URL's scheme (load/protocols.ts) */
   readonly protocol?: TargetProtocol;
+  /**
+   * When run time 0 falls, for the parts of a split run (src/scale/): called once warm-up and the
+   * connections are done, it resolves to an epoch ms; the clock starts there (at once if it has passed).
+   */
+  readonly startAt?: (signal: AbortSignal) => Promise<number>;
 }
 
 /** What one run of load measured. */
@@ -135,9 +140,11 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
     target: input.target, factory: input.factory, sink: recorder, clock,
     timeoutMs: options.timeoutMs, maxConnections: cap, warmConnections: options.connections ?? input.warmConnections ?? 0,
   });
+  if (input.startAt) await performanceClock.sleepUntil((await input.startAt(signal)) - performance.timeOrigin, signal);
   clock.start();
   const cpuAtStart = process.cpuUsage();
-  const startWallMs = Date.now();
+  // Sub-ms when parts must line up with each other (their start skew is this minus startAtWallMs).
+  const startWallMs = input.startAt ? performance.timeOrigin + performance.now() : Date.now();
   if (input.spill) recorder.spillTo(new SendLogFileWriter(input.spill.path, { ...input.spill.header, originWallMs: startWallMs }));
   let phase: ProgressSnapshot['phase'] = 'sending';
   const progress = progressTicker(input, recorder, sender, clock, () => phase);
