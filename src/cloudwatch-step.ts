@@ -6,7 +6,8 @@
 import { apiTypeFromNaming } from './api/flavours.ts';
 import type { CloudWatchSection } from './result/schema.ts';
 import type { Scenario } from './scenario/types.ts';
-import { isLocalTarget, type StartedTarget } from './target.ts';
+import { isLocalTarget } from './core/local-target.ts';
+import type { StartedTarget } from './target.ts';
 import type { CloudWatchTarget } from './aws/cloudwatch.ts';
 import { clientMinutes } from './aws/reconcile.ts';
 import type { SendLog } from './record/send-log.ts';

@@ -27,11 +27,12 @@ import { SEND_LOG_FILE, writeSendLogFile, type SendLogHeader } from './record/se
 import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import { keyIdOf } from './throttle/key-id.ts';
 import { EXIT } from './core/exit-codes.ts';
-import { isLocalTarget, startTarget, withEmulatorHealth, type StartedTarget } from './target.ts';
+import { isLocalTarget } from './core/local-target.ts';
+import { startTarget, withEmulatorHealth, type StartedTarget } from './target.ts';
 import { cloudWatchFor, type AwsOverrides } from './cloudwatch-step.ts';
 import { quitSignalOf } from './cancel.ts';
 import { UsageError } from './errors.ts';
-import { segmentCursor, segmentFactory, type Segment } from './scale/segment.ts';
+import { segmentCursor, segmentFactory, type Segment } from './load/segment.ts';
 import { guardRequests, paramFailureMessage, paramStopReason, PARAM_STOP, type ParamFailure } from './load/param-guard.ts';
 import { parseGates, type Gate } from './gates/parse.ts';
 import { abortCheck } from './gates/abort.ts';

@@ -13,7 +13,7 @@ import { analyseThrottle, toleranceFor } from './throttle/analyse.ts';
 import type { Limits } from './core/limits.ts';
 import { evaluateGates, implicitGates } from './gates/evaluate.ts';
 import { parseGates } from './gates/parse.ts';
-import { isLocalTarget } from './target.ts';
+import { isLocalTarget } from './core/local-target.ts';
 import { exitCodeOf } from './pipeline.ts';
 import { rejudgedVerifySection } from './verify/verdict.ts';
 

@@ -62,8 +62,3 @@ export function withEmulatorHealth(result: RunResult, target: StartedTarget): Ru
   return { ...result, notes, emulator: section };
 }
 
-/** 127.0.0.0/8, ::1 and localhost: targets on this machine (no bill, timing noise of a few ms). */
-export function isLocalTarget(target: string): boolean {
-  const host = new URL(target).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}

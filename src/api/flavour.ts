@@ -86,7 +86,15 @@ export interface ApiFlavour {
   /** USD per request at the first-tier list price (docs/aws-rules.md §6). */
   readonly pricePerRequestUsd: number;
   readonly routing: FlavourRouting;
+  /**
+   * The AWS service that describes this kind of API: its management API, its CloudFormation
+   * namespace (AWS::ApiGateway:: or AWS::ApiGatewayV2::) and its Terraform resources
+   * (docs/api-flavours.md "What a flavour carries").
+   */
+  readonly controlPlane: ControlPlane;
 }
+
+export type ControlPlane = 'apigateway' | 'apigatewayv2';
 
 /** A JSON `{"message": ...}` answer, with `x-amzn-ErrorType` when given. */
 export function jsonAnswer(status: number, message: string, errorType?: string): GatewayAnswer {

@@ -1,7 +1,7 @@
 /**
  * The registry of API flavours: the one list a new kind of API is added to (docs/api-flavours.md).
  */
-import type { ApiFlavour, ApiNaming, MetricKind } from './flavour.ts';
+import type { ApiFlavour, ApiNaming, ControlPlane, MetricKind } from './flavour.ts';
 import { HTTP } from './http.ts';
 import { REST } from './rest.ts';
 
@@ -51,4 +51,12 @@ export function apiDimensionOf(type: ApiType, naming: ApiNaming): { Name: string
 /** The CloudWatch name of the metric that reads `kind` for this flavour, if it publishes one. */
 export function metricNameOf(type: ApiType, kind: MetricKind): string | undefined {
   return Object.entries(FLAVOURS[type].metrics.published).find(([, k]) => k === kind)?.[0];
+}
+
+/**
+ * The kind of API a control plane's resources describe (an AWS::ApiGateway:: template, a Terraform
+ * aws_apigatewayv2_api with protocol HTTP): the first registered flavour of that service.
+ */
+export function apiTypeOfControlPlane(plane: ControlPlane): ApiType {
+  return API_TYPES.find((type) => flavourOf(type).controlPlane === plane)!;
 }

@@ -48,6 +48,7 @@ export const HTTP: ApiFlavour = Object.freeze({
   // A hard limit on HTTP APIs: a config cannot raise it.
   integrationTimeoutMs: Object.freeze({ default: 30_000, max: 30_000 }),
   pricePerRequestUsd: 1e-6,
+  controlPlane: 'apigatewayv2',
   routing: Object.freeze({
     apiKeys: false,
     catchAllRoutes: Object.freeze(['$default']),

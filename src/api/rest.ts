@@ -58,6 +58,7 @@ export const REST: ApiFlavour = Object.freeze({
   // Regional APIs may raise it past 29 s; the emulator allows up to 5 minutes.
   integrationTimeoutMs: Object.freeze({ default: 29_000, max: 300_000 }),
   pricePerRequestUsd: 3.5e-6,
+  controlPlane: 'apigateway',
   routing: Object.freeze({
     apiKeys: true,
     // A greedy {proxy+} needs at least one segment, so the root needs a route of its own.

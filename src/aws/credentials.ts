@@ -16,7 +16,7 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { UsageError } from '../errors.ts';
-import { isLocalTarget } from '../target.ts';
+import { isLocalTarget } from '../core/local-target.ts';
 
 /** Where a client points and how patient it is. */
 export interface ClientSpec {

@@ -9,10 +9,8 @@ import type { PhaseSpec } from '../scenario/types.ts';
 import { largestInstantCount, peakRateRpsOf } from '../schedule/shapes/registry.ts';
 import { maskUserinfo } from '../scenario/validate.ts';
 import { PRICE_PER_REQUEST_USD } from '../throttle/probe.ts';
-import { numberFlag } from '../scenario/flags.ts';
-import { isLocalTarget } from '../target.ts';
-
-export { isLocalTarget };
+import { numberFlag } from './scenario-flags.ts';
+import { isLocalTarget } from '../core/local-target.ts';
 
 /** Anything but a local target needs consent (exit 2 otherwise). */
 export function assertLocalOrConsented(target: string, yes: boolean, command = 'verify'): void {

@@ -14,8 +14,8 @@ import { reportCommand } from './report.ts';
 import { metricsCommand } from './metrics.ts';
 import { compareCommand } from './compare.ts';
 import { capacityCommand } from './capacity.ts';
-import { mergeCommand } from '../scale/commands.ts';
-import { k8sCommand } from '../scale/k8s-command.ts';
+import { mergeCommand } from './split-run.ts';
+import { k8sCommand } from './k8s.ts';
 
 export function buildProgram(): Command {
   const program = new Command('loadgate')

@@ -12,7 +12,7 @@ import { writeFileAtomic, writeProblem } from '../result/write-files.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { rejudge, rejudgeExitCode } from '../rejudge.ts';
-import { readLimitsFile } from '../scenario/flags.ts';
+import { readLimitsFile } from './scenario-flags.ts';
 import { colorEnabled, NO_COLOR_HELP } from '../color.ts';
 import { publishRun } from './github-actions.ts';
 

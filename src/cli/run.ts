@@ -7,7 +7,7 @@ import { UsageError } from '../errors.ts';
 import { durationMs } from '../validate.ts';
 import { runScenario } from '../pipeline.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { scenarioFromFlags, withOverrides, type RunFlags } from '../scenario/flags.ts';
+import { scenarioFromFlags, withOverrides, type RunFlags } from './scenario-flags.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import { progressPrinter } from './progress.ts';
 import { withInterrupt } from './interrupt.ts';
@@ -17,7 +17,7 @@ import { planOf } from '../schedule/plan.ts';
 import { colorEnabled, NO_COLOR_HELP } from '../color.ts';
 import { publishRun } from './github-actions.ts';
 import { endpointUrlFlag } from '../aws/credentials.ts';
-import { isSplitRun, splitRun, splitRunOptions, type SplitFlags } from '../scale/commands.ts';
+import { isSplitRun, splitRun, splitRunOptions, type SplitFlags } from './split-run.ts';
 
 export function runCommand(): Command {
   const command = new Command('run');

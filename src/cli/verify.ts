@@ -9,7 +9,7 @@ import { UsageError } from '../errors.ts';
 import { durationMs } from '../validate.ts';
 import { runScenario } from '../pipeline.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { numberFlag, readLimitsFile } from '../scenario/flags.ts';
+import { numberFlag, readLimitsFile } from './scenario-flags.ts';
 import { targetUrl } from '../scenario/validate.ts';
 import type { VerifySection } from '../result/schema.ts';
 import { parseLimits, type Limits } from '../core/limits.ts';

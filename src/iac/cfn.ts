@@ -14,6 +14,7 @@
  * MethodSettings' ResourcePath is CloudFormation's escaped form (`/~1pets~1{id}`, `/*` = every
  * resource); a limit left out inherits the next level, as on AWS. The account is AWS's default.
  */
+import { apiTypeOfControlPlane, flavourOf } from '../api/flavours.ts';
 import { AWS_ACCOUNT_DEFAULT } from '../core/limits.ts';
 import { isResourceRef, known, Resolver } from './intrinsics.ts';
 import { apiTypeOf, routesFromOpenApi } from './openapi.ts';
@@ -59,9 +60,11 @@ export function configFromTemplate(template: unknown, file: string, apiId?: stri
   }
   if (props.DefinitionUri !== undefined) throw refuse(file, chosen, 'Properties.DefinitionUri', 'a definition in another file or S3 is not read: inline it as DefinitionBody, or pass the file as openapi:<file>');
   for (const e of events.filter((e) => e.api === chosen)) config.routes[e.routeKey] = { ...(e.apiKeyRequired ?? obj(props.Auth).ApiKeyRequired === true ? { apiKeyRequired: true } : {}) };
-  if (api.type === 'rest') restApi(file, chosen, props, resources, refersTo, config, r);
+  if (flavourOf(api.type).controlPlane === 'apigateway') restApi(file, chosen, props, resources, refersTo, config, r);
   else httpApi(file, chosen, props, resources, refersTo, config);
-  if (Object.keys(config.stages).length === 0) config.stages[api.resource ? (api.type === 'http' ? '$default' : 'prod') : api.type === 'http' ? '$default' : 'Prod'] = { routes: {} };
+  const routing = flavourOf(api.type).routing;
+  // SAM names the stage of an implicit REST API "Prod"; an explicit one without stages gets the flavour's default.
+  if (Object.keys(config.stages).length === 0) config.stages[api.resource || routing.defaultStage ? routing.defaultStageName : 'Prod'] = { routes: {} };
   return config;
 }
 
@@ -81,7 +84,7 @@ function functionEvents(file: string, resources: readonly Resource[], r: Resolve
       if (api === undefined) throw refuse(file, fn.id, `${where}.${rest ? 'RestApiId' : 'ApiId'}`, 'not a Ref to an API of this template');
       const method = typeof p.Method === 'string' ? p.Method.toUpperCase() : undefined;
       const routeKey = !rest && p.Path === undefined ? '$default' : `${method === undefined || method === 'ANY' || method === 'X-AMAZON-APIGATEWAY-ANY-METHOD' ? 'ANY' : method} ${String(p.Path)}`;
-      out.push({ api, type: rest ? 'rest' : 'http', routeKey, apiKeyRequired: obj(p.Auth).ApiKeyRequired === undefined ? undefined : obj(p.Auth).ApiKeyRequired === true });
+      out.push({ api, type: apiTypeOfControlPlane(rest ? 'apigateway' : 'apigatewayv2'), routeKey, apiKeyRequired: obj(p.Auth).ApiKeyRequired === undefined ? undefined : obj(p.Auth).ApiKeyRequired === true });
     }
   }
   return out;

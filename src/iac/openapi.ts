@@ -10,6 +10,7 @@
  * OpenAPI carries no throttles: API Gateway keeps them on the stage (MethodSettings, route
  * settings), which is in the SAM / CloudFormation / Terraform code, not in the definition.
  */
+import { flavourOf } from '../api/flavours.ts';
 import { refuse, type RawConfig } from './problem.ts';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
@@ -80,7 +81,7 @@ export function configFromOpenApi(doc: Doc, file: string): RawConfig {
   const type = apiTypeOf(doc);
   const title = typeof obj(doc.info).title === 'string' ? String(obj(doc.info).title) : 'openapi-api';
   const config: RawConfig = { api: { type, name: title, id: 'openapi0001' }, stages: {}, routes: {}, apiKeys: {}, usagePlans: {} };
-  config.stages[stageOf(doc) ?? (type === 'http' ? '$default' : 'prod')] = { routes: {} };
+  config.stages[stageOf(doc) ?? flavourOf(type).routing.defaultStageName] = { routes: {} };
   routesFromOpenApi(doc, file, 'openapi', config);
   return config;
 }

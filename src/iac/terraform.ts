@@ -14,6 +14,7 @@
  * -1 (the provider's default) or null inherits the next level. Resources in child modules are
  * not read (named when the plan has any). The account is AWS's default.
  */
+import { apiTypeOfControlPlane, flavourOf } from '../api/flavours.ts';
 import { AWS_ACCOUNT_DEFAULT } from '../core/limits.ts';
 import { numberOf, refuse, throttleOf, type RawConfig } from './problem.ts';
 
@@ -55,14 +56,15 @@ export function configFromPlan(plan: unknown, file: string, address?: string): R
   const apis = resources.filter((r) => r.type === 'aws_api_gateway_rest_api' || r.type === 'aws_apigatewayv2_api');
   const api = address ? apis.find((a) => a.address === address) : apis.length === 1 ? apis[0] : undefined;
   if (!api) throw refuse(file, 'planned_values', undefined, address ? `no API at ${address} (APIs: ${apis.map((a) => a.address).join(', ') || 'none'})` : apis.length === 0 ? 'no aws_api_gateway_rest_api or aws_apigatewayv2_api' : `${apis.length} APIs (${apis.map((a) => a.address).join(', ')}): name one as <file>#<address>`);
-  const type = api.type === 'aws_api_gateway_rest_api' ? 'rest' : 'http';
-  if (type === 'http' && api.values.protocol_type !== 'HTTP') throw refuse(file, api.address, 'protocol_type', `${JSON.stringify(api.values.protocol_type)} is not supported (the emulator serves REST and HTTP APIs)`);
+  const plane = api.type === 'aws_api_gateway_rest_api' ? 'apigateway' : 'apigatewayv2';
+  if (plane === 'apigatewayv2' && api.values.protocol_type !== 'HTTP') throw refuse(file, api.address, 'protocol_type', `${JSON.stringify(api.values.protocol_type)} is not supported (the emulator serves REST and HTTP APIs)`);
+  const type = apiTypeOfControlPlane(plane);
   const pointsAt = (r: Planned, attr: string, target: Planned): boolean => (r.refs[attr] ?? []).some((ref) => ref === target.address || ref.startsWith(`${target.address}.`));
   const onApi = (t: string, attr: string) => resources.filter((r) => r.type === t && pointsAt(r, attr, api));
   const name = typeof api.values.name === 'string' ? api.values.name : api.address;
   const config: RawConfig = { api: { type, name, id: api.address.replace(/[^A-Za-z0-9]/g, '') }, stages: {}, routes: {}, apiKeys: {}, usagePlans: {} };
   const num = (r: Planned, v: unknown, property: string, integer = false): number | undefined => (v === undefined || v === null || v === -1 ? undefined : numberOf(v, file, r.address, property, { integer }));
-  if (type === 'rest') rest(file, api, resources, onApi, pointsAt, num, config);
+  if (plane === 'apigateway') rest(file, api, resources, onApi, pointsAt, num, config);
   else {
     for (const route of onApi('aws_apigatewayv2_route', 'api_id')) config.routes[String(route.values.route_key)] = {};
     for (const s of onApi('aws_apigatewayv2_stage', 'api_id')) {
@@ -76,7 +78,7 @@ export function configFromPlan(plan: unknown, file: string, address?: string): R
       config.stages[String(s.values.name)] = stage;
     }
   }
-  if (Object.keys(config.stages).length === 0) config.stages[type === 'http' ? '$default' : 'prod'] = { routes: {} };
+  if (Object.keys(config.stages).length === 0) config.stages[flavourOf(type).routing.defaultStageName] = { routes: {} };
   return config;
 }
 

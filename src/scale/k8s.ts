@@ -18,7 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { planOf } from '../schedule/plan.ts';
-import { MAX_PARTS } from './segment.ts';
+import { MAX_PARTS } from '../load/segment.ts';
 
 export interface RenderInput {
   readonly scenario: Scenario;

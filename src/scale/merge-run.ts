@@ -13,7 +13,8 @@ import type { CloudWatchSection, RunResult } from '../result/schema.ts';
 import { writeFileAtomic } from '../result/write-files.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { analyseThrottle, toleranceFor } from '../throttle/analyse.ts';
-import { isLocalTarget, withEmulatorHealth, type StartedTarget } from '../target.ts';
+import { isLocalTarget } from '../core/local-target.ts';
+import { withEmulatorHealth, type StartedTarget } from '../target.ts';
 import { cloudWatchTargetFor } from '../cloudwatch-step.ts';
 import { pullCloudWatch } from '../aws/cloudwatch.ts';
 import { clientMinutes } from '../aws/reconcile.ts';
@@ -23,7 +24,7 @@ import { evaluateGates, implicitGates, withGates } from '../gates/evaluate.ts';
 import { readPartManifest } from './part-file.ts';
 import { decodeHistogram, percentilesMs } from '../record/histograms.ts';
 import { mergeParts, type LoadedPart, type MergedRecord } from './merge.ts';
-import { formatSegment } from './segment.ts';
+import { formatSegment } from '../load/segment.ts';
 import { partsSummary, partsNotes } from './parts-summary.ts';
 
 /** Reads each part folder (two at a time: a send log can be tens of MB). */

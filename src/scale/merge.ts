@@ -1,5 +1,5 @@
 /**
- * The exact merge of the parts of a split run into one record (style.md lesson 8): counts are
+ * The exact merge of the parts of a split run into one record (docs/scale-out.md): counts are
  * summed, HDR histograms added at the one configuration (record/histograms.ts), per-second rows
  * added second by second, and the send logs interleaved in send order on the shared time axis.
  * Nothing here is rounded or sampled: the merged counts are the parts' counts, to the request.
@@ -17,7 +17,7 @@ import { allRequestsLatency } from '../record/all-requests.ts';
 import type { Measurement } from '../record/recorder.ts';
 import type { RouteStats, RunResult, TimelineRow, Totals } from '../result/schema.ts';
 import type { PartManifest } from './part-file.ts';
-import { globalArrivalIndex } from './segment.ts';
+import { globalArrivalIndex } from '../load/segment.ts';
 
 /** One part as read back from its folder. */
 export interface LoadedPart {

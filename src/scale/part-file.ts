@@ -6,22 +6,20 @@
  * carries the key ids the throttle model needs.
  */
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { writeFileAtomic } from '../result/write-files.ts';
-import type { RunFlags } from '../scenario/flags.ts';
-import { MAX_PARTS, type Segment } from './segment.ts';
+import { MAX_PARTS, type Segment } from '../load/segment.ts';
 
 export const PART_FILE = 'part.json';
 const FORMAT = 'loadgate-part';
 const VERSION = 1;
 
-/** The run flags a merge may rebuild the scenario from: none of them carries a secret. */
-export const STORED_FLAGS = [
-  'target', 'rps', 'duration', 'method', 'path', 'seed', 'limits', 'limitsFrom', 'gate', 'connections', 'maxInFlight', 'timeout',
-  'cloudwatch', 'region', 'profile', 'endpoint', 'apiName', 'apiId', 'cloudwatchTimeout', 'allowUnkeptSchedule', 'warmUp',
-] as const;
-export type StoredFlags = Partial<Pick<RunFlags, (typeof STORED_FLAGS)[number]>>;
+/**
+ * The non-secret run flags a merge rebuilds the scenario from. Opaque here: the CLI chooses and
+ * reads them (cli/split-run.ts STORED_FLAGS), so scale/ sits below the CLI that wires it.
+ */
+export type StoredFlags = Readonly<Record<string, unknown>>;
 
 export interface PartManifest {
   readonly format: typeof FORMAT;
@@ -39,14 +37,6 @@ export interface PartManifest {
   readonly scenarioFile: string | null;
   readonly flags: StoredFlags;
   readonly interrupted: boolean;
-}
-
-export function storedFlags(flags: Partial<RunFlags>): StoredFlags {
-  const out: Record<string, unknown> = {};
-  for (const name of STORED_FLAGS) if (flags[name] !== undefined) out[name] = flags[name];
-  // A relative --limits path must still resolve when the merge runs from another folder.
-  if (typeof out.limits === 'string' && !isAbsolute(out.limits)) out.limits = resolve(out.limits);
-  return out as StoredFlags;
 }
 
 export async function writePartManifest(dir: string, manifest: Omit<PartManifest, 'format' | 'version'>): Promise<void> {

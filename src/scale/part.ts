@@ -15,7 +15,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { paramFailureMessage } from '../load/param-guard.ts';
 import { reportFileNames } from '../report/render.ts';
 import { writePartManifest, type PartManifest, type StoredFlags } from './part-file.ts';
-import { formatSegment, type Segment } from './segment.ts';
+import { formatSegment, type Segment } from '../load/segment.ts';
 
 export interface PartOptions {
   readonly segment: Segment;

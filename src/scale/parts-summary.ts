@@ -5,7 +5,7 @@
  * every report) hold the summary line and one line per part.
  */
 import type { LoadedPart } from './merge.ts';
-import { formatSegment } from './segment.ts';
+import { formatSegment } from '../load/segment.ts';
 
 export interface PartSummary {
   readonly part: string;

@@ -24,7 +24,7 @@ import { startTarget } from '../target.ts';
 import { quitSignalOf } from '../cancel.ts';
 import { PART_FILE } from './part-file.ts';
 import { checkParts, judgeMerged, loadParts, type JudgeOptions, type MergeOutcome } from './merge-run.ts';
-import { MAX_PARTS } from './segment.ts';
+import { MAX_PARTS } from '../load/segment.ts';
 import { READY_LINE } from './start-at.ts';
 import { existsSync } from 'node:fs';
 

@@ -12,7 +12,7 @@ import { ApiGatewayModel } from '../throttle/model.ts';
 import { bindingOf, requestKeysOf } from '../throttle/groups.ts';
 import { keyIdOf, limitsKeyedById } from '../throttle/key-id.ts';
 import { guessingLadder, probeForLimits, type ProbeCaps, type ProbePlan } from '../throttle/probe.ts';
-import { isLocalTarget } from '../target.ts';
+import { isLocalTarget } from '../core/local-target.ts';
 import { verifyStage, type DeclaredBinding, type MeasuredProbe } from './verdict.ts';
 
 /** What a probe is built from: the command's flags, and the scenario they may name. */

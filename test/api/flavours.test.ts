@@ -80,6 +80,6 @@ describe('API flavours', () => {
 
   it('--limits-from accepts only flavours with a control-plane reader, with the usage line as before', () => {
     expect(parseLimitsFrom('aws:http:a1/$default')).toEqual({ type: 'http', apiId: 'a1', stage: '$default' });
-    expect(() => parseLimitsFrom('aws:alb:a1/prod')).toThrow('aws:rest:<restApiId>/<stage> or aws:http:<apiId>/<stage>');
+    expect(() => parseLimitsFrom('aws:alb:a1/prod')).toThrow('aws:rest:<restApiId>/<stage>, aws:http:<apiId>/<stage>, cfn:<template>');
   });
 });

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isLocalTarget, trafficPlanOf } from '../../src/cli/consent.ts';
+import { trafficPlanOf } from '../../src/cli/consent.ts';
+import { isLocalTarget } from '../../src/core/local-target.ts';
 import { runCli } from '../helpers/cli.ts';
 import { countingServer } from '../helpers/counting-server.ts';
 

@@ -4,7 +4,7 @@ import type { PhaseSpec, RequestSpec, Spacing } from '../../src/scenario/types.t
 import { arrivalCursor, type ArrivalCursor } from '../../src/schedule/arrivals.ts';
 import { planOf } from '../../src/schedule/plan.ts';
 import { createRequestFactory } from '../../src/load/request-factory.ts';
-import { arrivalsInSegment, globalArrivalIndex, parseSegment, segmentCursor, segmentFactory, type Segment } from '../../src/scale/segment.ts';
+import { arrivalsInSegment, globalArrivalIndex, parseSegment, segmentCursor, segmentFactory, type Segment } from '../../src/load/segment.ts';
 
 function drain(cursor: ArrivalCursor): number[] {
   const out: number[] = [];

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
-import { withOverrides, type RunFlags } from '../../src/scenario/flags.ts';
+import { withOverrides, type RunFlags } from '../../src/cli/scenario-flags.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { runCli } from '../helpers/cli.ts';
 

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scenarioFromFlags, withOverrides, type RunFlags } from '../../src/scenario/flags.ts';
+import { scenarioFromFlags, withOverrides, type RunFlags } from '../../src/cli/scenario-flags.ts';
 
 const base: RunFlags = { method: 'GET', path: '/', header: [], gate: [], maxRegression: [], rps: '10', duration: '2s' };
 

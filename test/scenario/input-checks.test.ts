@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scenarioFromFlags, type RunFlags } from '../../src/scenario/flags.ts';
+import { scenarioFromFlags, type RunFlags } from '../../src/cli/scenario-flags.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { runCli } from '../helpers/cli.ts';
 import { countingServer } from '../helpers/counting-server.ts';

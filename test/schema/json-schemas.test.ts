@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEmulatorConfig } from '../../src/emulator/config.ts';
 import { isLoadgateError } from '../../src/errors.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
-import { parseLimitsDocument } from '../../src/scenario/flags.ts';
+import { parseLimitsDocument } from '../../src/cli/scenario-flags.ts';
 import { loadRawScenario } from '../../src/scenario/load.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { DOCUMENTS, jsonSchemaOf, jsonSchemaText, type DocumentName } from '../../src/schema/json-schemas.ts';

@@ -8,6 +8,7 @@
  * route override is `~1pets~1{petId}/GET` (`*` for ANY), a usage plan covers every stage of the
  * API and its per-method throttles are keyed `/pets/GET`. An HTTP API emulator has no REST APIs.
  */
+import { flavourOf } from '../../api/flavours.ts';
 import type { QuotaSpec, ThrottleSpec } from '../../core/limits.ts';
 import { parseRouteKey } from '../../routing/route-key.ts';
 import type { EmulatorConfig } from '../config.ts';
@@ -32,7 +33,7 @@ const methodOf = (method: string): string => (method === 'ANY' ? '*' : method);
 
 function restApi(state: ManagementState, id: string): void {
   const api = state.config.limits.api;
-  if (api.type !== 'rest' || id !== api.id) throw notFound(`Invalid API identifier specified ${EMULATOR_ACCOUNT_ID}:${id}`);
+  if (flavourOf(api.type).controlPlane !== 'apigateway' || id !== api.id) throw notFound(`Invalid API identifier specified ${EMULATOR_ACCOUNT_ID}:${id}`);
 }
 
 /** The method setting the real service keeps for a throttle (the rest of its fields at their defaults). */
@@ -142,7 +143,7 @@ export const APIGATEWAY_OPERATIONS: readonly (readonly [RegExp, Operation])[] = 
   [/^\/account$/, (s) => ({ throttleSettings: throttleSettings(s.config.limits.account), features: [], apiKeyVersion: '4' })],
   [/^\/restapis$/, (s, _p, q) => {
     const api = s.config.limits.api;
-    const items = api.type !== 'rest' ? [] : [{
+    const items = flavourOf(api.type).controlPlane !== 'apigateway' ? [] : [{
       id: api.id, name: api.name, createdDate: epochSeconds(s.startedWallMs), apiKeySource: 'HEADER',
       endpointConfiguration: { types: ['REGIONAL'] }, disableExecuteApiEndpoint: false, rootResourceId: stableId('resource', '/'),
     }];

@@ -4,6 +4,7 @@
  * camelCase (`items`, `nextToken`, `defaultRouteSettings`), dates ISO 8601. A REST API emulator
  * has no HTTP APIs.
  */
+import { flavourOf } from '../../api/flavours.ts';
 import type { ThrottleSpec } from '../../core/limits.ts';
 import type { ManagementState } from './apigateway.ts';
 import { stableId } from './ids.ts';
@@ -13,7 +14,7 @@ type Operation = (state: ManagementState, params: string[], query: URLSearchPara
 
 function httpApi(state: ManagementState, id: string): void {
   const api = state.config.limits.api;
-  if (api.type !== 'http' || id !== api.id) throw notFound(`Invalid API identifier specified ${EMULATOR_ACCOUNT_ID}:${id}`);
+  if (flavourOf(api.type).controlPlane !== 'apigatewayv2' || id !== api.id) throw notFound(`Invalid API identifier specified ${EMULATOR_ACCOUNT_ID}:${id}`);
 }
 
 function routeSettings(t: ThrottleSpec | undefined): Record<string, unknown> {
@@ -39,7 +40,7 @@ const listed = (items: readonly unknown[], q: URLSearchParams): Record<string, u
 export const APIGATEWAYV2_OPERATIONS: readonly (readonly [RegExp, Operation])[] = [
   [/^\/v2\/apis$/, (s, _p, q, origin) => {
     const api = s.config.limits.api;
-    const items = api.type !== 'http' ? [] : [{
+    const items = flavourOf(api.type).controlPlane !== 'apigatewayv2' ? [] : [{
       apiEndpoint: origin, apiId: api.id, apiKeySelectionExpression: '$request.header.x-api-key', createdDate: iso8601(s.startedWallMs),
       disableExecuteApiEndpoint: false, name: api.name, protocolType: 'HTTP', routeSelectionExpression: '$request.method $request.path', tags: {},
     }];

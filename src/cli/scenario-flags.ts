@@ -17,11 +17,11 @@ import { endpointUrlFlag } from '../aws/credentials.ts';
 import { checked } from '../schema/check.ts';
 import { limitsSchema } from '../schema/limits.ts';
 import { durationMs, number } from '../validate.ts';
-import type { Scenario } from './types.ts';
-import { targetUrl, validateScenario } from './validate.ts';
-import { displayPath } from './load.ts';
-import { parseHeaderFlag } from './headers.ts';
-import { CAPS, capText } from './caps.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { targetUrl, validateScenario } from '../scenario/validate.ts';
+import { displayPath } from '../scenario/load.ts';
+import { parseHeaderFlag } from '../scenario/headers.ts';
+import { CAPS, capText } from '../scenario/caps.ts';
 
 export interface RunFlags {
   readonly target?: string;

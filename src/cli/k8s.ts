@@ -4,9 +4,9 @@ import { writeFileAtomic } from '../result/write-files.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { targetUrl } from '../scenario/validate.ts';
 import { durationMs } from '../validate.ts';
-import { numberFlag } from '../scenario/flags.ts';
-import { renderIndexedJob, scenarioForConfigMap } from './k8s.ts';
-import { parseStartAt } from './start-at.ts';
+import { numberFlag } from './scenario-flags.ts';
+import { renderIndexedJob, scenarioForConfigMap } from '../scale/k8s.ts';
+import { parseStartAt } from '../scale/start-at.ts';
 
 interface RenderFlags {
   readonly parts: string;

@@ -3,23 +3,39 @@
  * --workers N` (all parts on this machine, merged) and `loadgate merge PART...` (the merge of
  * parts run anywhere). Wiring only: part.ts, workers.ts and merge-run.ts do the work.
  */
+import { isAbsolute, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { durationMs } from '../validate.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { scenarioFromFlags, withOverrides, type RunFlags } from '../scenario/flags.ts';
+import { scenarioFromFlags, withOverrides, type RunFlags } from './scenario-flags.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import type { ProgressSnapshot } from '../load/progress-snapshot.ts';
-import { progressPrinter } from '../cli/progress.ts';
-import { withInterrupt } from '../cli/interrupt.ts';
+import { progressPrinter } from './progress.ts';
+import { withInterrupt } from './interrupt.ts';
 import type { RunResult } from '../result/schema.ts';
-import { storedFlags, type PartManifest } from './part-file.ts';
-import { runPart } from './part.ts';
-import { parseSegment } from './segment.ts';
-import { parseStartAt, startFromStdin } from './start-at.ts';
-import { parseWorkers, PROGRESS_PREFIX, runWorkers } from './workers.ts';
-import { checkParts, judgeMerged, loadParts } from './merge-run.ts';
+import type { PartManifest } from '../scale/part-file.ts';
+import { runPart } from '../scale/part.ts';
+import { parseSegment } from '../load/segment.ts';
+import { parseStartAt, startFromStdin } from '../scale/start-at.ts';
+import { parseWorkers, PROGRESS_PREFIX, runWorkers } from '../scale/workers.ts';
+import { checkParts, judgeMerged, loadParts } from '../scale/merge-run.ts';
+
+/** The run flags a merge may rebuild the scenario from: none of them carries a secret. */
+const STORED_FLAGS = [
+  'target', 'rps', 'duration', 'method', 'path', 'seed', 'limits', 'limitsFrom', 'gate', 'connections', 'maxInFlight', 'timeout',
+  'cloudwatch', 'region', 'profile', 'endpoint', 'endpointUrl', 'apiName', 'apiId', 'cloudwatchTimeout', 'allowUnkeptSchedule', 'warmUp',
+] as const;
+type StoredFlags = Partial<Pick<RunFlags, (typeof STORED_FLAGS)[number]>>;
+
+function storedFlags(flags: Partial<RunFlags>): StoredFlags {
+  const out: Record<string, unknown> = {};
+  for (const name of STORED_FLAGS) if (flags[name] !== undefined) out[name] = flags[name];
+  // A relative --limits path must still resolve when the merge runs from another folder.
+  if (typeof out.limits === 'string' && !isAbsolute(out.limits)) out.limits = resolve(out.limits);
+  return out as StoredFlags;
+}
 
 export interface SplitFlags {
   readonly segment?: string;
@@ -112,7 +128,7 @@ function finish(result: RunResult, outDir: string, quiet: boolean): void {
 
 /** The scenario the parts ran, rebuilt from part.json (or the file given): the merge judges with its limits and gates. */
 export async function scenarioOfParts(manifest: PartManifest, scenarioFile: string | undefined): Promise<Scenario> {
-  const flags = { header: [], gate: [], maxRegression: [], method: 'GET', path: '/', ...manifest.flags } as RunFlags;
+  const flags = { header: [], gate: [], maxRegression: [], method: 'GET', path: '/', ...(manifest.flags as StoredFlags) } as RunFlags;
   const file = scenarioFile ?? manifest.scenarioFile ?? undefined;
   const base = file !== undefined ? await loadScenarioFile(file) : scenarioFromFlags(flags);
   return withOverrides(base, flags);
@@ -147,7 +163,7 @@ Examples:
     .action(async (dirs: string[], flags: MergeFlags) => {
       const { parts, missing } = checkParts(await loadParts(dirs), flags.allowPartial === true);
       const scenario = await scenarioOfParts(parts[0]!.manifest, flags.scenario);
-      const stored = parts[0]!.manifest.flags;
+      const stored = parts[0]!.manifest.flags as StoredFlags;
       const outcome = await withInterrupt((signal) => judgeMerged(scenario, parts, {
         outDir: flags.out, missing, signal, junitFile: flags.junit, extraGates: [...(stored.gate ?? []), ...flags.gate],
         cloudwatch: flags.cloudwatch === false ? false : stored.cloudwatch, aws: awsOf({ ...stored, header: [], gate: [], maxRegression: [], method: 'GET', path: '/' }),

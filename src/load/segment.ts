@@ -1,6 +1,6 @@
 /**
  * Execution segments: one scenario's arrivals split into N parts so that the parts add up to
- * the single-process schedule exactly (style.md lesson 8, after k6's lib/execution_segment.go).
+ * the single-process schedule exactly (docs/scale-out.md; after k6's lib/execution_segment.go).
  *
  *   arrival index  0  1  2  3  4  5  6  7  8 ...     part i of N owns every index g with
  *   part 0/3       ●        ●        ●               g mod N = i, at the SAME intended time
@@ -19,7 +19,7 @@
  * asks the factory for the global index: a split run sends the same requests as one process.
  */
 import { UsageError } from '../errors.ts';
-import type { ArrivalCursor, PreparedRequest, RequestFactory } from '../load/inputs.ts';
+import type { ArrivalCursor, PreparedRequest, RequestFactory } from './inputs.ts';
 
 /** Part `index` (0-based) of `count` equal parts. */
 export interface Segment {
