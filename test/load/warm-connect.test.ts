@@ -38,11 +38,16 @@ describe('HttpSender.open with more warm connections than the bound', () => {
 
   it('opens every one of them', async () => {
     const { port } = server.address() as { port: number };
-    const sender = await HttpSender.open({ target: `http://127.0.0.1:${port}`, warmConnections: 300, maxConnections: 300, timeoutMs: 5000 } as Parameters<typeof HttpSender.open>[0]);
+    let warmConnects = 0;
+    // Only what open() reads: the clock that times each connect and the sink that hears of it.
+    const clock = { nowMs: () => performance.now() };
+    const sink = { connected: (_ms: number, warm: boolean) => void (warm && warmConnects++) };
+    const sender = await HttpSender.open({ target: `http://127.0.0.1:${port}`, warmConnections: 300, maxConnections: 300, timeoutMs: 5000, clock, sink } as unknown as Parameters<typeof HttpSender.open>[0]);
     try {
       // The client side is connected; the listener may still be accepting the last few.
       for (let waitedMs = 0; accepted < 300 && waitedMs < 2000; waitedMs += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(accepted).toBe(300);
+      expect(warmConnects).toBe(300);
     } finally {
       await sender.close();
     }
