@@ -6,12 +6,12 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import {
-  GetMetricDataCommand, ListMetricsCommand, type CloudWatchClient, type Dimension, type MetricDataQuery,
+  GetMetricDataCommand, ListMetricsCommand, CloudWatchClient, type Dimension, type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { apiDimensionOf, flavourOf, metricNameOf, type ApiType } from '../api/flavours.ts';
 import type { CloudWatchSection } from '../result/schema.ts';
 import { maskSecret } from '../core/redact.ts';
-import { cloudWatchClient } from './credentials.ts';
+import { clientConfig, emulatorCredentials, type ClientSpec } from './credentials.ts';
 import { reconcile, type ClientSideMinutes, type GatewayMinute } from './reconcile.ts';
 
 /** Which API's metrics to pull, and from where. */
@@ -278,4 +278,23 @@ function redact(text: string): string {
 function oneLine(text: string): string {
   const flat = redact(text).replace(/\s+/g, ' ').trim();
   return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}
+
+/**
+ * A CloudWatch client for `spec`. Creating it looks nothing up; the first call does. A caller
+ * that says `source: 'aws'` with an explicit endpoint gets the credential chain even on loopback
+ * (cloudwatch-step.ts and metrics.ts call a loopback endpoint `emulator` themselves); an endpoint
+ * from AWS_ENDPOINT_URL[_CLOUDWATCH] follows credentials.ts's loopback rule.
+ */
+export function cloudWatchClient(spec: ClientSpec): CloudWatchClient {
+  const config = clientConfig('cloudwatch', { region: spec.region, profile: spec.profile, endpointUrl: spec.endpoint }, spec.requestTimeoutMs);
+  if (spec.source === 'aws' && spec.endpoint !== undefined) {
+    const { credentials: _dummy, ...chain } = config;
+    return new CloudWatchClient({ ...chain, ...(spec.profile !== undefined ? { profile: spec.profile } : {}), maxAttempts: 2 });
+  }
+  if (spec.source === 'emulator') {
+    // The poll loop is the retry: a second SDK attempt against the emulator only adds waiting.
+    return new CloudWatchClient({ ...config, region: config.region ?? 'us-east-1', profile: undefined, credentials: emulatorCredentials(), maxAttempts: 1 });
+  }
+  return new CloudWatchClient(config);
 }

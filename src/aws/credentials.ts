@@ -14,7 +14,6 @@
  * so it gets dummy static ones (the SDK must sign something) and us-east-1 when no region is set.
  * Short connection and request timeouts, so an endpoint that never answers costs seconds.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { UsageError } from '../errors.ts';
 import { isLocalTarget } from '../core/local-target.ts';
 
@@ -108,21 +107,3 @@ export function clientConfig(service: AwsService, settings: AwsSettings, request
   };
 }
 
-/**
- * A CloudWatch client for `spec`. Creating it looks nothing up; the first call does. A caller
- * that says `source: 'aws'` with an explicit endpoint gets the credential chain even on loopback
- * (cloudwatch-step.ts and metrics.ts call a loopback endpoint `emulator` themselves); an endpoint
- * from AWS_ENDPOINT_URL[_CLOUDWATCH] follows the loopback rule of the file comment.
- */
-export function cloudWatchClient(spec: ClientSpec): CloudWatchClient {
-  const config = clientConfig('cloudwatch', { region: spec.region, profile: spec.profile, endpointUrl: spec.endpoint }, spec.requestTimeoutMs);
-  if (spec.source === 'aws' && spec.endpoint !== undefined) {
-    const { credentials: _dummy, ...chain } = config;
-    return new CloudWatchClient({ ...chain, ...(spec.profile !== undefined ? { profile: spec.profile } : {}), maxAttempts: 2 });
-  }
-  if (spec.source === 'emulator') {
-    // The poll loop is the retry: a second SDK attempt against the emulator only adds waiting.
-    return new CloudWatchClient({ ...config, region: config.region ?? 'us-east-1', profile: undefined, credentials: emulatorCredentials(), maxAttempts: 1 });
-  }
-  return new CloudWatchClient(config);
-}

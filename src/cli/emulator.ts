@@ -8,7 +8,7 @@ import { UsageError } from '../errors.ts';
 import { loadEmulatorConfig } from '../emulator/config.ts';
 import { emulatorConfigFromIac } from '../iac/source.ts';
 import { EmulatorHealth, keepServingOnFault } from '../emulator/health.ts';
-import { ListenError, startEmulator, type RunningEmulator } from '../emulator/server.ts';
+import type { RunningEmulator } from '../emulator/server.ts';
 
 interface EmulatorFlags {
   readonly config?: string;
@@ -42,6 +42,9 @@ async function start(flags: EmulatorFlags, health: EmulatorHealth): Promise<Runn
   const config = flags.config !== undefined ? await loadEmulatorConfig(flags.config) : await emulatorConfigFromIac(flags.from as string);
   const apiPort = port(flags.port, '--port');
   const cloudwatchPort = flags.cloudwatchPort !== undefined ? port(flags.cloudwatchPort, '--cloudwatch-port') : undefined;
+  // The server (CloudWatch's codecs, the management API) loads only when this command serves:
+  // every other command's start-up skips it (docs/architecture.md "Packaging").
+  const { ListenError, startEmulator } = await import('../emulator/server.ts');
   try {
     return await startEmulator(config, { port: apiPort, host: flags.host, cloudwatchPort, health });
   } catch (err) {
