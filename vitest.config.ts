@@ -2,16 +2,20 @@ import { defineConfig } from 'vitest/config';
 
 // Files whose assertions depend on time: they send paced load and judge what a throttle or a clock
 // did with it (a token bucket decides on receive times, so a neighbour stealing the CPU changes
-// the verdict). They run one at a time, after everything else has finished.
+// the verdict). They run one at a time, after everything else has finished. Files that only count
+// (CloudWatch reconciliation, a merged count against nginx's log, an emulator's health) share the cores.
 const TIMING_SENSITIVE = [
-  'test/e2e/**/*.test.ts',
+  'test/e2e/open-loop.test.ts',
+  'test/e2e/run.test.ts',
+  'test/e2e/verdict-matrix.test.ts',
+  'test/e2e/verify.test.ts',
+  'test/e2e/route-gates.test.ts',
   'test/load/**/*.test.ts',
-  'test/scale/**/*.test.ts',
+  'test/scale/merged-verdict.test.ts',
   'test/capacity/**/*.test.ts',
   'test/cli/interrupt.test.ts',
   'test/cli/capacity-stop.test.ts',
   'test/emulator/throttle.test.ts',
-  'test/emulator/run-health.test.ts',
   'test/emulator/health.test.ts',
   'test/aws/cloudwatch-emulator.test.ts',
   'test/record/spilling-send-log.test.ts',

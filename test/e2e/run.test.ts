@@ -81,20 +81,6 @@ describe('loadgate run', () => {
     expect(wrong.code).toBe(1);
   });
 
-  it.each([
-    { why: 'unknown field', scenario: { name: 'x', phases: [{ shape: 'constant', rateRps: 5, duration: '1s' }], rps: 5 }, message: /bad\.json: rps: unknown field/ },
-    { why: 'negative rate', scenario: { name: 'x', phases: [{ shape: 'constant', rateRps: -5, duration: '1s' }] }, message: /bad\.json: phases\[0\]\.rateRps: -5 is invalid/ },
-    { why: 'unparsable duration', scenario: { name: 'x', phases: [{ shape: 'constant', rateRps: 5, duration: 'a while' }] }, message: /bad\.json: phases\[0\]\.duration: "a while" is invalid/ },
-    { why: 'malformed gate', scenario: { name: 'x', phases: [{ shape: 'constant', rateRps: 5, duration: '1s' }], gates: ['latency.p99 <<< 3ms'] }, message: /latency\.p99 <<< 3ms/ },
-  ])('a bad scenario ($why) is one line naming file, field and value, exit 2', async ({ scenario, message }) => {
-    const dir = await tempDir();
-    await writeFile(join(dir, 'bad.json'), JSON.stringify(scenario));
-    const run = await runCli(['run', join(dir, 'bad.json'), '--out', join(dir, 'out')]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-  });
-
   it('a target that is down still yields a result, errors by kind and a clear message (exit 1)', async () => {
     const out = await tempDir();
     const port = await closedPort();
