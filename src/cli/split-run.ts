@@ -5,6 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { endpointUrlFlag } from '../aws/credentials.ts';
 import { UsageError } from '../errors.ts';
 import { durationMs } from '../validate.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
@@ -115,7 +116,7 @@ export async function splitRun(scenario: Scenario, flags: RunFlags & SplitFlags,
 
 function awsOf(flags: RunFlags) {
   return {
-    region: flags.region, profile: flags.profile, endpoint: flags.endpoint, apiName: flags.apiName, apiId: flags.apiId,
+    region: flags.region, profile: flags.profile, endpoint: endpointUrlFlag(flags), apiName: flags.apiName, apiId: flags.apiId,
     requestTimeoutMs: flags.cloudwatchTimeout === undefined ? undefined : durationMs(flags.cloudwatchTimeout, { file: undefined, field: '--cloudwatch-timeout' }),
   };
 }
@@ -128,7 +129,9 @@ function finish(result: RunResult, outDir: string, quiet: boolean): void {
 
 /** The scenario the parts ran, rebuilt from part.json (or the file given): the merge judges with its limits and gates. */
 export async function scenarioOfParts(manifest: PartManifest, scenarioFile: string | undefined): Promise<Scenario> {
-  const flags = { header: [], gate: [], maxRegression: [], method: 'GET', path: '/', ...(manifest.flags as StoredFlags) } as RunFlags;
+  // No method or path defaults here: scenarioFromFlags applies them to a one-liner, and withOverrides
+  // refuses them over a scenario file (cli/scenario-flags.ts).
+  const flags = { header: [], gate: [], maxRegression: [], ...(manifest.flags as StoredFlags) } as RunFlags;
   const file = scenarioFile ?? manifest.scenarioFile ?? undefined;
   const base = file !== undefined ? await loadScenarioFile(file) : scenarioFromFlags(flags);
   return withOverrides(base, flags);
@@ -166,7 +169,7 @@ Examples:
       const stored = parts[0]!.manifest.flags as StoredFlags;
       const outcome = await withInterrupt((signal) => judgeMerged(scenario, parts, {
         outDir: flags.out, missing, signal, junitFile: flags.junit, extraGates: [...(stored.gate ?? []), ...flags.gate],
-        cloudwatch: flags.cloudwatch === false ? false : stored.cloudwatch, aws: awsOf({ ...stored, header: [], gate: [], maxRegression: [], method: 'GET', path: '/' }),
+        cloudwatch: flags.cloudwatch === false ? false : stored.cloudwatch, aws: awsOf({ ...stored, header: [], gate: [], maxRegression: [] } as RunFlags),
       }));
       finish(outcome.result, outcome.outDir, flags.quiet === true);
       process.exitCode = outcome.exitCode;
