@@ -10,6 +10,13 @@ import { BatchV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/clien
 import { LoadgateError, UsageError } from '../errors.ts';
 import { unpackBundle } from './part-bundle.ts';
 
+/**
+ * Every pod must be Ready this long before T: the time to delete the Job when one is not, so the
+ * ready pods are told to stop before they would send (a real cluster's delete reaches a kubelet
+ * in well under a second, usually; a pod it reaches after T sends until its SIGTERM).
+ */
+export const READY_MARGIN_MS = 1000;
+
 export interface ClusterRunInput {
   /** The List renderIndexedJob wrote (with bundleInLog). */
   readonly manifest: { readonly items: readonly Record<string, any>[] };
@@ -77,12 +84,12 @@ export async function runOnCluster(kc: KubeConfig, input: ClusterRunInput): Prom
       const byIndex = podsByIndex(await listPods());
       const notReady = Array.from({ length: input.parts }, (_, i) => i).filter((i) => !isReadyOrDone(byIndex.get(i)));
       if (notReady.length === 0) break;
-      if (Date.now() >= input.startAtWallMs || input.signal?.aborted) {
+      if (Date.now() >= input.startAtWallMs - READY_MARGIN_MS || input.signal?.aborted) {
         await cleanUp();
         const which = notReady.map((i) => `part ${i}/${input.parts} ${describePod(byIndex.get(i))}`).join(', ');
-        throw new LoadgateError('TARGET', `k8s run: ${input.signal?.aborted ? 'interrupted' : `not every pod was ready by the start time ${new Date(input.startAtWallMs).toISOString()}`} (${which}): Job ${namespace}/${jobName} deleted, nothing was sent`);
+        throw new LoadgateError('TARGET', `k8s run: ${input.signal?.aborted ? 'interrupted' : `not every pod was ready ${READY_MARGIN_MS} ms before the start time ${new Date(input.startAtWallMs).toISOString()}`} (${which}): Job ${namespace}/${jobName} deleted, nothing was sent`);
       }
-      await sleep(Math.min(pollMs, Math.max(1, input.startAtWallMs - Date.now())));
+      await sleep(Math.min(pollMs, Math.max(1, input.startAtWallMs - READY_MARGIN_MS - Date.now())));
     }
     input.log(`k8s run: ${input.parts} pods ready, start at ${new Date(input.startAtWallMs).toISOString()}`);
     const finishBy = input.startAtWallMs + input.deadlineS * 1000;
@@ -99,7 +106,7 @@ export async function runOnCluster(kc: KubeConfig, input: ClusterRunInput): Prom
       const pod = pods.get(index);
       const podName = pod?.metadata?.name;
       if (!pod || !podName) { failed.push({ index, why: 'no pod' }); continue; }
-      if (pod.status?.phase !== 'Succeeded') { failed.push({ index, why: `pod ${podName} ${describePod(pod)}` }); continue; }
+      if (pod.status?.phase !== 'Succeeded') { failed.push({ index, why: `pod ${describePod(pod)}` }); continue; }
       const log = await apiCall(`read log of pod ${namespace}/${podName}`, () => core.readNamespacedPodLog({ name: podName, namespace, container: 'part' }));
       const dir = join(input.partsDir, `part-${index}`);
       const unpacked = await unpackBundle(String(log), dir);
