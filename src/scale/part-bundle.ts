@@ -31,7 +31,12 @@ export async function unpackBundle(log: string, dir: string): Promise<BundleOutc
   if (line === undefined) return { ok: false, why: 'its log has no part bundle (the part did not finish writing)' };
   const [, digest, packed = ''] = line.trimEnd().split(' ');
   if (digest !== sha256(packed)) return { ok: false, why: `its part bundle is cut or damaged (${packed.length} base64 characters, digest differs): a log over the kubelet's size limit; use a smaller run per part` };
-  const { files } = JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as { files: Record<string, string> };
+  let files: Record<string, string>;
+  try {
+    ({ files } = JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as { files: Record<string, string> });
+  } catch (err) {
+    return { ok: false, why: `its part bundle does not unpack (${(err as Error).message})` };
+  }
   await mkdir(dir, { recursive: true });
   for (const [name, base64] of Object.entries(files)) {
     // A name from a log is input: no path may leave the folder.
