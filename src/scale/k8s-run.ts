@@ -5,6 +5,8 @@
  * (part-bundle.ts) for the merge. Pods are polled with list (every 250 ms), not watched: a
  * watch that drops must be re-listed anyway, and N pods over seconds is a small list.
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BatchV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { LoadgateError, UsageError } from '../errors.ts';
@@ -42,6 +44,9 @@ export interface ClusterRunOutcome {
 /** KUBECONFIG, then ~/.kube/config, then the in-cluster service account, as kubectl does; --kubeconfig wins. */
 export function loadKubeConfig(file: string | undefined): KubeConfig {
   const kc = new KubeConfig();
+  // With none of these the client falls back to http://localhost:8080, which is never the cluster meant.
+  const found = file !== undefined || Boolean(process.env.KUBECONFIG) || existsSync(join(homedir(), '.kube', 'config')) || Boolean(process.env.KUBERNETES_SERVICE_HOST);
+  if (!found) throw new UsageError('k8s run: no kubeconfig (give --kubeconfig, set KUBECONFIG, write ~/.kube/config, or run in a pod)');
   try {
     if (file !== undefined) kc.loadFromFile(file);
     else kc.loadFromDefault();
@@ -158,7 +163,7 @@ async function apiCall<T>(what: string, call: () => Promise<T>): Promise<T> {
 function oneLine(err: unknown): string {
   const e = err as { code?: number; body?: unknown; message?: string };
   const body = typeof e.body === 'string' ? (() => { try { return (JSON.parse(e.body as string) as { message?: string }).message; } catch { return e.body as string; } })() : undefined;
-  return (e.code ? `HTTP ${e.code}${body ? `: ${body}` : ''}` : e.message ?? String(err)).split('\n')[0]!.slice(0, 300);
+  return (typeof e.code === 'number' ? `HTTP ${e.code}${body ? `: ${body}` : ''}` : e.message ?? String(err)).split('\n')[0]!.slice(0, 300);
 }
 
 function sleep(ms: number): Promise<void> {
