@@ -11,7 +11,6 @@ import { durationMs } from '../validate.ts';
 import { numberFlag, withOverrides, type RunFlags as ScenarioFlags } from './scenario-flags.ts';
 import { renderIndexedJob, scenarioForConfigMap } from '../scale/k8s.ts';
 import { parseStartAt } from '../scale/start-at.ts';
-import { contextNamespace, loadKubeConfig, runOnCluster } from '../scale/k8s-run.ts';
 import { bundleLine } from '../scale/part-bundle.ts';
 import { PART_FILE, type StoredFlags } from '../scale/part-file.ts';
 import { checkParts, judgeMerged, loadParts } from '../scale/merge-run.ts';
@@ -88,6 +87,8 @@ export function k8sCommand(): Command {
     .option('--out <dir>', 'output folder of the merged run; the parts go to <dir>/parts (default reports/<name>-<start>)')
     .option('-q, --quiet', 'no summary table')
     .action(async (file: string, flags: RunFlags) => {
+      // Loaded here: the Kubernetes client costs every other command ~0.6 s of cold start.
+      const { contextNamespace, loadKubeConfig, runOnCluster } = await import('../scale/k8s-run.ts');
       const kc = loadKubeConfig(flags.kubeconfig);
       const namespace = flags.namespace ?? contextNamespace(kc);
       const { manifest, parts, startAtWallMs, scenario } = await render(file, flags, { namespace, bundleInLog: true });
