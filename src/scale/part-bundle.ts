@@ -1,9 +1,9 @@
 /**
- * A part folder carried home in its pod's log (docs/scale-out.md, "k8s run"): the pod's last
- * line is `loadgate-part-bundle <sha256> <base64 of gzip(JSON)>`, the JSON mapping each file of
- * the folder (part.json, result.json, send-log.bin, ...) to its bytes in base64. The digest
- * makes a log that the kubelet cut (its default rotation is 10 MiB per container) an error
- * instead of a silently short part.
+ * A part folder carried home in its pod's log (docs/scale-out.md, "On Kubernetes: `loadgate k8s
+ * run` (`src/scale/k8s-run.ts`)"): the pod's last line is `loadgate-part-bundle <sha256> <base64
+ * of gzip(JSON)>`, the JSON mapping each file of the folder (part.json, result.json,
+ * send-log.bin, ...) to its bytes in base64. The digest makes a log that the kubelet cut (its
+ * default rotation is 10 MiB per container) an error instead of a silently short part.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
