@@ -105,6 +105,8 @@ export async function runOnCluster(kc: KubeConfig, input: ClusterRunInput): Prom
       if (running.length === 0 || Date.now() > finishBy || input.signal?.aborted) break;
       await sleep(pollMs);
     }
+    // The pods are deleted with the Job, their logs with them: what they measured cannot be merged.
+    if (input.signal?.aborted) throw new LoadgateError('TARGET', `k8s run: interrupted while the parts ran: Job ${namespace}/${jobName} deleted, its parts not merged`, 130);
     const dirs: string[] = [];
     const failed: { index: number; why: string }[] = [];
     for (let index = 0; index < input.parts; index += 1) {
