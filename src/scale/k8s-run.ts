@@ -92,7 +92,7 @@ export async function runOnCluster(kc: KubeConfig, input: ClusterRunInput): Prom
       if (Date.now() >= input.startAtWallMs - READY_MARGIN_MS || input.signal?.aborted) {
         await cleanUp();
         const which = notReady.map((i) => `part ${i}/${input.parts} ${describePod(byIndex.get(i))}`).join(', ');
-        throw new LoadgateError('TARGET', `k8s run: ${input.signal?.aborted ? 'interrupted' : `not every pod was ready ${READY_MARGIN_MS} ms before the start time ${new Date(input.startAtWallMs).toISOString()}`} (${which}): Job ${namespace}/${jobName} deleted, nothing was sent`);
+        throw new LoadgateError('TARGET', `k8s run: ${input.signal?.aborted ? 'interrupted' : `not every pod was ready ${READY_MARGIN_MS} ms before the start time ${new Date(input.startAtWallMs).toISOString()}`} (${which}): Job ${namespace}/${jobName} deleted, nothing was sent`, input.signal?.aborted ? 130 : 1);
       }
       await sleep(Math.min(pollMs, Math.max(1, input.startAtWallMs - READY_MARGIN_MS - Date.now())));
     }
