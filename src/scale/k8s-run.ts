@@ -90,7 +90,6 @@ export async function runOnCluster(kc: KubeConfig, input: ClusterRunInput): Prom
       const notReady = Array.from({ length: input.parts }, (_, i) => i).filter((i) => !isReadyOrDone(byIndex.get(i)));
       if (notReady.length === 0) break;
       if (Date.now() >= input.startAtWallMs - READY_MARGIN_MS || input.signal?.aborted) {
-        await cleanUp();
         const which = notReady.map((i) => `part ${i}/${input.parts} ${describePod(byIndex.get(i))}`).join(', ');
         throw new LoadgateError('TARGET', `k8s run: ${input.signal?.aborted ? 'interrupted' : `not every pod was ready ${READY_MARGIN_MS} ms before the start time ${new Date(input.startAtWallMs).toISOString()}`} (${which}): Job ${namespace}/${jobName} deleted, nothing was sent`, input.signal?.aborted ? 130 : 1);
       }
