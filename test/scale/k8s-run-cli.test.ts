@@ -21,7 +21,7 @@ describe('loadgate k8s run through the fake API server', () => {
     dir = await mkdtemp(join(tmpdir(), 'loadgate-k8s-run-'));
     api = await fakeKubeApi();
     target = await countingServer();
-    await writeFile(join(dir, 'scenario.json'), JSON.stringify({ name: 'k8s-run', requests: [{ method: 'GET', path: '/' }], phases: [{ shape: 'constant', rateRps: 100, duration: '1s' }], options: { warmUp: false } }));
+    await writeFile(join(dir, 'scenario.json'), JSON.stringify({ name: 'k8s-run', requests: [{ method: 'GET', path: '/' }], phases: [{ shape: 'constant', rateRps: 100, duration: '1s' }], options: { warmUp: false, requireSchedule: false } }));
   });
   afterAll(async () => {
     await api?.close();
@@ -36,6 +36,7 @@ describe('loadgate k8s run through the fake API server', () => {
     const run = await runCli(['k8s', 'run', join(dir, 'scenario.json'), '--parts', '2', '--image', 'loadgate:test', '--target', target.url,
       '--start-at', startAt, '--name', 'split', '--out', out, '--quiet'], { env: { KUBECONFIG: api.kubeconfig('load') }, timeoutMs: 30_000 });
     expect(run.stderr).toContain('2 pods ready');
+    // requireSchedule false: on a busy 2-core machine cold parts start late (start skew), which is not what this test judges.
     expect(run.code, run.stderr).toBe(0);
     const result = await readResult(join(out, 'result.json'));
     expect(result.totals.sent).toBe(100);
