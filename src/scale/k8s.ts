@@ -37,6 +37,8 @@ export interface RenderInput {
   readonly ttlS?: number;
   readonly pvc?: string;
   readonly nowWallMs?: number;
+  /** `k8s run`: each pod runs its part through `loadgate k8s part`, which prints the part folder as its last log line (part-bundle.ts). */
+  readonly bundleInLog?: boolean;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
@@ -68,7 +70,7 @@ export function renderIndexedJob(input: RenderInput): Record<string, unknown> {
           containers: [{
             name: 'part', image: input.image,
             // $(VAR) is expanded by the kubelet from the env below; JOB_COMPLETION_INDEX is set by the Job controller.
-            args: ['run', `/scenario/${scenarioKey}`, '--segment', `$(JOB_COMPLETION_INDEX)/${input.parts}`, '--start-at', '$(LOADGATE_START_AT)',
+            args: [...(input.bundleInLog ? ['k8s', 'part', '--'] : []), 'run', `/scenario/${scenarioKey}`, '--segment', `$(JOB_COMPLETION_INDEX)/${input.parts}`, '--start-at', '$(LOADGATE_START_AT)',
               '--target', input.target, '--out', '/parts/part-$(JOB_COMPLETION_INDEX)', '--quiet'],
             env: [{ name: 'LOADGATE_START_AT', valueFrom: { configMapKeyRef: { name: `${input.name}-scenario`, key: 'start-at' } } }],
             volumeMounts: [{ name: 'scenario', mountPath: '/scenario', readOnly: true }, { name: 'parts', mountPath: '/parts' }],
