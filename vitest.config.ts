@@ -12,6 +12,8 @@ const TIMING_SENSITIVE = [
   'test/e2e/route-gates.test.ts',
   'test/load/**/*.test.ts',
   'test/scale/merged-verdict.test.ts',
+  // Every pod (a cold loadgate process) must be ready a second before the start time.
+  'test/scale/k8s-run-*.test.ts',
   'test/capacity/**/*.test.ts',
   'test/cli/interrupt.test.ts',
   'test/cli/capacity-stop.test.ts',

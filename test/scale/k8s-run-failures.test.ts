@@ -5,47 +5,16 @@
  * ready aborts before T with one line, the Job deleted and nothing sent; a pod that fails fails
  * the run (with --allow-partial: k8s-run-failed-pod.test.ts).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/program.ts';
-import { countingServer, type CountingServer } from '../helpers/counting-server.ts';
-import { fakeKubeApi, type FakeKubeApi } from '../helpers/fake-kube-api.ts';
+import { describe, expect, it } from 'vitest';
+import { k8sRunRig } from './k8s-run-rig.ts';
 
 describe('loadgate k8s run, a pod never ready or failed', () => {
-  let dir: string;
-  let target: CountingServer;
-  const apis: FakeKubeApi[] = [];
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'loadgate-k8s-fail-'));
-    target = await countingServer();
-    await writeFile(join(dir, 'scenario.json'), JSON.stringify({ name: 'k8s-fail', requests: [{ method: 'GET', path: '/' }], phases: [{ shape: 'constant', rateRps: 100, duration: '500ms' }], options: { warmUp: false } }));
-  });
-  afterAll(async () => {
-    for (const api of apis) await api.close();
-    await target?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  async function k8sRun(api: FakeKubeApi, name: string, startInMs: number, extra: string[] = []) {
-    const stderr: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true));
-    const startAtWallMs = Date.now() + startInMs;
-    try {
-      const code = await main(['k8s', 'run', join(dir, 'scenario.json'), '--parts', '2', '--image', 'loadgate:test', '--target', target.url,
-        '--start-at', String(startAtWallMs), '--name', name, '--kubeconfig', api.kubeconfig('load'), '--out', join(dir, name), '--quiet', ...extra]);
-      return { code, stderr: stderr.join(''), startAtWallMs, endedWallMs: Date.now() };
-    } finally {
-      spy.mockRestore();
-    }
-  }
+  const rig = k8sRunRig();
 
   it('aborts before the start time when a pod never becomes ready: one line, the Job deleted, nothing sent', async () => {
-    const api = await fakeKubeApi({ neverReady: [1] });
-    apis.push(api);
-    const before = target.count();
-    const run = await k8sRun(api, 'stuck', 2_500);
+    const api = await rig.api({ neverReady: [1] });
+    const before = rig.target().count();
+    const run = await rig.run(api, 'stuck', 2_500);
     expect(run.code).toBe(1);
     expect(run.endedWallMs).toBeLessThan(run.startAtWallMs);
     const lines = run.stderr.trim().split('\n');
@@ -55,13 +24,12 @@ describe('loadgate k8s run, a pod never ready or failed', () => {
     await api.idle();
     // Past T: the ready pod was stopped before it sent.
     await new Promise((r) => setTimeout(r, Math.max(0, run.startAtWallMs + 300 - Date.now())));
-    expect(target.count()).toBe(before);
+    expect(rig.target().count()).toBe(before);
   }, 15_000);
 
   it('fails the run when a pod fails', async () => {
-    const api = await fakeKubeApi({ crash: [1] });
-    apis.push(api);
-    const strict = await k8sRun(api, 'crash', 2_500);
+    const api = await rig.api({ crash: [1] });
+    const strict = await rig.run(api, 'crash', 2_500);
     expect(strict.stderr).toMatch(/k8s run: part 1\/2 failed: pod crash-1-\w+ Failed \(exit 1 Error\)/);
     expect(strict.stderr).toContain('missing part 1/2 of 2');
     expect(strict.code).toBe(2);
