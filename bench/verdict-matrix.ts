@@ -17,16 +17,11 @@ import type { RunResult } from '../src/result/schema.ts';
 import { nginxInstalled, startNginx } from './servers/nginx.ts';
 import { haproxyInstalled, startHaproxy } from './servers/haproxy.ts';
 import type { BenchReport } from './engine.ts';
+import { MATRIX_KEY, MATRIX_TRUE_LIMITS, withBucket, type MatrixBucket } from './servers/matrix-api.ts';
 
-const KEY = 'k-bench-gold-0001';
-const TRUTH = {
-  api: { type: 'rest', name: 'matrix' },
-  stages: { prod: { throttle: { rateRps: 100, burst: 100 }, routes: { 'GET /slow': { throttle: { rateRps: 20, burst: 10 } } } } },
-  routes: { 'GET /items': {}, 'GET /slow': {}, 'GET /keyed': { apiKeyRequired: true } },
-  apiKeys: { [KEY]: { usagePlan: 'gold' } },
-  usagePlans: { gold: { throttle: { rateRps: 5, burst: 5 } } },
-};
-type Where = 'stage' | 'slow' | 'plan';
+const KEY = MATRIX_KEY;
+const TRUTH = MATRIX_TRUE_LIMITS;
+type Where = MatrixBucket;
 const ERRORS = [['right', 1, 1], ['rate+10%', 1.1, 1], ['rate-10%', 0.9, 1], ['burst×2', 1, 2], ['burst÷2', 1, 0.5]] as const;
 
 interface Case { readonly name: string; readonly args: string[]; readonly want: string; readonly wantExit: number }
@@ -35,10 +30,7 @@ interface Outcome extends Case { readonly got: string; readonly exit: number; re
 const dir = mkdtempSync(join(tmpdir(), 'lg-verdict-bench-'));
 
 function limitsWith(where: Where, rateX: number, burstX: number): string {
-  const d = structuredClone(TRUTH);
-  const spec = where === 'stage' ? d.stages.prod.throttle : where === 'slow' ? d.stages.prod.routes['GET /slow'].throttle : d.usagePlans.gold.throttle;
-  spec.rateRps *= rateX;
-  spec.burst = Math.max(1, Math.round(spec.burst * burstX));
+  const d = withBucket(where, (t) => ({ rateRps: t.rateRps * rateX, burst: Math.max(1, Math.round(t.burst * burstX)) }));
   const file = join(dir, `limits-${where}-${rateX}-${burstX}.json`);
   writeFileSync(file, JSON.stringify(d));
   return file;

@@ -15,22 +15,13 @@ import { parseEmulatorConfig } from '../../src/emulator/config.ts';
 import type { RunResult } from '../../src/result/schema.ts';
 import { nginxInstalled, startNginx, type RunningNginx } from '../../bench/servers/nginx.ts';
 import { haproxyInstalled, startHaproxy, type RunningHaproxy } from '../../bench/servers/haproxy.ts';
+import { MATRIX_KEY, MATRIX_TRUE_LIMITS, withBucket, type MatrixBucket } from '../../bench/servers/matrix-api.ts';
 
-const KEY = 'k-gold-secret-0001';
-const TRUE_LIMITS = {
-  api: { type: 'rest', name: 'matrix' },
-  stages: { prod: { throttle: { rateRps: 100, burst: 100 }, routes: { 'GET /slow': { throttle: { rateRps: 20, burst: 10 } } } } },
-  routes: { 'GET /items': {}, 'GET /slow': {}, 'GET /keyed': { apiKeyRequired: true } },
-  apiKeys: { [KEY]: { usagePlan: 'gold' } },
-  usagePlans: { gold: { throttle: { rateRps: 5, burst: 5 } } },
-};
-/** TRUE_LIMITS with one bucket changed: `path` into the document, new [rate, burst]. */
-function declared(change?: { at: 'stage' | 'slow' | 'plan'; rateRps: number; burst: number }): object {
-  const d = structuredClone(TRUE_LIMITS) as typeof TRUE_LIMITS;
-  if (change?.at === 'stage') d.stages.prod.throttle = { rateRps: change.rateRps, burst: change.burst };
-  if (change?.at === 'slow') d.stages.prod.routes['GET /slow'].throttle = { rateRps: change.rateRps, burst: change.burst };
-  if (change?.at === 'plan') d.usagePlans.gold.throttle = { rateRps: change.rateRps, burst: change.burst };
-  return d;
+const KEY = MATRIX_KEY;
+const TRUE_LIMITS = MATRIX_TRUE_LIMITS;
+/** TRUE_LIMITS with one bucket declared as [rate, burst]. */
+function declared(change?: { at: MatrixBucket; rateRps: number; burst: number }): object {
+  return change === undefined ? TRUE_LIMITS : withBucket(change.at, () => ({ rateRps: change.rateRps, burst: change.burst }));
 }
 
 let dir: string;
