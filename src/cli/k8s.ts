@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
+import { OPTIONAL_PEERS } from '../version.ts';
 import { writeFileAtomic } from '../result/write-files.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { targetUrl } from '../scenario/validate.ts';
@@ -87,8 +88,7 @@ export function k8sCommand(): Command {
     .option('--out <dir>', 'output folder of the merged run; the parts go to <dir>/parts (default reports/<name>-<start>)')
     .option('-q, --quiet', 'no summary table')
     .action(async (file: string, flags: RunFlags) => {
-      // Loaded here: the Kubernetes client costs every other command ~0.6 s of cold start.
-      const { contextNamespace, loadKubeConfig, runOnCluster } = await import('../scale/k8s-run.ts');
+      const { contextNamespace, loadKubeConfig, runOnCluster } = await loadClusterDriver();
       const kc = loadKubeConfig(flags.kubeconfig);
       const namespace = flags.namespace ?? contextNamespace(kc);
       const { manifest, parts, startAtWallMs, scenario } = await render(file, flags, { namespace, bundleInLog: true });
@@ -134,3 +134,20 @@ export function k8sCommand(): Command {
     });
   return k8s;
 }
+
+/**
+ * The Kubernetes client is an optional peer dependency (docs/scale-out.md "Kubernetes"): 57 MB
+ * that only `k8s run` needs, loaded here so it costs no other command its ~0.6 s of cold start.
+ */
+const KUBERNETES_CLIENT = '@kubernetes/client-node';
+
+async function loadClusterDriver(): Promise<typeof import('../scale/k8s-run.ts')> {
+  try {
+    return await import('../scale/k8s-run.ts');
+  } catch (err) {
+    const missing = (err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`'${KUBERNETES_CLIENT}'`);
+    if (!missing) throw err;
+    throw new UsageError(`k8s run: needs the Kubernetes client, which loadgate does not install by default: npm install ${KUBERNETES_CLIENT}@${OPTIONAL_PEERS[KUBERNETES_CLIENT]} (k8s render needs nothing)`);
+  }
+}
+

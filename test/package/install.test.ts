@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,9 +75,10 @@ beforeAll(async () => {
   for (const name of ['esm', 'cjs', 'none']) await exec(process.execPath, [TSC, '--init'], { cwd: project(name) });
 }, 150_000);
 
-afterAll(() => {
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+// Four installs are a few hundred MB: on a slow CI disk the delete alone outlasted the 30 s default.
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+}, 150_000);
 
 describe('the packed tarball', () => {
   it('ships compiled JavaScript and declarations, no sources, tests or bench', async () => {
@@ -136,6 +138,15 @@ describe('a global install', () => {
     expect([0, 3], `${result.stdout}\n${result.stderr}`).toContain(result.code);
     expect(existsSync(join(out, 'result.json'))).toBe(true);
     expect(existsSync(join(project('global'), 'lib/node_modules/loadgate/src'))).toBe(false);
+  });
+
+  it('k8s run without the optional Kubernetes client says how to install it: one line, exit 2', async () => {
+    writeFileSync(join(project('bare'), 'scenario.ts'), SCENARIO);
+    expect(existsSync(join(project('global'), 'lib/node_modules/@kubernetes'))).toBe(false);
+    expect(existsSync(join(project('global'), 'lib/node_modules/loadgate/node_modules/@kubernetes'))).toBe(false);
+    const result = await run(bin(), ['k8s', 'run', 'scenario.ts', '--parts', '2', '--image', 'loadgate:test', '--target', 'http://127.0.0.1:9/', '--start-at', String(Date.now() + 60_000)], project('bare'));
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/k8s run: needs the Kubernetes client.*npm install @kubernetes\/client-node@1\.4\.0/)]);
   });
 
   it('shows the error a scenario throws at import: one line naming the file, exit 2', async () => {
