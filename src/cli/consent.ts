@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.ts';
 import type { PhaseSpec } from '../scenario/types.ts';
 import { largestInstantCount, peakRateRpsOf } from '../schedule/shapes/registry.ts';
-import { maskUserinfo } from '../scenario/validate.ts';
+import { maskUrlCredentials } from '../core/redact.ts';
 import { PRICE_PER_REQUEST_USD } from '../throttle/probe.ts';
 import { numberFlag } from './scenario-flags.ts';
 import { isLocalTarget } from '../core/local-target.ts';
@@ -15,7 +15,7 @@ import { isLocalTarget } from '../core/local-target.ts';
 /** Anything but a local target needs consent (exit 2 otherwise). */
 export function assertLocalOrConsented(target: string, yes: boolean, command = 'verify'): void {
   if (!isLocalTarget(target) && !yes) {
-    throw new UsageError(`${command}: --target ${maskUserinfo(target)} is not local: the ${command === 'verify' ? 'probe' : 'run'} sends real traffic that may be billed; add --yes to go ahead`);
+    throw new UsageError(`${command}: --target ${maskUrlCredentials(target)} is not local: the ${command === 'verify' ? 'probe' : 'run'} sends real traffic that may be billed; add --yes to go ahead`);
   }
 }
 
@@ -70,7 +70,7 @@ export function capsFromFlags(flags: { readonly maxRequests?: string; readonly m
  */
 export function checkTraffic(command: string, target: string | undefined, plan: TrafficPlan, caps: TrafficCaps, yes: boolean, print: (line: string) => void): void {
   const local = target === undefined || isLocalTarget(target);
-  if (!local) print(describePlan(plan, `${command} ${maskUserinfo(target!)}: `));
+  if (!local) print(describePlan(plan, `${command} ${maskUrlCredentials(target!)}: `));
   if (caps.maxRequests !== undefined && plan.requests > caps.maxRequests) {
     throw new UsageError(`${command}: the plan sends ${plan.requests} requests, over --max-requests ${caps.maxRequests}; nothing was sent`, { field: '--max-requests' });
   }

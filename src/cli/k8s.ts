@@ -17,6 +17,7 @@ import { PART_FILE, type StoredFlags } from '../scale/part-file.ts';
 import { checkParts, judgeMerged, loadParts } from '../scale/merge-run.ts';
 import { withInterrupt } from './interrupt.ts';
 import { renderTerminal } from '../report/terminal.ts';
+import { writeNotes } from './notes.ts';
 
 interface RenderFlags {
   readonly parts: string;
@@ -111,7 +112,7 @@ export function k8sCommand(): Command {
         });
       });
       if (!flags.quiet) process.stdout.write(`${renderTerminal(outcome.result, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`);
-      for (const note of outcome.result.notes) process.stderr.write(`note: ${note}\n`);
+      writeNotes(outcome.result);
       process.stderr.write(`result: ${outcome.outDir}/result.json (parts in ${join(outDir, 'parts')})\n`);
       process.exitCode = outcome.exitCode;
     });

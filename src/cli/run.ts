@@ -18,6 +18,7 @@ import { colorEnabled, NO_COLOR_HELP } from '../color.ts';
 import { publishRun } from './github-actions.ts';
 import { endpointUrlFlag } from '../aws/credentials.ts';
 import { isSplitRun, splitRun, splitRunOptions, type SplitFlags } from './split-run.ts';
+import { writeNotes } from './notes.ts';
 
 export function runCommand(): Command {
   const command = new Command('run');
@@ -102,7 +103,7 @@ every gate passed (see --allow-unkept-schedule).`,
         }),
       );
       if (!flags.quiet) process.stdout.write(`${renderTerminal(outcome.result, { color: colorEnabled(process.stdout, flags.color) })}\n`);
-      for (const note of outcome.result.notes) process.stderr.write(`note: ${note}\n`);
+      writeNotes(outcome.result);
       process.stderr.write(`result: ${outcome.outDir}/result.json (report.html, summary.md beside it)\n`);
       await publishRun(outcome.result);
       process.exitCode = outcome.exitCode;

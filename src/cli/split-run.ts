@@ -22,6 +22,7 @@ import { parseSegment } from '../load/segment.ts';
 import { parseStartAt, startFromStdin } from '../scale/start-at.ts';
 import { parseWorkers, PROGRESS_PREFIX, runWorkers } from '../scale/workers.ts';
 import { checkParts, judgeMerged, loadParts } from '../scale/merge-run.ts';
+import { writeNotes } from './notes.ts';
 
 /** The run flags a merge may rebuild the scenario from: none of them carries a secret. */
 const STORED_FLAGS = [
@@ -123,7 +124,7 @@ function awsOf(flags: RunFlags) {
 
 function finish(result: RunResult, outDir: string, quiet: boolean): void {
   if (!quiet) process.stdout.write(`${renderTerminal(result, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`);
-  for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
+  writeNotes(result);
   process.stderr.write(`result: ${outDir}/result.json (send-log.bin, parts.json, report.html, summary.md beside it)\n`);
 }
 

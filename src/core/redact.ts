@@ -6,7 +6,9 @@
  *   - each API key declared in the limits is replaced by its masked form (maskSecret) wherever
  *     it occurs, including as a map key;
  *   - `Authorization`, `x-api-key` and `X-Amz-Security-Token` followed by `:` or `=` keep their
- *     name and lose their value.
+ *     name and lose their value;
+ *   - so do credential-named query parameters and a URL's password (a target or path copied
+ *     into a note or a route name).
  * Encoded histograms are left alone: they are base64 and carry no text.
  */
 
@@ -17,6 +19,20 @@ export function maskSecret(secret: string): string {
 
 const HEADER_VALUE =
   /\b(authorization|x-api-key|x-amz-security-token)(["']?\s*[:=]\s*["']?)(?:(bearer|basic|aws4-hmac-sha256)\s+)?[^\s"'`|,;<>&]+/gi;
+
+/**
+ * A credential in a URL: a query parameter whose name says it holds one (`api_key=`, `token=`,
+ * pre-signed `X-Amz-Signature=` / `X-Amz-Credential=`), or the userinfo of `scheme://user:pass@`.
+ * A name that only looks like one (`?monkey=1`) is masked too: a masked harmless value costs a
+ * reader nothing, a printed key costs a rotation.
+ */
+const QUERY_CREDENTIAL = /([?&][\w.-]*?(?:key|token|secret|password|passwd|signature|credential|auth)[\w.-]*=)[^&#\s"'`|,;:()<>]+/gi;
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'`]+@/gi;
+
+/** `https://user:secret@host/p?api_key=k` -> `https://****@host/p?api_key=****`: a URL as messages show it. */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(URL_USERINFO, '$1****@').replace(QUERY_CREDENTIAL, '$1****');
+}
 
 /** Fields holding compressed histograms: never text, never scanned. */
 const OPAQUE_KEYS = new Set(['latencyHistogram', 'latencyUs', 'serviceTimeUs', 'sendLagUs']);
@@ -52,7 +68,10 @@ export function knownSecrets(result: KnowsSecrets): string[] {
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(maskSecret(secret));
-  return out.replace(HEADER_VALUE, (_m, name: string, sep: string, scheme: string | undefined) => `${name}${sep}${scheme ? `${scheme} ` : ''}****`);
+  return out
+    .replace(HEADER_VALUE, (_m, name: string, sep: string, scheme: string | undefined) => `${name}${sep}${scheme ? `${scheme} ` : ''}****`)
+    .replace(URL_USERINFO, '$1****@')
+    .replace(QUERY_CREDENTIAL, '$1****');
 }
 
 function redactValue(value: unknown, secrets: readonly string[]): unknown {

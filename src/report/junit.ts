@@ -42,7 +42,7 @@ export function renderJunit(input: RunResult): string {
   const suiteName = `loadgate ${result.kind}: ${result.scenario.name}`;
   const properties = {
     runId: result.runId,
-    target: result.scenario.target.replace(/\/\/[^/@]*@/, '//****@'),
+    target: result.scenario.target,
     targetRps: result.schedule.targetRps,
     achievedRps: Number(result.schedule.achievedRps.toFixed(3)),
     interrupted: String(result.interrupted),

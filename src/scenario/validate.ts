@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../errors.ts';
 import { parseLimits } from '../core/limits.ts';
+import { maskUrlCredentials } from '../core/redact.ts';
 import { array, at, boolean, durationMs, isObject, number, object, optional, record, string, type Where } from '../validate.ts';
 import { headerName, headerValue } from './headers.ts';
 import { CAPS, capText } from './caps.ts';
@@ -64,11 +65,11 @@ function buildScenario(raw: unknown, file: string | null): Scenario {
 /**
  * A target base URL: http(s), with a host (WHATWG parsing reads `http:///path` as host "path"),
  * without credentials (undici would not send them, and result.json would keep them; use
- * `--header 'authorization: ...'`). Messages show the URL with its userinfo masked.
+ * `--header 'authorization: ...'`). Messages show the URL with its credentials masked.
  */
 export function targetUrl(value: unknown, where: Where): string {
   const text = string(value, where, { nonEmpty: true }).trim();
-  const shown = maskUserinfo(text);
+  const shown = maskUrlCredentials(text);
   let url: URL;
   try {
     url = new URL(text);
@@ -84,10 +85,6 @@ export function targetUrl(value: unknown, where: Where): string {
   return text;
 }
 
-/** `https://user:secret@host` -> `https://****@host`. */
-export function maskUserinfo(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1****@');
-}
 
 /** A duration within the cap on phases (CAPS.durationMs). */
 function cappedDurationMs(value: unknown, where: Where): number {

@@ -2,7 +2,7 @@
  * `loadgate run` as a user runs it: the real bin, the embedded emulator in its own process,
  * real sockets on 127.0.0.1, short bounded runs.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,16 +81,18 @@ describe('loadgate run', () => {
     expect(wrong.code).toBe(1);
   });
 
-  it('a target that is down still yields a result, errors by kind and a clear message (exit 1)', async () => {
+  it('a target that is down still yields a result, errors by kind and a clear message (exit 1), with no credential its URL carried', async () => {
     const out = await tempDir();
     const port = await closedPort();
-    const run = await runCli(['run', '--target', `http://127.0.0.1:${port}`, '--rps', '20', '--duration', '1s', '--out', out, '-q']);
+    const run = await runCli(['run', '--target', `http://127.0.0.1:${port}/prod?api_key=q-secret-77`, '--rps', '20', '--duration', '1s', '--out', out, '-q']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/no request got a response/);
+    expect(run.stderr).toMatch(/no request got a response from http:\/\/127\.0\.0\.1:\d+\/prod\?api_key=\*\*\*\*/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     const result = await readResultJson(out);
     expect(result.totals.errorsByKind.refused).toBe(20);
     expect(result.cloudwatch.status).toBe('skipped');
+    const written = await Promise.all((await readdir(out)).map((f) => readFile(join(out, f), 'latin1')));
+    expect([run.stdout, run.stderr, ...written].filter((text) => text.includes('q-secret-77'))).toEqual([]);
   });
 
   it('never writes an API key or a header value: result.json and the reports carry the masked key', async () => {

@@ -45,9 +45,19 @@ describe('secrets in reports', () => {
     expect(redactText(`"X-Amz-Security-Token": "${SESSION}"`, [])).toBe('"X-Amz-Security-Token": "****"');
   });
 
+  it('masks credentials a URL carries: query parameters named for one, pre-signed AWS parameters, a password', () => {
+    const signed = 'https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261201&X-Amz-Signature=9f86d081884c7d65&X-Amz-Expires=60';
+    expect(redactText(signed, [])).toBe('https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=****&X-Amz-Signature=****&X-Amz-Expires=60');
+    expect(redactText('GET /items?page=2&api_key=undeclared-1234&sort=asc', [])).toBe('GET /items?page=2&api_key=****&sort=asc');
+    expect(redactText('note: /ws?access_token=abc.def.ghi said 403', [])).toBe('note: /ws?access_token=**** said 403');
+    expect(redactText('target http://loadgate:hunter2@127.0.0.1:8080/prod refused', [])).toBe('target http://****@127.0.0.1:8080/prod refused');
+  });
+
   it('leaves text without secrets alone', () => {
     const text = 'GET /users/{id} p99 < 250ms, Authorization header not sent';
     expect(redactText(text, [FIXTURE_API_KEY])).toBe(text);
+    const url = 'http://127.0.0.1:8080/prod/items?page=2&limit=50#top user@example.com';
+    expect(redactText(url, [])).toBe(url);
   });
 
   it('does not modify the result it renders', () => {
