@@ -33,6 +33,15 @@ export function gateMetricName(expr: string): string {
   }
 }
 
+/** The metric a gate expression names, with its route when it has one (`latency.p99{route:"GET /orders"}`). */
+export function gateMetricLabel(expr: string): string {
+  try {
+    return metricLabel(parseGate(expr));
+  } catch {
+    return gateMetricName(expr);
+  }
+}
+
 /** A metric's value as people read it: `312 ms`, `0.52%`, `1,204`, `98.2 rps`, `pass`. */
 export function formatMetricValue(metricName: string, value: number | string | null): string {
   if (value === null) return 'no data';

@@ -4,7 +4,7 @@
  * without opening the report. Reads only the RunResult (redacted first, like every renderer).
  */
 import type { GateVerdict, RunResult } from '../result/schema.ts';
-import { formatMetricValue, gateMetricName } from '../gates/evaluate.ts';
+import { formatMetricValue, gateMetricLabel, gateMetricName } from '../gates/evaluate.ts';
 import { redactResult } from '../core/redact.ts';
 import type { Render } from './render.ts';
 
@@ -29,7 +29,7 @@ function testcase(v: GateVerdict, classname: string): string {
   const lines = [`actual: ${actual}`, `threshold: ${v.threshold}`];
   if (v.window) lines.push(`window: ${v.window}`);
   if (v.reason) lines.push(`reason: ${v.reason}`);
-  const message = `${gateMetricName(v.expr)} was ${actual}, threshold ${v.threshold}${v.window ? ` (${v.window})` : ''}`;
+  const message = `${gateMetricLabel(v.expr)} was ${actual}, threshold ${v.threshold}${v.window ? ` (${v.window})` : ''}`;
   return `${open}>\n      <failure${attrs({ message, type: 'GateFailed' })}>${escapeXml(lines.join('\n'))}</failure>\n    </testcase>`;
 }
 

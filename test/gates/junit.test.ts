@@ -48,6 +48,14 @@ describe('renderJunit', () => {
     expect(failure![2]).toContain('threshold: &lt; 5ms');
   });
 
+  it("a failed per-route gate's message names its route, so the CI panel tells routes apart", () => {
+    const xml = junitOf(['latency.p99{route:"GET /orders"} < 5ms', 'latency.p99 < 5ms']);
+    const messages = [...xml.matchAll(/<failure message="([^"]*)"/g)].map((m) => m[1]);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatch(/^latency\.p99\{route:&quot;GET \/orders&quot;\} was /);
+    expect(messages[1]).toMatch(/^latency\.p99 was /);
+  });
+
   it('a passing gate has no failure element', () => {
     const xml = junitOf(['latency.p99 < 1s']);
     expect(xml).not.toContain('<failure');
