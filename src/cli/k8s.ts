@@ -1,5 +1,4 @@
 /** `loadgate k8s render | run | part`: wiring only (scale/k8s.ts renders, scale/k8s-run.ts drives the cluster). */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -97,7 +96,7 @@ export function k8sCommand(): Command {
       const outcome = await withInterrupt(async (signal) => {
         const home = await runOnCluster(kc, {
           manifest: manifest as never, parts, startAtWallMs, deadlineS: job.spec.activeDeadlineSeconds as number, namespace,
-          partsDir: join(outDir, 'parts'), log: (line) => process.stderr.write(`${line}\n`), signal,
+          partsDir: join(outDir, 'parts'), log: (line) => process.stderr.write(`${line}\n`), signal, allowPartial: flags.allowPartial === true,
         });
         for (const { index, why } of home.failed) process.stderr.write(`k8s run: part ${index}/${parts} failed: ${why}\n`);
         if (home.dirs.length === 0) throw new UsageError(`k8s run: no part came home (${home.failed.length} failed), nothing to merge`);
@@ -120,12 +119,19 @@ export function k8sCommand(): Command {
     .argument('<run...>', 'run --segment i/N --start-at T ... --out DIR')
     .action(async (args: string[]) => {
       const out = args[args.indexOf('--out') + 1];
+      if (args[0] !== 'run') throw new UsageError(`k8s part: the arguments after -- must be a loadgate run command, not ${JSON.stringify(args[0])}`);
       if (!args.includes('--out') || out === undefined) throw new UsageError('k8s part: the run arguments must name --out DIR');
-      const code = await new Promise<number>((done) => {
-        // The part's own output goes to stderr: stdout (the same pod log) ends with the bundle alone.
-        const child = spawn(process.execPath, [process.argv[1]!, ...args], { stdio: ['ignore', process.stderr, process.stderr] });
-        child.on('close', (c, signal) => done(c ?? (signal ? 128 : 1)));
-      });
+      // In this process (one cold start per pod, not two), its stdout on stderr while it runs:
+      // stdout (the same pod log) then ends with the bundle line alone.
+      const { main } = await import('./program.ts');
+      const stdoutWrite = process.stdout.write;
+      process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+      let code: number;
+      try {
+        code = await main(args);
+      } finally {
+        process.stdout.write = stdoutWrite;
+      }
       // 130 = interrupted and written: the merge takes it and says so.
       if ((code === 0 || code === 130) && existsSync(join(out, PART_FILE))) {
         process.stdout.write(`${await bundleLine(out)}\n`);

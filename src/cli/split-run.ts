@@ -19,7 +19,7 @@ import type { RunResult } from '../result/schema.ts';
 import type { PartManifest } from '../scale/part-file.ts';
 import { runPart } from '../scale/part.ts';
 import { parseSegment } from '../load/segment.ts';
-import { parseStartAt, startFromStdin } from '../scale/start-at.ts';
+import { parseStartAt, startFromStdin, withReadyFile } from '../scale/start-at.ts';
 import { parseWorkers, PROGRESS_PREFIX, runWorkers } from '../scale/workers.ts';
 import { checkParts, judgeMerged, loadParts } from '../scale/merge-run.ts';
 
@@ -44,6 +44,7 @@ export interface SplitFlags {
   readonly workers?: string;
   readonly allowPartial?: boolean;
   readonly progressJsonl?: boolean;
+  readonly readyFile?: string;
 }
 
 /** The options `run` gains (run.ts adds them). */
@@ -52,17 +53,18 @@ export function splitRunOptions(): Option[] {
     new Option('--workers <n>', 'split the arrivals over N worker processes on this machine (auto = one per core) and judge the exact merge'),
     new Option('--segment <i/N>', 'run part i of N of the arrivals (every N-th, from i), for a scheduler that runs the parts; merge them with loadgate merge'),
     new Option('--start-at <time>', "with --segment: the parts' shared time 0, epoch ms or ISO 8601 (2026-12-01T10:00:00Z)"),
+    new Option('--ready-file <path>', 'with --segment: create this file once warmed up and connected, before waiting for the start (a readiness probe tests for it)'),
     new Option('--allow-partial', 'with --workers: merge and judge the parts that were written when a worker failed (the report names the missing ones)'),
     new Option('--progress-jsonl', 'progress as JSON lines on stdout (for a coordinator)').hideHelp(),
   ];
 }
 
 export function isSplitRun(flags: SplitFlags): boolean {
-  return flags.segment !== undefined || flags.startAt !== undefined || flags.workers !== undefined || flags.allowPartial === true;
+  return flags.segment !== undefined || flags.startAt !== undefined || flags.workers !== undefined || flags.allowPartial === true || flags.readyFile !== undefined;
 }
 
 /** Run flags whose value a worker must not inherit from the coordinator's command line. */
-const COORDINATOR_ONLY = new Set(['--workers', '--out', '--junit', '--target', '--allow-partial', '--quiet', '-q', '--baseline', '--max-regression']);
+const COORDINATOR_ONLY = new Set(['--ready-file', '--workers', '--out', '--junit', '--target', '--allow-partial', '--quiet', '-q', '--baseline', '--max-regression']);
 
 /** The coordinator's `run` arguments minus its own options (commander knows which take a value). */
 export function workerArgs(rawArgs: readonly string[], command: Command): string[] {
@@ -87,7 +89,7 @@ export function workerArgs(rawArgs: readonly string[], command: Command): string
 export async function splitRun(scenario: Scenario, flags: RunFlags & SplitFlags, command: Command): Promise<void> {
   if (flags.baseline !== undefined) throw new UsageError('--baseline is not available with --workers or --segment yet: compare the merged result.json with loadgate compare');
   if (flags.workers !== undefined) {
-    if (flags.segment !== undefined || flags.startAt !== undefined) throw new UsageError('--workers runs every part itself: give it without --segment and --start-at');
+    if (flags.segment !== undefined || flags.startAt !== undefined || flags.readyFile !== undefined) throw new UsageError('--workers runs every part itself: give it without --segment, --start-at and --ready-file');
     const workers = parseWorkers(flags.workers);
     // commander keeps the argv it parsed on the program (not in its typings).
     const rawArgs = (command.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? process.argv.slice(2);
@@ -105,7 +107,7 @@ export async function splitRun(scenario: Scenario, flags: RunFlags & SplitFlags,
   if (flags.segment === undefined || flags.startAt === undefined) throw new UsageError('--segment i/N and --start-at T go together: every part of a split run needs the same shared start');
   const segment = parseSegment(flags.segment);
   const startAtText = flags.startAt;
-  const startAt = startAtText === 'stdin' ? startFromStdin : ((atMs: number) => async () => atMs)(parseStartAt(startAtText));
+  const startAt = withReadyFile(startAtText === 'stdin' ? startFromStdin : ((atMs: number) => async () => atMs)(parseStartAt(startAtText)), flags.readyFile);
   const onProgress = flags.progressJsonl
     ? (p: ProgressSnapshot) => { const { live: _live, ...line } = p; process.stdout.write(`${PROGRESS_PREFIX}${JSON.stringify(line)}\n`); }
     : flags.quiet ? undefined : progressPrinter(process.stderr);
