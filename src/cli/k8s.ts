@@ -15,6 +15,8 @@ import { bundleLine } from '../scale/part-bundle.ts';
 import { PART_FILE, type StoredFlags } from '../scale/part-file.ts';
 import { checkParts, judgeMerged, loadParts } from '../scale/merge-run.ts';
 import { withInterrupt } from './interrupt.ts';
+import { baselineStep } from './baseline-step.ts';
+import { baselineOptions } from './split-run.ts';
 import { renderTerminal } from '../report/terminal.ts';
 
 interface RenderFlags {
@@ -36,6 +38,8 @@ interface RunFlags extends RenderFlags {
   readonly gate: string[];
   readonly cloudwatch?: boolean;
   readonly quiet?: boolean;
+  readonly baseline?: string;
+  readonly maxRegression: string[];
 }
 
 /** The options render and run share: both build the same ConfigMap and Job. */
@@ -78,7 +82,7 @@ export function k8sCommand(): Command {
       if (flags.out) await writeFileAtomic(flags.out, json);
       else process.stdout.write(json);
     });
-  jobOptions(k8s.command('run'))
+  baselineOptions(jobOptions(k8s.command('run')))
     .description('Apply the ConfigMap and Indexed Job, wait for every pod to be ready before the start time, bring each part home from its pod log, and judge the exact merge')
     .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account)')
     .option('--allow-partial', 'merge and judge the parts that came home when a pod failed (the report names the missing ones)')
@@ -88,6 +92,7 @@ export function k8sCommand(): Command {
     .option('-q, --quiet', 'no summary table')
     .action(async (file: string, flags: RunFlags) => {
       const { contextNamespace, loadKubeConfig, runOnCluster } = await loadClusterDriver();
+      const againstBaseline = await baselineStep(flags.baseline, flags.maxRegression);
       const kc = loadKubeConfig(flags.kubeconfig);
       const namespace = flags.namespace ?? contextNamespace(kc);
       const { manifest, parts, startAtWallMs, scenario } = await render(file, flags, { namespace, bundleInLog: true });
@@ -106,7 +111,7 @@ export function k8sCommand(): Command {
         const merged = await withOverrides(scenario, { header: [], gate: [], maxRegression: [], target: flags.target } as unknown as ScenarioFlags);
         return judgeMerged(merged, checked.parts, {
           outDir, missing: checked.missing, signal, extraGates: [...((stored.gate as string[] | undefined) ?? []), ...flags.gate],
-          cloudwatch: flags.cloudwatch === false ? false : (stored.cloudwatch as boolean | undefined),
+          cloudwatch: flags.cloudwatch === false ? false : (stored.cloudwatch as boolean | undefined), finish: againstBaseline,
         });
       });
       if (!flags.quiet) process.stdout.write(`${renderTerminal(outcome.result, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`);

@@ -22,6 +22,7 @@ import { parseSegment } from '../load/segment.ts';
 import { parseStartAt, startFromStdin, withReadyFile } from '../scale/start-at.ts';
 import { parseWorkers, PROGRESS_PREFIX, runWorkers } from '../scale/workers.ts';
 import { checkParts, judgeMerged, loadParts } from '../scale/merge-run.ts';
+import { baselineStep } from './baseline-step.ts';
 
 /** The run flags a merge may rebuild the scenario from: none of them carries a secret. */
 const STORED_FLAGS = [
@@ -87,16 +88,17 @@ export function workerArgs(rawArgs: readonly string[], command: Command): string
 
 /** `run --segment` or `run --workers`: sets process.exitCode. */
 export async function splitRun(scenario: Scenario, flags: RunFlags & SplitFlags, command: Command): Promise<void> {
-  if (flags.baseline !== undefined) throw new UsageError('--baseline is not available with --workers or --segment yet: compare the merged result.json with loadgate compare');
   if (flags.workers !== undefined) {
     if (flags.segment !== undefined || flags.startAt !== undefined || flags.readyFile !== undefined) throw new UsageError('--workers runs every part itself: give it without --segment, --start-at and --ready-file');
     const workers = parseWorkers(flags.workers);
     // commander keeps the argv it parsed on the program (not in its typings).
     const rawArgs = (command.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? process.argv.slice(2);
     const progress = flags.quiet ? undefined : progressPrinter(process.stderr);
+    // Read before any traffic, as run does: a bad baseline fails fast.
+    const againstBaseline = await baselineStep(flags.baseline, flags.maxRegression);
     const outcome = await withInterrupt((signal) => runWorkers(scenario, {
       workers, runArgs: workerArgs(rawArgs, command), outDir: flags.out, allowPartial: flags.allowPartial === true, signal, onProgress: progress,
-      extraGates: flags.gate, cloudwatch: flags.cloudwatch, aws: awsOf(flags), junitFile: flags.junit,
+      extraGates: flags.gate, cloudwatch: flags.cloudwatch, aws: awsOf(flags), junitFile: flags.junit, finish: againstBaseline,
     }));
     for (const failed of outcome.failedParts) process.stderr.write(`loadgate: ${failed}\n`);
     finish(outcome.result, outcome.outDir, flags.quiet === true);
@@ -104,6 +106,7 @@ export async function splitRun(scenario: Scenario, flags: RunFlags & SplitFlags,
     return;
   }
   if (flags.allowPartial) throw new UsageError('--allow-partial goes with --workers (or loadgate merge)');
+  if (flags.baseline !== undefined) throw new UsageError('--baseline judges a whole run, and a part (--segment) judges nothing: give it to loadgate merge');
   if (flags.segment === undefined || flags.startAt === undefined) throw new UsageError('--segment i/N and --start-at T go together: every part of a split run needs the same shared start');
   const segment = parseSegment(flags.segment);
   const startAtText = flags.startAt;
@@ -147,10 +150,19 @@ interface MergeFlags {
   readonly junit?: string;
   readonly cloudwatch?: boolean;
   readonly quiet?: boolean;
+  readonly baseline?: string;
+  readonly maxRegression: string[];
+}
+
+/** `--baseline` and `--max-regression`, as run has them: merge and k8s run judge a whole run too. */
+export function baselineOptions(command: Command): Command {
+  return command
+    .option('--baseline <file>', 'compare the merged record with a baseline result.json (a single run\'s or a merged one)')
+    .option('--max-regression <metric=pct>', "with --baseline, e.g. 'latency.p99=10%' (repeatable)", (v: string, prev: string[]) => [...prev, v], []);
 }
 
 export function mergeCommand(): Command {
-  return new Command('merge')
+  return baselineOptions(new Command('merge'))
     .description('Merge the parts of a split run (loadgate run --segment) exactly and judge the merged record: gates, the throttle replay, CloudWatch')
     .argument('<parts...>', 'part folders, as written by loadgate run --segment i/N --start-at T')
     .option('--scenario <file>', "the scenario the parts ran (default: the one each part's part.json names)")
@@ -166,12 +178,13 @@ Examples:
   loadgate run scenarios/x.ts --target http://127.0.0.1:8080 --segment 1/2 --start-at 2026-12-01T10:00:00Z --out parts/1
   loadgate merge parts/0 parts/1 --out merged`)
     .action(async (dirs: string[], flags: MergeFlags) => {
+      const againstBaseline = await baselineStep(flags.baseline, flags.maxRegression);
       const { parts, missing } = checkParts(await loadParts(dirs), flags.allowPartial === true);
       const scenario = await scenarioOfParts(parts[0]!.manifest, flags.scenario);
       const stored = parts[0]!.manifest.flags as StoredFlags;
       const outcome = await withInterrupt((signal) => judgeMerged(scenario, parts, {
         outDir: flags.out, missing, signal, junitFile: flags.junit, extraGates: [...(stored.gate ?? []), ...flags.gate],
-        cloudwatch: flags.cloudwatch === false ? false : stored.cloudwatch, aws: awsOf({ ...stored, header: [], gate: [], maxRegression: [] } as RunFlags),
+        cloudwatch: flags.cloudwatch === false ? false : stored.cloudwatch, aws: awsOf({ ...stored, header: [], gate: [], maxRegression: [] } as RunFlags), finish: againstBaseline,
       }));
       finish(outcome.result, outcome.outDir, flags.quiet === true);
       process.exitCode = outcome.exitCode;
