@@ -1,5 +1,4 @@
 /** `loadgate k8s render | run | part`: wiring only (scale/k8s.ts renders, scale/k8s-run.ts drives the cluster). */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -16,6 +15,8 @@ import { bundleLine } from '../scale/part-bundle.ts';
 import { PART_FILE, type StoredFlags } from '../scale/part-file.ts';
 import { checkParts, judgeMerged, loadParts } from '../scale/merge-run.ts';
 import { withInterrupt } from './interrupt.ts';
+import { baselineStep } from './baseline-step.ts';
+import { baselineOptions } from './split-run.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import { writeNotes } from './notes.ts';
 
@@ -38,6 +39,8 @@ interface RunFlags extends RenderFlags {
   readonly gate: string[];
   readonly cloudwatch?: boolean;
   readonly quiet?: boolean;
+  readonly baseline?: string;
+  readonly maxRegression: string[];
 }
 
 /** The options render and run share: both build the same ConfigMap and Job. */
@@ -80,7 +83,7 @@ export function k8sCommand(): Command {
       if (flags.out) await writeFileAtomic(flags.out, json);
       else process.stdout.write(json);
     });
-  jobOptions(k8s.command('run'))
+  baselineOptions(jobOptions(k8s.command('run')))
     .description('Apply the ConfigMap and Indexed Job, wait for every pod to be ready before the start time, bring each part home from its pod log, and judge the exact merge')
     .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account)')
     .option('--allow-partial', 'merge and judge the parts that came home when a pod failed (the report names the missing ones)')
@@ -90,6 +93,7 @@ export function k8sCommand(): Command {
     .option('-q, --quiet', 'no summary table')
     .action(async (file: string, flags: RunFlags) => {
       const { contextNamespace, loadKubeConfig, runOnCluster } = await loadClusterDriver();
+      const againstBaseline = await baselineStep(flags.baseline, flags.maxRegression);
       const kc = loadKubeConfig(flags.kubeconfig);
       const namespace = flags.namespace ?? contextNamespace(kc);
       const { manifest, parts, startAtWallMs, scenario } = await render(file, flags, { namespace, bundleInLog: true });
@@ -98,7 +102,7 @@ export function k8sCommand(): Command {
       const outcome = await withInterrupt(async (signal) => {
         const home = await runOnCluster(kc, {
           manifest: manifest as never, parts, startAtWallMs, deadlineS: job.spec.activeDeadlineSeconds as number, namespace,
-          partsDir: join(outDir, 'parts'), log: (line) => process.stderr.write(`${line}\n`), signal,
+          partsDir: join(outDir, 'parts'), log: (line) => process.stderr.write(`${line}\n`), signal, allowPartial: flags.allowPartial === true,
         });
         for (const { index, why } of home.failed) process.stderr.write(`k8s run: part ${index}/${parts} failed: ${why}\n`);
         if (home.dirs.length === 0) throw new UsageError(`k8s run: no part came home (${home.failed.length} failed), nothing to merge`);
@@ -108,7 +112,7 @@ export function k8sCommand(): Command {
         const merged = await withOverrides(scenario, { header: [], gate: [], maxRegression: [], target: flags.target } as unknown as ScenarioFlags);
         return judgeMerged(merged, checked.parts, {
           outDir, missing: checked.missing, signal, extraGates: [...((stored.gate as string[] | undefined) ?? []), ...flags.gate],
-          cloudwatch: flags.cloudwatch === false ? false : (stored.cloudwatch as boolean | undefined),
+          cloudwatch: flags.cloudwatch === false ? false : (stored.cloudwatch as boolean | undefined), finish: againstBaseline,
         });
       });
       if (!flags.quiet) process.stdout.write(`${renderTerminal(outcome.result, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`);
@@ -121,12 +125,19 @@ export function k8sCommand(): Command {
     .argument('<run...>', 'run --segment i/N --start-at T ... --out DIR')
     .action(async (args: string[]) => {
       const out = args[args.indexOf('--out') + 1];
+      if (args[0] !== 'run') throw new UsageError(`k8s part: the arguments after -- must be a loadgate run command, not ${JSON.stringify(args[0])}`);
       if (!args.includes('--out') || out === undefined) throw new UsageError('k8s part: the run arguments must name --out DIR');
-      const code = await new Promise<number>((done) => {
-        // The part's own output goes to stderr: stdout (the same pod log) ends with the bundle alone.
-        const child = spawn(process.execPath, [process.argv[1]!, ...args], { stdio: ['ignore', process.stderr, process.stderr] });
-        child.on('close', (c, signal) => done(c ?? (signal ? 128 : 1)));
-      });
+      // In this process (one cold start per pod, not two), its stdout on stderr while it runs:
+      // stdout (the same pod log) then ends with the bundle line alone.
+      const { main } = await import('./program.ts');
+      const stdoutWrite = process.stdout.write;
+      process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+      let code: number;
+      try {
+        code = await main(args);
+      } finally {
+        process.stdout.write = stdoutWrite;
+      }
       // 130 = interrupted and written: the merge takes it and says so.
       if ((code === 0 || code === 130) && existsSync(join(out, PART_FILE))) {
         process.stdout.write(`${await bundleLine(out)}\n`);

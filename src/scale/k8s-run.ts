@@ -32,6 +32,8 @@ export interface ClusterRunInput {
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
   readonly pollMs?: number;
+  /** Without it a pod that fails before T aborts the run at once (exit 2): the merge would refuse the missing part anyway. */
+  readonly allowPartial?: boolean;
 }
 
 export interface ClusterRunOutcome {
@@ -85,9 +87,16 @@ export async function runOnCluster(kc: KubeConfig, input: ClusterRunInput): Prom
   const listPods = async () => (await apiCall(`list pods of Job ${namespace}/${jobName}`, () => core.listNamespacedPod({ namespace, labelSelector: `job-name=${jobName}` }))).items;
   try {
     // Ready before T: a part that starts after T would send its share late and skew the merge.
+    // Ready is the pod's condition, which the readinessProbe on the part's ready file sets once
+    // the part has warmed up and connected (k8s.ts READY_FILE), not when its container started.
     for (;;) {
       const byIndex = podsByIndex(await listPods());
       const notReady = Array.from({ length: input.parts }, (_, i) => i).filter((i) => !isReadyOrDone(byIndex.get(i)));
+      const failed = [...byIndex].filter(([, pod]) => pod.status?.phase === 'Failed');
+      if (failed.length > 0 && !input.allowPartial) {
+        const which = failed.map(([i, pod]) => `part ${i}/${input.parts} ${describePod(pod)}`).join(', ');
+        throw new LoadgateError('TARGET', `k8s run: a pod failed before the start time (${which}): Job ${namespace}/${jobName} deleted, nothing was sent (--allow-partial runs the other parts and merges them)`, 2);
+      }
       if (notReady.length === 0) break;
       if (Date.now() >= input.startAtWallMs - READY_MARGIN_MS || input.signal?.aborted) {
         const which = notReady.map((i) => `part ${i}/${input.parts} ${describePod(byIndex.get(i))}`).join(', ');
@@ -149,7 +158,9 @@ function describePod(pod: V1Pod | undefined): string {
   if (!pod) return 'has no pod';
   const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
   const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
-  const how = terminated ? `exit ${terminated.exitCode}${terminated.reason ? ` ${terminated.reason}` : ''}` : waiting ?? pod.status?.reason;
+  // Running but not Ready: its readinessProbe (the part's ready file, k8s.ts READY_FILE) has not passed.
+  const warming = pod.status?.phase === 'Running' && !isReadyOrDone(pod) ? 'not ready: still warming up or connecting' : undefined;
+  const how = terminated ? `exit ${terminated.exitCode}${terminated.reason ? ` ${terminated.reason}` : ''}` : waiting ?? warming ?? pod.status?.reason;
   return `${pod.metadata?.name ?? '?'} ${pod.status?.phase ?? 'Unknown'}${how ? ` (${how})` : ''}`;
 }
 

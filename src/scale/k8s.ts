@@ -8,7 +8,8 @@
  *                                      is not re-run: its rerun would start after T and skew the
  *                                      merge), activeDeadlineSeconds, ttlSecondsAfterFinished;
  *                                      pod i runs `loadgate run --segment $(JOB_COMPLETION_INDEX)/N
- *                                      --start-at T` into /parts/part-i ]
+ *                                      --start-at T` into /parts/part-i; Ready (its
+ *                                      readinessProbe) once the part has warmed up and connected ]
  *
  * Written as JSON (kubectl applies it as is). The parts' folders go to /parts: an emptyDir
  * unless `--pvc` names a claim they all mount; `loadgate merge` then runs on them.
@@ -41,6 +42,16 @@ export interface RenderInput {
   readonly bundleInLog?: boolean;
 }
 
+/**
+ * The part creates this file once warmed up and connected (`run --ready-file`), and the pod's
+ * readinessProbe tests for it: Ready then means "can start at T", not merely "started". In its
+ * own emptyDir: a claim at /parts may be shared by every pod, and the image's root may be read-only.
+ * The probe is `test -e` (coreutils or busybox, in any image with a shell), not `node -e`: the
+ * kubelet runs it every second for the whole run, and a node start costs 60-110 ms of CPU (`node -e 0`, measured here).
+ */
+export const READY_DIR = '/run/loadgate';
+export const READY_FILE = `${READY_DIR}/ready`;
+
 const NAME = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
 
 export function renderIndexedJob(input: RenderInput): Record<string, unknown> {
@@ -71,13 +82,15 @@ export function renderIndexedJob(input: RenderInput): Record<string, unknown> {
             name: 'part', image: input.image,
             // $(VAR) is expanded by the kubelet from the env below; JOB_COMPLETION_INDEX is set by the Job controller.
             args: [...(input.bundleInLog ? ['k8s', 'part', '--'] : []), 'run', `/scenario/${scenarioKey}`, '--segment', `$(JOB_COMPLETION_INDEX)/${input.parts}`, '--start-at', '$(LOADGATE_START_AT)',
-              '--target', input.target, '--out', '/parts/part-$(JOB_COMPLETION_INDEX)', '--quiet'],
+              '--target', input.target, '--out', '/parts/part-$(JOB_COMPLETION_INDEX)', '--ready-file', READY_FILE, '--quiet'],
+            readinessProbe: { exec: { command: ['test', '-e', READY_FILE] }, periodSeconds: 1, failureThreshold: 1, successThreshold: 1 },
             env: [{ name: 'LOADGATE_START_AT', valueFrom: { configMapKeyRef: { name: `${input.name}-scenario`, key: 'start-at' } } }],
-            volumeMounts: [{ name: 'scenario', mountPath: '/scenario', readOnly: true }, { name: 'parts', mountPath: '/parts' }],
+            volumeMounts: [{ name: 'scenario', mountPath: '/scenario', readOnly: true }, { name: 'parts', mountPath: '/parts' }, { name: 'ready', mountPath: READY_DIR }],
           }],
           volumes: [
             { name: 'scenario', configMap: { name: `${input.name}-scenario` } },
             input.pvc ? { name: 'parts', persistentVolumeClaim: { claimName: input.pvc } } : { name: 'parts', emptyDir: {} },
+            { name: 'ready', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
           ],
         },
       },

@@ -73,6 +73,8 @@ export interface JudgeOptions {
   readonly junitFile?: string;
   /** Parts that never wrote a folder (a worker that failed), for the notes. */
   readonly missing?: readonly number[];
+  /** After the gates, as `run --baseline` (cli/baseline-step.ts): the comparison's verdicts join them. */
+  readonly finish?: (result: RunResult) => Promise<RunResult> | RunResult;
 }
 
 export interface MergeOutcome {
@@ -106,6 +108,7 @@ export async function judgeMerged(scenario: Scenario, parts: readonly LoadedPart
   result = withEmulatorHealth({ ...result, cloudwatch }, target);
   const gates = parseGates(scenario.gates, opts.extraGates ?? [], scenario.file ?? undefined);
   result = withGates(result, evaluateGates(result, [...implicitGates(result, gates), ...gates]));
+  if (opts.finish) result = await opts.finish(result);
   const outDir = await writeReports(result, opts.outDir ?? join('reports', result.runId));
   writeSendLogFile(join(outDir, SEND_LOG_FILE), merged.sendLog, { ...parts[0]!.header, originWallMs: startWallMs });
   await writeFileAtomic(join(outDir, 'parts.json'), `${JSON.stringify(partsSummary(parts, opts.missing ?? []), null, 2)}\n`);

@@ -4,6 +4,7 @@
  * coordinator (workers.ts): the part says it is ready on stdout and reads T from stdin, so T can
  * be chosen once every part is warmed up, however long their start-up took.
  */
+import { writeFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 
 /** A start time this far in the future is a typo (a year for a month, ms for s). */
@@ -43,4 +44,21 @@ export function startFromStdin(signal: AbortSignal): Promise<number> {
     process.stdin.on('data', onData);
     process.stdin.on('end', () => finish(new UsageError('--start-at stdin: stdin closed before a start time came')));
   });
+}
+
+/**
+ * `--ready-file PATH`: the part creates PATH once it is warmed up and connected, just before it
+ * waits for T. A Kubernetes readinessProbe that tests for the file (k8s.ts) makes the pod Ready
+ * only then, so `k8s run` knows which parts could still start late, not merely which started.
+ */
+export function withReadyFile(startAt: (signal: AbortSignal) => Promise<number>, path: string | undefined): (signal: AbortSignal) => Promise<number> {
+  if (path === undefined) return startAt;
+  return async (signal) => {
+    try {
+      await writeFile(path, `${Date.now()}\n`);
+    } catch (err) {
+      throw new UsageError(`--ready-file: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { file: path });
+    }
+    return startAt(signal);
+  };
 }

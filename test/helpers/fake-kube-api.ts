@@ -5,8 +5,10 @@
  * here runs each as a local process, `node bin/loadgate.js <args>`, with the container's env
  * (JOB_COMPLETION_INDEX, configMapKeyRef values), $(VAR) expanded as the kubelet does, and the
  * volumes as folders (the ConfigMap's keys as files, /parts as a temp folder). A pod is Running
- * and Ready once its process is spawned (no readiness probe, as rendered), Succeeded or Failed
- * by its exit code. Deleting the Job ends its processes (by PID) and removes its pods.
+ * once its process is spawned and Ready once its readinessProbe passes: the probe's exec command
+ * runs every periodSeconds with its paths mapped into the pod's folders, as a kubelet runs it in
+ * the container (no probe: Ready at once). Succeeded or Failed by its exit code. Deleting the Job
+ * ends its processes (by PID) and removes its pods.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,12 +24,15 @@ export interface FakeKubeOptions {
   readonly neverReady?: readonly number[];
   /** Completion indexes whose container dies at once with exit 1 (OOMKilled, a bad image). */
   readonly crash?: readonly number[];
+  /** Completion index -> ms its process blocks at start-up (a slow image, a starved node): Running, not yet warmed up. */
+  readonly slowStartMs?: Readonly<Record<number, number>>;
 }
 
 interface FakePod {
   readonly object: Record<string, any>;
   log: string;
   process?: ChildProcess;
+  probe?: NodeJS.Timeout;
 }
 
 export interface FakeKubeApi {
@@ -91,13 +96,27 @@ export async function fakeKubeApi(opts: FakeKubeOptions = {}): Promise<FakeKubeA
         return out;
       };
       const argv = opts.crash?.includes(index) ? ['-e', 'process.exit(1)'] : [BIN, ...container.args.map(expand)];
-      const child = spawn(process.execPath, argv, { env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const slowMs = opts.slowStartMs?.[index];
+      const nodeOptions = slowMs ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${slowStartScript(root, slowMs)}`.trim() } : {};
+      const child = spawn(process.execPath, argv, { env: { ...process.env, ...env, ...nodeOptions, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       pod.process = child;
       child.stdout!.setEncoding('utf8').on('data', (d: string) => (pod.log += d));
       child.stderr!.setEncoding('utf8').on('data', (d: string) => (pod.log += d));
-      object.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: container.name, ready: true, state: { running: {} } as any }] };
+      const setReady = (ready: boolean) => {
+        if (object.status.phase !== 'Running') return;
+        object.status.conditions = [{ type: 'Ready', status: ready ? 'True' : 'False' }];
+        object.status.containerStatuses[0]!.ready = ready;
+      };
+      object.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: container.name, ready: false, state: { running: {} } as any }] };
+      const probe = container.readinessProbe?.exec?.command as string[] | undefined;
+      if (probe) {
+        const runProbe = () => spawn(probe[0]!, probe.slice(1).map(expand), { stdio: 'ignore' }).on('close', (code) => setReady(code === 0)).on('error', () => setReady(false));
+        runProbe();
+        pod.probe = setInterval(runProbe, (container.readinessProbe.periodSeconds ?? 10) * 1000);
+      } else setReady(true);
       child.on('close', (code) => {
         pod.process = undefined;
+        clearInterval(pod.probe);
         object.status = {
           phase: code === 0 ? 'Succeeded' : 'Failed', conditions: [{ type: 'Ready', status: 'False' }],
           containerStatuses: [{ name: container.name, ready: false, state: { terminated: { exitCode: code ?? 137, reason: code === 0 ? 'Completed' : 'Error' } } as any }],
@@ -141,6 +160,7 @@ export async function fakeKubeApi(opts: FakeKubeOptions = {}): Promise<FakeKubeA
         for (const [key, pod] of pods) {
           if (pod.object.metadata.labels['job-name'] !== name || pod.object.metadata.namespace !== ns) continue;
           if (pod.process?.pid) process.kill(pod.process.pid, 'SIGTERM');
+          clearInterval(pod.probe);
           pods.delete(key);
         }
         return send(res, 200, { apiVersion: 'v1', kind: 'Status', status: 'Success' });
@@ -177,9 +197,19 @@ export async function fakeKubeApi(opts: FakeKubeOptions = {}): Promise<FakeKubeA
     },
     async idle() { while (running()) await new Promise((r) => setTimeout(r, 50)); },
     async close() {
-      for (const pod of pods.values()) if (pod.process?.pid) process.kill(pod.process.pid, 'SIGTERM');
+      for (const pod of pods.values()) {
+        clearInterval(pod.probe);
+        if (pod.process?.pid) process.kill(pod.process.pid, 'SIGTERM');
+      }
       await new Promise<void>((done) => server.close(() => done()));
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** A --require script that blocks node's start-up for `ms` (written once per duration). */
+function slowStartScript(root: string, ms: number): string {
+  const file = join(root, `slow-start-${ms}.cjs`);
+  writeFileSync(file, `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${ms});\n`);
+  return file;
 }

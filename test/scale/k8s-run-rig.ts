@@ -24,8 +24,8 @@ export interface K8sRunRig {
   target(): CountingServer;
   /** A fake API server, closed after the file. */
   api(options: FakeKubeOptions): Promise<FakeKubeApi>;
-  /** `loadgate k8s run` of the 2-part scenario against `api`, starting `startInMs` from now. */
-  run(api: FakeKubeApi, name: string, startInMs: number, extra?: string[]): Promise<K8sRun>;
+  /** `loadgate k8s run` of the scenario in `parts` parts (2) against `api`, starting `startInMs` from now. */
+  run(api: FakeKubeApi, name: string, startInMs: number, extra?: string[], parts?: number): Promise<K8sRun>;
 }
 
 export function k8sRunRig(): K8sRunRig {
@@ -50,12 +50,12 @@ export function k8sRunRig(): K8sRunRig {
       apis.push(api);
       return api;
     },
-    run: async (api, name, startInMs, extra = []) => {
+    run: async (api, name, startInMs, extra = [], parts = 2) => {
       const stderr: string[] = [];
       const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true));
       const startAtWallMs = Date.now() + startInMs;
       try {
-        const code = await main(['k8s', 'run', join(dir, 'scenario.json'), '--parts', '2', '--image', 'loadgate:test', '--target', target.url,
+        const code = await main(['k8s', 'run', join(dir, 'scenario.json'), '--parts', String(parts), '--image', 'loadgate:test', '--target', target.url,
           '--start-at', String(startAtWallMs), '--name', name, '--kubeconfig', api.kubeconfig('load'), '--out', join(dir, name), '--quiet', ...extra]);
         return { code, stderr: stderr.join(''), startAtWallMs, endedWallMs: Date.now() };
       } finally {

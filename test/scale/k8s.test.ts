@@ -47,6 +47,12 @@ describe('loadgate k8s render', () => {
     expect(pod.containers[0].env[0].valueFrom.configMapKeyRef).toEqual({ name: 'split-scenario', key: 'start-at' });
     expect(Number(configMap!.data['start-at'])).toBeGreaterThan(Date.now());
     expect(pod.volumes[1]).toEqual({ name: 'parts', persistentVolumeClaim: { claimName: 'parts' } });
+    // Ready = the part warmed up and connected: it creates the file the probe tests for, in a volume of its own pod.
+    const container = pod.containers[0];
+    expect(args[args.indexOf('--ready-file') + 1]).toBe('/run/loadgate/ready');
+    expect(container.readinessProbe).toEqual({ exec: { command: ['test', '-e', '/run/loadgate/ready'] }, periodSeconds: 1, failureThreshold: 1, successThreshold: 1 });
+    expect(container.volumeMounts).toContainEqual({ name: 'ready', mountPath: '/run/loadgate' });
+    expect(pod.volumes).toContainEqual({ name: 'ready', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
   });
 
   it('the validator is not a rubber stamp: a wrong type in the Job is refused', async () => {
