@@ -5,6 +5,7 @@
  * never compares a type name, so a new kind of API is one file here plus one line in
  * flavours.ts (docs/api-flavours.md lists what else, if anything, a new flavour touches).
  */
+import { randomFillSync } from 'node:crypto';
 
 /** How a metric reads the emulator's per-minute aggregates (emulator/metrics/store.ts `Cell`). */
 export type MetricKind = 'count' | 'error4xx' | 'error5xx' | 'latency' | 'integrationLatency' | 'cacheHit' | 'cacheMiss' | 'dataProcessed';
@@ -106,4 +107,38 @@ export function jsonAnswer(status: number, message: string, errorType?: string):
 /** An API Gateway style short id (`Ab1CdEFGoAMEbXw=`): 11 bytes of a uuid in base64. */
 export function shortId(uuid: string): string {
   return Buffer.from(uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18) + uuid.slice(19, 23) + uuid.slice(24, 26), 'hex').toString('base64');
+}
+
+// Request ids are made on every answer the emulator gives: from a pool of random bytes, so the
+// short id is a base64 of the uuid's own bytes instead of a hex round trip through a new Buffer.
+const POOLED_IDS = 1024;
+const idPool = Buffer.allocUnsafe(16 * POOLED_IDS);
+let nextPooledId = POOLED_IDS;
+const HEX_OF_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** The offset of 16 fresh random bytes in the pool, with a version-4 uuid's version and variant bits. */
+function uuidBytes(): number {
+  if (nextPooledId === POOLED_IDS) {
+    randomFillSync(idPool);
+    nextPooledId = 0;
+  }
+  const at = 16 * nextPooledId++;
+  idPool[at + 6] = (idPool[at + 6] & 0x0f) | 0x40;
+  idPool[at + 8] = (idPool[at + 8] & 0x3f) | 0x80;
+  return at;
+}
+
+/** A fresh random (version 4) uuid and its shortId, as randomUUID() and shortId() would make them. */
+export function newRequestIds(): { readonly uuid: string; readonly shortId: string } {
+  const at = uuidBytes();
+  const b = idPool;
+  const h = HEX_OF_BYTE;
+  const uuid = `${h[b[at]]}${h[b[at + 1]]}${h[b[at + 2]]}${h[b[at + 3]]}-${h[b[at + 4]]}${h[b[at + 5]]}-${h[b[at + 6]]}${h[b[at + 7]]}-${h[b[at + 8]]}${h[b[at + 9]]}-${h[b[at + 10]]}${h[b[at + 11]]}${h[b[at + 12]]}${h[b[at + 13]]}${h[b[at + 14]]}${h[b[at + 15]]}`;
+  return { uuid, shortId: b.toString('base64', at, at + 11) };
+}
+
+/** shortId() of a fresh random uuid, without making the uuid. */
+export function newShortId(): string {
+  const at = uuidBytes();
+  return idPool.toString('base64', at, at + 11);
 }

@@ -16,8 +16,7 @@
  *
  * No `x-amzn-ErrorType` on any answer; every answer carries `apigw-requestid`.
  */
-import { randomUUID } from 'node:crypto';
-import { jsonAnswer as json, shortId, type ApiFlavour } from './flavour.ts';
+import { jsonAnswer as json, newShortId, type ApiFlavour } from './flavour.ts';
 
 export const HTTP: ApiFlavour = Object.freeze({
   type: 'http',
@@ -43,7 +42,7 @@ export const HTTP: ApiFlavour = Object.freeze({
     internalError: json(500, 'Internal Server Error'),
     lambdaThrottled: Object.freeze({ 500: json(500, 'Internal Server Error'), 502: json(502, 'Bad Gateway') }),
   }),
-  requestIdHeaders: () => ['apigw-requestid', shortId(randomUUID())],
+  requestIdHeaders: () => ['apigw-requestid', newShortId()],
   clientErrorType: () => undefined,
   // A hard limit on HTTP APIs: a config cannot raise it.
   integrationTimeoutMs: Object.freeze({ default: 30_000, max: 30_000 }),

@@ -16,8 +16,7 @@
  *
  * Every answer carries `x-amzn-RequestId` (a uuid) and `x-amz-apigw-id`.
  */
-import { randomUUID } from 'node:crypto';
-import { jsonAnswer as json, shortId, type ApiFlavour } from './flavour.ts';
+import { jsonAnswer as json, newRequestIds, type ApiFlavour } from './flavour.ts';
 
 export const REST: ApiFlavour = Object.freeze({
   type: 'rest',
@@ -51,8 +50,8 @@ export const REST: ApiFlavour = Object.freeze({
     }),
   }),
   requestIdHeaders(): string[] {
-    const uuid = randomUUID();
-    return ['x-amzn-RequestId', uuid, 'x-amz-apigw-id', shortId(uuid)];
+    const ids = newRequestIds();
+    return ['x-amzn-RequestId', ids.uuid, 'x-amz-apigw-id', ids.shortId];
   },
   clientErrorType: (status: number) => (status === 400 ? 'BadRequestException' : 'ClientException'),
   // Regional APIs may raise it past 29 s; the emulator allows up to 5 minutes.

@@ -45,17 +45,18 @@ export class Exchange {
   #integrationStartMs = -1;
   #done = false;
 
-  constructor(ctx: ExchangeContext, req: IncomingMessage, res: ServerResponse, at: { atMs: number; atWallMs: number }, where: { stage: string | undefined; resource: string; path: string; query: string }, requestBytes: number) {
+  /** `where`: the router's resolution (its stage's name, resource and path); `query` with its `?`, or ''. */
+  constructor(ctx: ExchangeContext, req: IncomingMessage, res: ServerResponse, atMs: number, atWallMs: number, where: { readonly stage: { readonly name: string } | undefined; readonly resource: string; readonly path: string }, query: string, requestBytes: number) {
     this.ctx = ctx;
     this.req = req;
     this.res = res;
     this.method = req.method ?? 'GET';
-    this.atMs = at.atMs;
-    this.atWallMs = at.atWallMs;
-    this.stage = where.stage;
+    this.atMs = atMs;
+    this.atWallMs = atWallMs;
+    this.stage = where.stage?.name;
     this.resource = where.resource;
     this.path = where.path;
-    this.query = where.query;
+    this.query = query;
     this.requestBytes = requestBytes;
   }
 

@@ -12,7 +12,8 @@
  * The decision is taken on receipt (`clock.nowMs()` when the request's headers arrived), as the
  * gateway decides before it reads a body. Whatever throws on the way (a bug) is answered with the
  * gateway's 500 and counted (Exchange.fault), never left to kill the process. The hot path allocates one Exchange per request and
- * no closures unless the request has a body.
+ * no closures unless the request has a body; the throttle key of a request without an API key is
+ * the resolution's own (router.ts), so the model finds its buckets by identity.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Limits } from '../core/limits.ts';
@@ -20,6 +21,7 @@ import { Exchange, type ExchangeContext } from './exchange.ts';
 import { writeAnswer } from './responses.ts';
 import type { Resolution, RouteRuntime, Router } from './router.ts';
 import type { UsageLedger } from './management/usage.ts';
+import type { RequestKey } from '../throttle/model.ts';
 
 /** Declared body length: the content-length, -1 for a body of unknown length (chunked), 0 for none. */
 function declaredLength(req: IncomingMessage): number {
@@ -79,14 +81,14 @@ export class RequestHandler {
     let ex: Exchange | undefined;
     try {
       const ctx = this.#ctx;
-      const at = { atMs: ctx.clock.nowMs(), atWallMs: ctx.clock.wallMs() };
+      const atMs = ctx.clock.nowMs();
+      const atWallMs = ctx.clock.wallMs();
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const rawPath = q < 0 ? url : url.slice(0, q);
       const r = this.#router.resolve(req.method ?? 'GET', rawPath);
       const declared = declaredLength(req);
-      const where = { stage: r.stage?.name, resource: r.resource, path: r.path, query: q < 0 ? '' : url.slice(q) };
-      ex = new Exchange(ctx, req, res, at, where, declared > 0 ? declared : 0);
+      ex = new Exchange(ctx, req, res, atMs, atWallMs, r, q < 0 ? '' : url.slice(q), declared > 0 ? declared : 0);
       this.#admit(ex, r, declared);
     } catch (err) {
       if (ex !== undefined) ex.fault(err);
@@ -107,7 +109,8 @@ export class RequestHandler {
       if (typeof header !== 'string' || !Object.hasOwn(this.#apiKeys, header)) return ex.gateway(responses.forbidden);
       apiKey = header;
     }
-    const verdict = r.stage.model.admit({ routeKey: route.key.key, method: ex.method, apiKey }, ex.atMs);
+    const key = apiKey === undefined ? (r.requestKey as RequestKey) : { routeKey: route.key.key, method: ex.method, apiKey };
+    const verdict = r.stage.model.admit(key, ex.atMs);
     if (!verdict.admitted) {
       if (verdict.kind === 'throttle') return ex.gateway(responses.throttled);
       return ex.gateway(verdict.kind === 'quota' ? responses.quota : responses.forbidden);

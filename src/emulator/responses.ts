@@ -10,6 +10,9 @@ import { flavourOf, type ApiType, type GatewayAnswer, type GatewayResponses } fr
 
 export type { GatewayAnswer, GatewayResponses };
 
+/** content-length values of the small bodies nearly every answer has, made once. */
+const LENGTH_TEXT: readonly string[] = Array.from({ length: 1024 }, (_, n) => String(n));
+
 /** The answer table of an API type. */
 export function responsesFor(type: ApiType): GatewayResponses {
   return flavourOf(type).responses;
@@ -28,7 +31,7 @@ export function writeAnswer(res: ServerResponse, type: ApiType, status: number, 
   const out = requestIdHeaders(type);
   for (let i = 0; i < headers.length; i++) out.push(headers[i]);
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  out.push('content-length', String(length));
+  out.push('content-length', length < LENGTH_TEXT.length ? LENGTH_TEXT[length] : String(length));
   if (close) out.push('connection', 'close');
   res.writeHead(status, out);
   res.end(body);

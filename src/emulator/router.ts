@@ -8,7 +8,7 @@
  * request is served by is always the route the throttle model buckets it in. Resolutions are
  * cached per (method, raw path); the cache is bounded so a scan of random paths cannot grow it.
  */
-import { ApiGatewayModel, type SharedModelState } from '../throttle/model.ts';
+import { ApiGatewayModel, type RequestKey, type SharedModelState } from '../throttle/model.ts';
 import { flavourOf, type ApiType } from '../api/flavours.ts';
 import { decodeSegment, type RouteKey } from '../routing/route-key.ts';
 import type { EmulatorConfig, EmulatorRoute } from './config.ts';
@@ -39,6 +39,12 @@ export interface Resolution {
   readonly resource: string;
   /** The path has a percent-encoding that does not decode (`%E0%A4%A`): answered 400. */
   readonly malformed: boolean;
+  /**
+   * The throttle model's key of a request without an API key on this route, frozen so the model
+   * caches its buckets by identity instead of building a key string per request. Undefined
+   * when no route matched.
+   */
+  readonly requestKey: RequestKey | undefined;
 }
 
 /** Whether some segment of `rawPath` has a malformed percent-encoding. */
@@ -55,7 +61,9 @@ export class Router {
   readonly stages: ReadonlyMap<string, StageRuntime>;
   readonly #routes = new Map<string, RouteRuntime>();
   readonly #defaultStage: StageRuntime | undefined;
-  readonly #cache = new Map<string, Resolution>();
+  /** method -> raw path -> resolution: two lookups, no key string built per request. */
+  readonly #cache = new Map<string, Map<string, Resolution>>();
+  #cached = 0;
 
   constructor(config: EmulatorConfig, originWallMs: number, makeIntegration: (route: EmulatorRoute, key: RouteKey) => Integration) {
     this.type = config.limits.api.type;
@@ -82,12 +90,18 @@ export class Router {
 
   /** The stage and route of `method rawPath` (rawPath without the query). */
   resolve(method: string, rawPath: string): Resolution {
-    const cacheKey = `${method} ${rawPath}`;
-    let resolution = this.#cache.get(cacheKey);
+    let byPath = this.#cache.get(method);
+    let resolution = byPath?.get(rawPath);
     if (resolution === undefined) {
       resolution = this.#resolve(method, rawPath);
-      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-      this.#cache.set(cacheKey, resolution);
+      if (this.#cached >= CACHE_LIMIT) {
+        this.#cache.clear();
+        this.#cached = 0;
+        byPath = undefined;
+      }
+      if (byPath === undefined) this.#cache.set(method, (byPath = new Map()));
+      byPath.set(rawPath, resolution);
+      this.#cached++;
     }
     return resolution;
   }
@@ -103,6 +117,7 @@ export class Router {
     }
     const key = stage?.model.routeFor(method, path);
     const route = key === undefined ? undefined : this.#routes.get(key.key);
-    return Object.freeze({ stage, route, path, resource: route?.resource ?? (stage ? path : rawPath), malformed: malformedPath(rawPath) });
+    const requestKey = route === undefined ? undefined : Object.freeze({ routeKey: route.key.key, method, apiKey: undefined });
+    return Object.freeze({ stage, route, path, resource: route?.resource ?? (stage ? path : rawPath), malformed: malformedPath(rawPath), requestKey });
   }
 }
