@@ -16,7 +16,7 @@ import { REPO_ROOT } from '../helpers/cli.ts';
 
 const exec = promisify(execFile);
 const TSC = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
-const NOT_PACKED = new Set(['node_modules', 'dist', 'reports', '.git', '.tmp']);
+const NOT_PACKED = new Set(['node_modules', 'dist', 'reports', '.git', '.tmp', '.test-dist']);
 
 const SCENARIO = `import { defineScenario } from 'loadgate';
 
