@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 // (CloudWatch reconciliation, a merged count against nginx's log, an emulator's health) share the cores.
 const TIMING_SENSITIVE = [
   'test/e2e/open-loop.test.ts',
-  'test/e2e/run.test.ts',
+  'test/e2e/run-throttle.test.ts',
   'test/e2e/verdict-matrix.test.ts',
   'test/e2e/verify.test.ts',
   'test/e2e/route-gates.test.ts',
