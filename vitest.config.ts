@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 // (CloudWatch reconciliation, a merged count against nginx's log, an emulator's health) share the cores.
 const TIMING_SENSITIVE = [
   'test/e2e/open-loop.test.ts',
-  'test/e2e/run.test.ts',
+  'test/e2e/run-throttle.test.ts',
   'test/e2e/verdict-matrix.test.ts',
   'test/e2e/verify.test.ts',
   'test/e2e/route-gates.test.ts',
@@ -24,6 +24,8 @@ const TIMING_SENSITIVE = [
 ];
 
 const shared = {
+  // src/ transpiled once per run for the CLI processes tests spawn: no tsx loader in each (test/helpers/test-dist.ts).
+  globalSetup: ['test/helpers/test-dist.ts'],
   testTimeout: 30_000,
   hookTimeout: 30_000,
   env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -35,7 +37,9 @@ export default defineConfig({
       // Everything else (pure functions, refusals, error paths, file formats) shares the cores.
       // Vitest's default is one worker less than the cores, so one on a 2-core runner; these files
       // spend much of their time waiting on the CLI processes they start, so three keep both busy.
-      { test: { ...shared, name: 'parallel', include: ['test/**/*.test.ts'], exclude: TIMING_SENSITIVE, maxWorkers: 3, sequence: { groupOrder: 0 } } },
+      // isolate: false lets a worker keep the modules it loaded (the AWS SDK, zod) from one file to
+      // the next: a third less CPU for this project (measured on 33 of its files: 48.5 s -> 34.8 s).
+      { test: { ...shared, name: 'parallel', include: ['test/**/*.test.ts'], exclude: TIMING_SENSITIVE, maxWorkers: 3, isolate: false, sequence: { groupOrder: 0 } } },
       { test: { ...shared, name: 'timed', include: TIMING_SENSITIVE, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },

@@ -5,9 +5,9 @@
  * Works the same against the emulator's endpoint and against AWS. Never throws.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  GetMetricDataCommand, ListMetricsCommand, CloudWatchClient, type Dimension, type MetricDataQuery,
-} from '@aws-sdk/client-cloudwatch';
+// Types only: the SDK client loads when a pull starts (cloudWatchClient), so a command that never
+// pulls CloudWatch never pays for it (docs/architecture.md "Packaging").
+import type { CloudWatchClient, Dimension, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { apiDimensionOf, flavourOf, metricNameOf, type ApiType } from '../api/flavours.ts';
 import type { CloudWatchSection } from '../result/schema.ts';
 import { maskSecret } from '../core/redact.ts';
@@ -69,13 +69,14 @@ export async function pullCloudWatch(target: CloudWatchTarget, window: CloudWatc
   const own = ownDimension(target);
   if (!own) return unavailable(target, `no ${ownDimensionHint(target.apiType)} to look metrics up by: pass --api-name/--api-id or aws.apiName/aws.apiId`);
   const span = spanOf(window, client);
-  const cw = cloudWatchClient({ ...target, requestTimeoutMs: settings.requestTimeoutMs });
+  const sdk = await import('@aws-sdk/client-cloudwatch');
+  const cw = await cloudWatchClient({ ...target, requestTimeoutMs: settings.requestTimeoutMs });
   const abort = new AbortController();
   const hardStop = setTimeout(() => abort.abort(), settings.maxWaitMs + settings.requestTimeoutMs + 1_000);
   const signal = opts.signal ? AbortSignal.any([abort.signal, opts.signal]) : abort.signal;
   try {
     if (opts.signal?.aborted) return unavailable(target, 'interrupted before the CloudWatch pull');
-    const ctx: PollContext = { cw, target, own, span, client, settings, signal };
+    const ctx: PollContext = { sdk, cw, target, own, span, client, settings, signal };
     return await pollAndReconcile(ctx);
   } catch (err) {
     if (opts.signal?.aborted) return unavailable(target, 'interrupted during the CloudWatch pull');
@@ -87,6 +88,7 @@ export async function pullCloudWatch(target: CloudWatchTarget, window: CloudWatc
 }
 
 interface PollContext {
+  readonly sdk: typeof import('@aws-sdk/client-cloudwatch');
   readonly cw: CloudWatchClient;
   readonly target: CloudWatchTarget;
   readonly own: Dimension & { Name: string; Value: string };
@@ -148,7 +150,7 @@ async function discoverDimensions(ctx: PollContext): Promise<Dimension[] | undef
   const metricName = metricNames(ctx.target.apiType).count;
   let token: string | undefined;
   do {
-    const page = await ctx.cw.send(new ListMetricsCommand({
+    const page = await ctx.cw.send(new ctx.sdk.ListMetricsCommand({
       Namespace: namespaceOf(ctx.target), MetricName: metricName, Dimensions: [{ Name: ctx.own.Name, Value: ctx.own.Value }], NextToken: token,
     }), { abortSignal: ctx.signal });
     for (const m of page.Metrics ?? []) {
@@ -186,7 +188,7 @@ async function fetchMinutes(ctx: PollContext, dims: Dimension[]): Promise<Gatewa
   const values = new Map<number, Partial<Record<QueryKey, number>>>();
   let token: string | undefined;
   do {
-    const page = await ctx.cw.send(new GetMetricDataCommand({
+    const page = await ctx.cw.send(new ctx.sdk.GetMetricDataCommand({
       MetricDataQueries: queriesFor(ctx.target.apiType, dims),
       StartTime: new Date(ctx.span.fromMs), EndTime: new Date(ctx.span.toMs),
       ScanBy: 'TimestampAscending', NextToken: token,
@@ -286,7 +288,8 @@ function oneLine(text: string): string {
  * (cloudwatch-step.ts and metrics.ts call a loopback endpoint `emulator` themselves); an endpoint
  * from AWS_ENDPOINT_URL[_CLOUDWATCH] follows credentials.ts's loopback rule.
  */
-export function cloudWatchClient(spec: ClientSpec): CloudWatchClient {
+export async function cloudWatchClient(spec: ClientSpec): Promise<CloudWatchClient> {
+  const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
   const config = clientConfig('cloudwatch', { region: spec.region, profile: spec.profile, endpointUrl: spec.endpoint }, spec.requestTimeoutMs);
   if (spec.source === 'aws' && spec.endpoint !== undefined) {
     const { credentials: _dummy, ...chain } = config;

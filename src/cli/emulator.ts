@@ -6,7 +6,6 @@ import { rename, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { loadEmulatorConfig } from '../emulator/config.ts';
-import { emulatorConfigFromIac } from '../iac/source.ts';
 import { EmulatorHealth, keepServingOnFault } from '../emulator/health.ts';
 import type { RunningEmulator } from '../emulator/server.ts';
 
@@ -39,7 +38,8 @@ async function writeReadyFile(file: string, emulator: RunningEmulator): Promise<
 
 async function start(flags: EmulatorFlags, health: EmulatorHealth): Promise<RunningEmulator> {
   if ((flags.config === undefined) === (flags.from === undefined)) throw new UsageError('give one of --config FILE (an emulator config) and --from FILE (a SAM / CloudFormation template, an OpenAPI definition or a Terraform plan)');
-  const config = flags.config !== undefined ? await loadEmulatorConfig(flags.config) : await emulatorConfigFromIac(flags.from as string);
+  // The IaC readers (and their YAML parser) load only for --from.
+  const config = flags.config !== undefined ? await loadEmulatorConfig(flags.config) : await (await import('../iac/source.ts')).emulatorConfigFromIac(flags.from as string);
   const apiPort = port(flags.port, '--port');
   const cloudwatchPort = flags.cloudwatchPort !== undefined ? port(flags.cloudwatchPort, '--cloudwatch-port') : undefined;
   // The server (CloudWatch's codecs, the management API) loads only when this command serves:

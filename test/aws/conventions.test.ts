@@ -71,7 +71,7 @@ describe('the SDK clients follow them', () => {
 
   it('the CloudWatch client takes AWS_ENDPOINT_URL_CLOUDWATCH (loopback: dummy credentials) and answers', async () => {
     process.env.AWS_ENDPOINT_URL_CLOUDWATCH = emulator.cloudwatchEndpoint;
-    const client = cloudWatchClient({ source: 'aws', requestTimeoutMs: 2000 });
+    const client = await cloudWatchClient({ source: 'aws', requestTimeoutMs: 2000 });
     const { ListMetricsCommand } = await import('@aws-sdk/client-cloudwatch');
     const answer = await client.send(new ListMetricsCommand({ Namespace: 'AWS/ApiGateway' }));
     expect(answer.$metadata.httpStatusCode).toBe(200);

@@ -1,6 +1,8 @@
 /**
- * `loadgate run` as a user runs it: the real bin, the embedded emulator in its own process,
- * real sockets on 127.0.0.1, short bounded runs.
+ * `loadgate run` as a user runs it: the real CLI in a cold process, the embedded emulator in its
+ * own process, real sockets on 127.0.0.1, short bounded runs. What these check is counted, not
+ * timed (reports, errors by kind, early stops, Ctrl-C), so the file shares the cores; runs judged
+ * against declared limits, whose verdict a busy neighbour can change, are run-throttle.test.ts, alone.
  */
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -49,38 +51,6 @@ describe('loadgate run', () => {
     expect(run.stdout).toContain('Latency');
   });
 
-  // The gateway decides on its own receive times: on a machine loaded by other work the emulator
-  // can read requests late and agreement dips below the emulator band; one retry absorbs that.
-  it('verifies declared limits against the emulator it starts, and fails (exit 1) when they are wrong', { retry: 1 }, async () => {
-    const dir = await tempDir();
-    const scenario = (rateRps: number, burst: number) => ({
-      name: `limits ${rateRps}/${burst}`,
-      requests: [{ path: '/orders' }],
-      phases: [
-        { shape: 'burst', count: 60, duration: '500ms' },
-        { shape: 'constant', rateRps: 80, duration: '2s' },
-        { shape: 'constant', rateRps: 30, duration: '1s' },
-      ],
-      limits: { stages: { prod: { throttle: { rateRps, burst } } } },
-      emulator: { stages: { prod: { throttle: { rateRps: 40, burst: 20 } } } },
-    });
-    await writeFile(join(dir, 'right.json'), JSON.stringify(scenario(40, 20)));
-    await writeFile(join(dir, 'wrong.json'), JSON.stringify(scenario(80, 40)));
-
-    const right = await runCli(['run', join(dir, 'right.json'), '--out', join(dir, 'right'), '-q', '--allow-unkept-schedule']);
-    const good = await readResultJson(join(dir, 'right'));
-    expect(good.throttle?.verdict, good.throttle?.reason).toBe('pass');
-    expect(good.throttle?.agreement).toBeGreaterThanOrEqual(0.99);
-    expect(good.totals.status429ByOrigin.throttle).toBeGreaterThan(0);
-    expect(right.code).toBe(0);
-
-    const wrong = await runCli(['run', join(dir, 'wrong.json'), '--out', join(dir, 'wrong'), '-q']);
-    const bad = await readResultJson(join(dir, 'wrong'));
-    expect(bad.throttle?.verdict).toBe('fail');
-    expect(bad.gates?.find((g) => g.expr.startsWith('throttle.verdict'))?.passed).toBe(false);
-    expect(wrong.code).toBe(1);
-  });
-
   it('a target that is down still yields a result, errors by kind and a clear message (exit 1), with no credential its URL carried', async () => {
     const out = await tempDir();
     const port = await closedPort();
@@ -93,35 +63,6 @@ describe('loadgate run', () => {
     expect(result.cloudwatch.status).toBe('skipped');
     const written = await Promise.all((await readdir(out)).map((f) => readFile(join(out, f), 'latin1')));
     expect([run.stdout, run.stderr, ...written].filter((text) => text.includes('q-secret-77'))).toEqual([]);
-  });
-
-  it('never writes an API key or a header value: result.json and the reports carry the masked key', async () => {
-    const dir = await tempDir();
-    await writeFile(
-      join(dir, 'keyed.json'),
-      JSON.stringify({
-        name: 'keyed',
-        requests: [{ path: '/keyed', headers: { 'x-api-key': 'k-gold-0001', authorization: 'Bearer sekret-token-123' } }],
-        phases: [{ shape: 'constant', rateRps: 20, duration: '4s' }], // long enough to test the plan's rate: a shorter run is inconclusive (exit 1)
-        limits: {
-          stages: { prod: { throttle: { rateRps: 100, burst: 50 } } },
-          routes: { 'GET /keyed': { apiKeyRequired: true } },
-          apiKeys: { 'k-gold-0001': { usagePlan: 'gold' } },
-          usagePlans: { gold: { throttle: { rateRps: 10, burst: 5 } } },
-        },
-      }),
-    );
-    const run = await runCli(['run', join(dir, 'keyed.json'), '--out', join(dir, 'out'), '--allow-unkept-schedule']);
-    expect(run.code).toBe(0);
-    const result = await readResultJson(join(dir, 'out'));
-    expect(result.totals.status429ByOrigin.throttle).toBeGreaterThan(0); // the plan's 10 rps bucket applied to the key
-    for (const name of ['result.json', 'summary.md', 'report.html']) {
-      const text = await readFile(join(dir, 'out', name), 'utf8');
-      expect(text, name).not.toContain('k-gold-0001');
-      expect(text, name).not.toContain('sekret-token-123');
-    }
-    expect(Object.keys(result.throttle?.limits.apiKeys ?? {})).toEqual(['k-go****']);
-    expect(run.stdout + run.stderr).not.toContain('k-gold-0001');
   });
 
   it('an abortOnFail gate that can no longer pass stops the run early, writes the result, exit 1', async () => {

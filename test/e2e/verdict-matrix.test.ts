@@ -72,6 +72,8 @@ describe('the emulator: a route override and a usage-plan key are judged on thei
     expect(result.verify!.binding?.layer, result.verify?.reason).toBe(path === '/slow' ? 'stage-route' : 'usage-plan');
     expect(result.verify!.verdict, result.verify!.reason).toBe(verdict);
     expect(code).toBe(verdict === 'pass' ? 0 : 1);
+    // A wrong declaration fails the run's own throttle verdict too, not only verify's summary of it.
+    if (wrong) expect(result.throttle!.verdict, result.throttle!.reason).toBe('fail');
     if (wrong) expect(bucket[wrong].verdict, bucket.reason).toBe('fail');
     if (wrong) expect(bucket[wrong === 'rate' ? 'burst' : 'rate'].verdict, bucket.reason).toBe('pass');
     // The declared side is the binding bucket, never the stage default of 100 / 100.
@@ -112,15 +114,23 @@ describe.skipIf(!nginxInstalled()).concurrent('nginx limit_req on an exact-match
     ['rate 10% high', '55', '20', 'fail'],
     ['burst doubled', '50', '40', 'fail'],
   ])('%s', async (name, rate, burst, verdict) => {
+    const right = verdict === 'pass';
     // The target exactly as given: a slash appended would miss the location and get 404s.
     const nginx: RunningNginx = await startNginx({
       http: 'limit_req_zone $binary_remote_addr zone=z:1m rate=50r/s;',
       locations: 'location = /limited50 { limit_req zone=z burst=19 nodelay; limit_req_status 429; try_files /ok.txt =404; }\n    location / { return 404; }',
       files: { 'ok.txt': 'ok\n' },
     });
-    const { code, result } = await cli(['verify', '--target', `${nginx.url}/limited50`, '--rate', rate, '--burst', burst, '--max-duration', '6s'], `nginx-${name.replace(/\W+/g, '-')}`).finally(() => nginx.stop());
+    // --throttle-status takes a list: nginx's own default for limit_req is 503.
+    const statuses = right ? ['--throttle-status', '429,503'] : [];
+    const { code, result } = await cli(['verify', '--target', `${nginx.url}/limited50`, '--rate', rate, '--burst', burst, '--max-duration', '6s', ...statuses], `nginx-${name.replace(/\W+/g, '-')}`).finally(() => nginx.stop());
     expect(result.totals.byStatus['404'] ?? 0).toBe(0);
     expect(result.verify!.verdict, result.verify!.reason).toBe(verdict);
+    if (right) {
+      // Measured, not only judged: the rate within 5 % and the effective bucket (B + 1) within 2.
+      expect(Math.abs(result.verify!.measured.rateRps! - 50) / 50).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(result.verify!.measured.burst! - 20)).toBeLessThanOrEqual(2);
+    }
     expect(code).toBe(verdict === 'pass' ? 0 : 1);
   });
 });

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/cli.ts';
+import { cliEntry, REPO_ROOT } from '../helpers/cli.ts';
 
 export const SHOP_CONFIG = join(REPO_ROOT, 'scenarios/emulator/shop.json');
 export const AWS_V2 = '/usr/bin/aws';
@@ -29,11 +29,11 @@ export interface RunningEmulatorCli {
   stop(): Promise<void>;
 }
 
-/** `node bin/loadgate.js emulator --config shop.json --port 0`, resolved once it is ready. */
+/** `loadgate emulator --config shop.json --port 0` (a cold process, cliEntry), resolved once it is ready. */
 export async function startEmulatorCli(): Promise<RunningEmulatorCli> {
   const dir = mkdtempSync(join(tmpdir(), 'lg-cw-clients-'));
   const readyFile = join(dir, 'ready.json');
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'bin/loadgate.js'), 'emulator', '--config', SHOP_CONFIG, '--port', '0', '--ready-file', readyFile], {
+  const child: ChildProcess = spawn(process.execPath, [cliEntry(), 'emulator', '--config', SHOP_CONFIG, '--port', '0', '--ready-file', readyFile], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' },
   });
   let out = '';

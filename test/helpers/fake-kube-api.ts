@@ -2,7 +2,7 @@
  * A small Kubernetes API server on 127.0.0.1 for `loadgate k8s run`, spoken to by the real
  * @kubernetes/client-node: create/delete ConfigMap, create/delete Job, list pods by the
  * job-name label, read a pod's log. Creating an Indexed Job makes its pods, and the "kubelet"
- * here runs each as a local process, `node bin/loadgate.js <args>`, with the container's env
+ * here runs each as a local process, `loadgate <args>` (test/helpers/cli.ts cliEntry), with the container's env
  * (JOB_COMPLETION_INDEX, configMapKeyRef values), $(VAR) expanded as the kubelet does, and the
  * volumes as folders (the ConfigMap's keys as files, /parts as a temp folder). A pod is Running
  * once its process is spawned and Ready once its readinessProbe passes: the probe's exec command
@@ -15,9 +15,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cliEntry } from './cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/loadgate.js', import.meta.url));
 
 export interface FakeKubeOptions {
   /** Completion indexes whose pods stay Pending (an image that never pulls). */
@@ -95,7 +94,7 @@ export async function fakeKubeApi(opts: FakeKubeOptions = {}): Promise<FakeKubeA
         for (const [mountPath, dir] of Object.entries(mounts)) if (out.startsWith(`${mountPath}/`)) out = dir + out.slice(mountPath.length);
         return out;
       };
-      const argv = opts.crash?.includes(index) ? ['-e', 'process.exit(1)'] : [BIN, ...container.args.map(expand)];
+      const argv = opts.crash?.includes(index) ? ['-e', 'process.exit(1)'] : [cliEntry(), ...container.args.map(expand)];
       const slowMs = opts.slowStartMs?.[index];
       const nodeOptions = slowMs ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${slowStartScript(root, slowMs)}`.trim() } : {};
       const child = spawn(process.execPath, argv, { env: { ...process.env, ...env, ...nodeOptions, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -7,10 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.ts';
 import type { RunResult } from '../../src/result/schema.ts';
+import { cliEntry } from '../helpers/cli.ts';
 
 const TEMPLATE = 'test/fixtures/iac/sam-http.yaml';
 let dir: string;
@@ -35,8 +35,7 @@ async function readyFile(file: string, process: ChildProcess): Promise<{ stages:
 
 it('emulator --from serves the template; verify --limits-from cfn: passes against it', async () => {
   const ready = join(dir, 'ready.json');
-  const bin = fileURLToPath(new URL('../../bin/loadgate.js', import.meta.url));
-  child = spawn(process.execPath, [bin, 'emulator', '--from', TEMPLATE, '--port', '0', '--ready-file', ready], { stdio: ['ignore', 'ignore', 'inherit'] });
+  child = spawn(process.execPath, [cliEntry(), 'emulator', '--from', TEMPLATE, '--port', '0', '--ready-file', ready], { stdio: ['ignore', 'ignore', 'inherit'] });
   const { stages } = await readyFile(ready, child);
   expect(Object.keys(stages)).toEqual(['v1']);
   const out = join(dir, 'verify');

@@ -42,11 +42,15 @@ describe('fast --version and --help', () => {
     expect(imported.filter((url) => !url.startsWith('node:') && !url.endsWith('/bin/loadgate.js'))).toEqual([]);
   });
 
+  // Commander prints the same top-level help for all three: one cold full CLI (tsx, 1.4 s of CPU) serves them.
+  let fullHelp: Promise<string> | undefined;
+  const commanderHelp = (): Promise<string> => (fullHelp ??= exec(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), '--help'], { cwd: REPO_ROOT }).then((r) => r.stdout));
+
   it.each([['--help'], ['-h'], ['help']])("%s prints commander's own top-level help without loading the CLI", async (flag) => {
     const log = join(dir, `help${flag}.log`);
     const fast = await bin([flag], log);
-    const { stdout: full } = await exec(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), flag], { cwd: REPO_ROOT });
-    expect(fast).toBe(full);
+    expect(fast).toBe(await commanderHelp());
+    expect(fast).toMatch(/^Usage: loadgate /);
     expect(readFileSync(log, 'utf8')).not.toMatch(/tsx|commander|\/src\//);
   });
 

@@ -14,6 +14,7 @@ import { isLoadgateError } from '../../src/errors.ts';
 import { renderHtml } from '../../src/report/html/page.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { fixture } from './helpers.ts';
+import { cliEntry } from '../helpers/cli.ts';
 
 const fixturePath = (name: string): string => new URL(`../fixtures/results/${name}.json`, import.meta.url).pathname;
 
@@ -100,9 +101,8 @@ if (missing.length > 0) console.warn(`bin/loadgate.js report test skipped: src/c
 
 describe.skipIf(missing.length > 0)('bin/loadgate.js report', () => {
   it('exits 2 with one line on stderr for a missing result.json', async () => {
-    const bin = new URL('../../bin/loadgate.js', import.meta.url).pathname;
     const missingFile = join(tmpdir(), 'no-such-dir-loadgate', 'result.json');
-    const err = await promisify(execFile)(process.execPath, [bin, 'report', missingFile]).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const err = await promisify(execFile)(process.execPath, [cliEntry(), 'report', missingFile]).then(() => undefined, (e: { code: number; stderr: string }) => e);
     expect(err?.code).toBe(2);
     expect(err?.stderr.trim().split('\n')).toEqual([`loadgate: ${missingFile}: cannot read result (no such file)`]);
   });
