@@ -8,70 +8,100 @@ export interface Clock {
   /** Monotonic ms; performance.now() in production, a ManualClock in tests. */
   nowMs(): number;
   /**
-   * Resolves at or after `atMs`, never before; resolves at once when `signal` aborts. `idle`: the
-   * caller expects no I/O before `atMs` (nothing in flight), so the wait need not turn the event
-   * loop every NAP_MS to read responses; it still yields at least every millisecond.
+   * Resolves at or after `atMs`, never before, and never synchronously; a wait over ~20 ms
+   * resolves at once when `signal` aborts (shorter ones when they end). `idle`: the caller expects
+   * no I/O before `atMs` (nothing in flight), so the last millisecond may be napped for precision.
    */
   sleepUntil(atMs: number, signal: AbortSignal, idle?: boolean): Promise<void>;
 }
 
 /**
- * Below this distance to the target time we stop trusting setTimeout (Node timers have 1 ms
- * granularity and fire up to ~1 ms late) and wait in short naps instead.
+ * What the real clock waits with: a monotonic ms reading, a timer, one event-loop turn, and a
+ * nap that blocks the thread. Injectable so a test can count the wake-ups a schedule costs on a
+ * virtual host (test/load/clock-wake-ups.test.ts) instead of timing them.
+ */
+export interface WaitHost {
+  nowMs(): number;
+  /** Runs `fn` after at least `ms` (Node: 1 ms granularity, any shorter wait becomes 1 ms). */
+  setTimer(fn: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+  /** Runs `fn` after one turn of the event loop (I/O callbacks, signals, timers). */
+  setImmediate(fn: () => void): void;
+  /** Blocks the thread for `ms` (< 1): nothing else in the process runs meanwhile. */
+  nap(ms: number): void;
+}
+
+/**
+ * Only an idle wait (nothing in flight, docs/engine.md "Where the time goes") naps: it sets a timer
+ * to NAP_WINDOW_MS before the target and naps the rest, so a sparse schedule is sent to the
+ * microsecond and nothing has to be read meanwhile. With requests in flight a nap would leave
+ * their responses unread (their latency grows by the nap) and, repeated every 0.1 ms, cost a
+ * fixed ~10,000 wake-ups a second whatever the rate: the wait is a timer, one wake-up per
+ * millisecond at most, and every arrival that came due meanwhile goes out in that wake-up.
  */
 const NAP_WINDOW_MS = 1;
 /**
- * One nap: the thread sleeps in the kernel (Atomics.wait on a private word nobody notifies) for at
- * most this long, then the event loop turns once (setImmediate: I/O callbacks, signals, timers)
- * before the next nap. A nap, unlike polling setImmediate, leaves the CPU to the process's own
- * GC and compiler threads and to the target on a one-core machine (docs/architecture.md "Pacing");
- * responses that arrive during a nap wait at most this long to be read.
+ * Waits shorter than this do not listen for abort: the loop sees the signal when they end, and a
+ * listener per wait would cost more than it saves at a wake-up per millisecond.
  */
-const NAP_MS = 0.1;
+const ABORT_LISTEN_ABOVE_MS = 20;
+
 const napWord = new Int32Array(new SharedArrayBuffer(4));
 
-function nap(ms: number, longestMs: number): void {
-  if (ms > 0.02) Atomics.wait(napWord, 0, 0, Math.min(ms, longestMs));
-}
-
-function sleepUntilReal(atMs: number, signal: AbortSignal, idle = false): Promise<void> {
-  // With nothing in flight there is nothing to read between naps: one nap to the target time
-  // (under NAP_WINDOW_MS, so the loop still turns every millisecond) costs one wake-up, not ten.
-  const napMs = idle ? NAP_WINDOW_MS : NAP_MS;
-  return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const poll = (): void => {
-      timer = undefined;
-      const leftMs = atMs - performance.now();
-      if (leftMs <= 0 || signal.aborted) {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      } else schedule(leftMs, true);
-    };
-    // Only long waits register for abort: a listener per nap would cost more than it saves.
-    const schedule = (leftMs: number, napFirst: boolean): void => {
-      if (leftMs > NAP_WINDOW_MS) {
-        timer = setTimeout(poll, leftMs - NAP_WINDOW_MS);
-        signal.addEventListener('abort', onAbort, { once: true });
-      } else {
-        if (napFirst) nap(leftMs, napMs);
-        setImmediate(poll);
-      }
-    };
-    // Never resolve synchronously: a loop that is behind must still let I/O callbacks run.
-    schedule(atMs - performance.now(), false);
-  });
-}
-
-/** The production clock: performance.now(), setTimeout for the long part of a wait, short naps for the last ms. */
-export const performanceClock: Clock = Object.freeze({
+/** Node's own timers and a nap on a private word nobody notifies (the thread sleeps in the kernel). */
+export const nodeWaitHost: WaitHost = Object.freeze({
   nowMs: () => performance.now(),
-  sleepUntil: sleepUntilReal,
+  setTimer: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clearTimer: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+  setImmediate: (fn: () => void) => void setImmediate(fn),
+  nap: (ms: number) => void Atomics.wait(napWord, 0, 0, ms),
 });
+
+/** A Clock that waits on `host` (see WaitHost for the policy). */
+export function hostClock(host: WaitHost): Clock {
+  function sleepUntil(atMs: number, signal: AbortSignal, idle = false): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: unknown;
+      let listening = false;
+      const done = (): void => {
+        if (listening) signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        if (timer !== undefined) host.clearTimer(timer);
+        listening = false;
+        resolve();
+      };
+      const poll = (): void => {
+        timer = undefined;
+        const leftMs = atMs - host.nowMs();
+        if (leftMs <= 0 || signal.aborted) done();
+        else wait(leftMs, true);
+      };
+      const wait = (leftMs: number, woken: boolean): void => {
+        if (idle && leftMs <= NAP_WINDOW_MS) {
+          // A timer woke us short of the target: nap the rest, then turn the loop once.
+          if (woken && leftMs > 0.02) host.nap(leftMs);
+          host.setImmediate(poll);
+          return;
+        }
+        if (!listening && leftMs > ABORT_LISTEN_ABOVE_MS) {
+          listening = true;
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
+        timer = host.setTimer(poll, idle ? leftMs - NAP_WINDOW_MS : leftMs);
+      };
+      // Never resolve synchronously: a loop that is behind must still let I/O callbacks run.
+      const leftMs = atMs - host.nowMs();
+      if (leftMs <= 0) host.setImmediate(poll);
+      else wait(leftMs, false);
+    });
+  }
+  return Object.freeze({ nowMs: () => host.nowMs(), sleepUntil });
+}
+
+/** The production clock: performance.now(), a timer per wait, a nap for the last ms only when idle. */
+export const performanceClock: Clock = hostClock(nodeWaitHost);
 
 interface Timer {
   readonly atMs: number;

@@ -1,0 +1,142 @@
+/**
+ * What a schedule costs the real clock, counted on a virtual host instead of timed: wake-ups (event
+ * loop turns that run our code) per second, time the thread spent napping (blocked: responses wait
+ * unread), and how late each arrival went out. The host models Node's timers as libuv runs them:
+ * a timer set at loop time t for d ms fires on the first whole millisecond >= floor(t) + max(1, d).
+ * Root cause this pins down: with requests in flight the clock used to nap 0.1 ms then turn the
+ * loop, ~10,000 wake-ups a second at any rate (docs/engine.md "Where the time goes").
+ */
+import { describe, expect, it } from 'vitest';
+import { hostClock, type WaitHost } from '../../src/load/clock.ts';
+import { runOpenLoop, type DueSender } from '../../src/load/open-loop.ts';
+import { constantArrivals } from './helpers.ts';
+
+/** Cost of one event-loop turn in virtual ms, so repeated immediates cannot spin at one instant. */
+const TURN_MS = 0.002;
+
+class VirtualHost implements WaitHost {
+  timeMs = 0;
+  wakeUps = 0;
+  nappedMs = 0;
+  #seq = 0;
+  #timers: { atMs: number; seq: number; fn: () => void }[] = [];
+  #immediates: (() => void)[] = [];
+
+  nowMs(): number {
+    return this.timeMs;
+  }
+
+  setTimer(fn: () => void, ms: number): unknown {
+    const timer = { atMs: Math.ceil(Math.floor(this.timeMs) + Math.max(1, ms)), seq: this.#seq++, fn };
+    this.#timers.push(timer);
+    return timer;
+  }
+
+  clearTimer(handle: unknown): void {
+    this.#timers = this.#timers.filter((t) => t !== handle);
+  }
+
+  setImmediate(fn: () => void): void {
+    this.#immediates.push(fn);
+  }
+
+  nap(ms: number): void {
+    expect(ms).toBeLessThanOrEqual(1);
+    this.nappedMs += ms;
+    this.timeMs += ms;
+  }
+
+  /** Runs turns until `done` settles: immediates first, else the earliest timer (time jumps to it). */
+  async runUntil(done: Promise<unknown>): Promise<void> {
+    let finished = false;
+    void done.then(() => (finished = true));
+    while (!finished) {
+      const immediate = this.#immediates.shift();
+      if (immediate) immediate();
+      else {
+        this.#timers.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
+        const timer = this.#timers.shift();
+        if (!timer) throw new Error('deadlock: nothing scheduled and the loop is not done');
+        this.timeMs = Math.max(this.timeMs, timer.atMs);
+        timer.fn();
+      }
+      this.wakeUps++;
+      this.timeMs += TURN_MS;
+      // Let the loop's promise chain run before the next turn, as Node drains microtasks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+interface Sent {
+  intendedMs: number;
+  sentMs: number;
+  wakeUp: number;
+}
+
+/** A sender that is never idle (`inFlight` requests always outstanding) and records each send. */
+function recordingSender(host: VirtualHost, inFlight: number, onSend?: (n: number) => void): DueSender & { sent: Sent[] } {
+  const sent: Sent[] = [];
+  return {
+    inFlight,
+    sent,
+    send(_arrival, intendedMs) {
+      sent.push({ intendedMs, sentMs: host.nowMs(), wakeUp: host.wakeUps });
+      onSend?.(sent.length);
+    },
+  };
+}
+
+async function runOnHost(host: VirtualHost, rateRps: number, durationMs: number, sender: DueSender) {
+  const clock = hostClock(host);
+  const loop = runOpenLoop(constantArrivals(rateRps, durationMs), sender, { dropped: () => undefined }, {
+    clock, maxInFlight: 1_000_000, signal: new AbortController().signal,
+  });
+  await host.runUntil(loop);
+  return loop;
+}
+
+describe('the real clock on a virtual host, requests in flight', () => {
+  for (const rateRps of [2000, 10_000, 50_000]) {
+    it(`at ${rateRps} rps wakes about once a millisecond, never naps, and sends each arrival within 2 ms`, async () => {
+      const host = new VirtualHost();
+      const sender = recordingSender(host, 5);
+      const summary = await runOnHost(host, rateRps, 1000, sender);
+      expect(summary.scheduled).toBe(rateRps);
+      expect(host.nappedMs).toBe(0);
+      // One wake-up per ms plus an occasional second one when a timer fires short of the target.
+      expect(host.wakeUps).toBeLessThanOrEqual(1100);
+      expect(host.wakeUps).toBeGreaterThan(500);
+      const lateMs = sender.sent.map((s) => s.sentMs - s.intendedMs);
+      expect(Math.min(...lateMs)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...lateMs)).toBeLessThanOrEqual(2);
+    });
+  }
+
+  it('sends every arrival that came due during a 5 ms stall in the one wake-up after it', async () => {
+    const host = new VirtualHost();
+    // The 100th send stalls the thread for 5 ms (a GC pause, a busy core).
+    const sender = recordingSender(host, 5, (n) => {
+      if (n === 100) host.timeMs += 5;
+    });
+    await runOnHost(host, 10_000, 50, sender);
+    const stalledAt = sender.sent[99];
+    const dueDuringStall = sender.sent.filter((s) => s.intendedMs > stalledAt.intendedMs && s.intendedMs <= stalledAt.sentMs + 5);
+    expect(dueDuringStall.length).toBeGreaterThanOrEqual(45);
+    const wakeUps = new Set(dueDuringStall.map((s) => s.wakeUp));
+    expect(wakeUps.size).toBe(1);
+  });
+});
+
+describe('the real clock on a virtual host, nothing in flight', () => {
+  it('at 100 rps naps the last millisecond and sends each arrival within 0.05 ms, in at most 3 wake-ups each', async () => {
+    const host = new VirtualHost();
+    const sender = recordingSender(host, 0);
+    await runOnHost(host, 100, 1000, sender);
+    expect(sender.sent).toHaveLength(100);
+    const lateMs = sender.sent.map((s) => s.sentMs - s.intendedMs);
+    expect(Math.min(...lateMs)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...lateMs)).toBeLessThan(0.05);
+    expect(host.wakeUps).toBeLessThanOrEqual(300);
+  });
+});
