@@ -22,7 +22,7 @@ export interface Clock {
  */
 export interface WaitHost {
   nowMs(): number;
-  /** Runs `fn` after at least `ms` (Node: 1 ms granularity, any shorter wait becomes 1 ms). */
+  /** Runs `fn` after about `ms` (Node truncates it to whole ms, at least 1, counted from the loop's whole-ms time). */
   setTimer(fn: () => void, ms: number): unknown;
   clearTimer(handle: unknown): void;
   /** Runs `fn` after one turn of the event loop (I/O callbacks, signals, timers). */
@@ -89,7 +89,8 @@ export function hostClock(host: WaitHost): Clock {
           listening = true;
           signal.addEventListener('abort', onAbort, { once: true });
         }
-        timer = host.setTimer(poll, idle ? leftMs - NAP_WINDOW_MS : leftMs);
+        // Whole ms, rounded up: Node truncates a timer's duration, so 2.7 ms would wake at 2 and again at 3.
+        timer = host.setTimer(poll, Math.max(1, Math.ceil(idle ? leftMs - NAP_WINDOW_MS : leftMs)));
       };
       // Never resolve synchronously: a loop that is behind must still let I/O callbacks run.
       const leftMs = atMs - host.nowMs();

@@ -2,7 +2,8 @@
  * What a schedule costs the real clock, counted on a virtual host instead of timed: wake-ups (event
  * loop turns that run our code) per second, time the thread spent napping (blocked: responses wait
  * unread), and how late each arrival went out. The host models Node's timers as libuv runs them:
- * a timer set at loop time t for d ms fires on the first whole millisecond >= floor(t) + max(1, d).
+ * Node truncates the duration to whole ms (at least 1), and a timer set at time t fires at
+ * floor(t) + that (libuv's loop time is whole ms).
  * Root cause this pins down: with requests in flight the clock used to nap 0.1 ms then turn the
  * loop, ~10,000 wake-ups a second at any rate (docs/engine.md "Where the time goes").
  */
@@ -27,7 +28,7 @@ class VirtualHost implements WaitHost {
   }
 
   setTimer(fn: () => void, ms: number): unknown {
-    const timer = { atMs: Math.ceil(Math.floor(this.timeMs) + Math.max(1, ms)), seq: this.#seq++, fn };
+    const timer = { atMs: Math.floor(this.timeMs) + Math.max(1, Math.trunc(ms)), seq: this.#seq++, fn };
     this.#timers.push(timer);
     return timer;
   }
@@ -112,6 +113,18 @@ describe('the real clock on a virtual host, requests in flight', () => {
       expect(Math.max(...lateMs)).toBeLessThanOrEqual(2);
     });
   }
+
+  it('at 300 rps (arrivals 3.3 ms apart) wakes about once per arrival, not again for the fraction Node truncates off a timer', async () => {
+    const host = new VirtualHost();
+    const sender = recordingSender(host, 5);
+    await runOnHost(host, 300, 1000, sender);
+    expect(sender.sent).toHaveLength(300);
+    expect(host.nappedMs).toBe(0);
+    expect(host.wakeUps).toBeLessThanOrEqual(360);
+    const lateMs = sender.sent.map((s) => s.sentMs - s.intendedMs);
+    expect(Math.min(...lateMs)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...lateMs)).toBeLessThanOrEqual(1.01);
+  });
 
   it('sends every arrival that came due during a 5 ms stall in the one wake-up after it', async () => {
     const host = new VirtualHost();
