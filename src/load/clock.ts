@@ -8,70 +8,110 @@ export interface Clock {
   /** Monotonic ms; performance.now() in production, a ManualClock in tests. */
   nowMs(): number;
   /**
-   * Resolves at or after `atMs`, never before; resolves at once when `signal` aborts. `idle`: the
-   * caller expects no I/O before `atMs` (nothing in flight), so the wait need not turn the event
-   * loop every NAP_MS to read responses; it still yields at least every millisecond.
+   * Resolves at or after `atMs`, never before, and never synchronously; a wait over ~20 ms
+   * resolves at once when `signal` aborts (shorter ones when they end). `idle`: the caller expects
+   * no I/O before `atMs` (nothing in flight), so the last millisecond may be napped for precision.
    */
   sleepUntil(atMs: number, signal: AbortSignal, idle?: boolean): Promise<void>;
 }
 
 /**
- * Below this distance to the target time we stop trusting setTimeout (Node timers have 1 ms
- * granularity and fire up to ~1 ms late) and wait in short naps instead.
+ * What the real clock waits with: a monotonic ms reading, a timer, one event-loop turn, and a
+ * nap that blocks the thread. Injectable so a test can count the wake-ups a schedule costs on a
+ * virtual host (test/load/clock-wake-ups.test.ts) instead of timing them.
+ */
+export interface WaitHost {
+  nowMs(): number;
+  /** Runs `fn` after about `ms` (Node truncates it to whole ms, at least 1, counted from the loop's whole-ms time). */
+  setTimer(fn: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+  /** Runs `fn` after one turn of the event loop (I/O callbacks, signals, timers). */
+  setImmediate(fn: () => void): void;
+  /** Blocks the thread for `ms` (< 1): nothing else in the process runs meanwhile. */
+  nap(ms: number): void;
+}
+
+/**
+ * An idle wait (nothing in flight, docs/engine.md "Where the time goes") sets a timer to
+ * NAP_WINDOW_MS before the target and naps the rest, so a sparse schedule is sent to the
+ * microsecond and nothing has to be read meanwhile. With requests in flight a long nap would
+ * leave their responses unread, and naps of 0.1 ms in a row cost ~10,000 wake-ups a second
+ * whatever the rate: the wait is a timer (one wake-up per millisecond at most; every arrival due
+ * by then goes out in it) unless the arrival is under IN_FLIGHT_NAP_MS away. Every nap ends in
+ * a send.
  */
 const NAP_WINDOW_MS = 1;
 /**
- * One nap: the thread sleeps in the kernel (Atomics.wait on a private word nobody notifies) for at
- * most this long, then the event loop turns once (setImmediate: I/O callbacks, signals, timers)
- * before the next nap. A nap, unlike polling setImmediate, leaves the CPU to the process's own
- * GC and compiler threads and to the target on a one-core machine (docs/architecture.md "Pacing");
- * responses that arrive during a nap wait at most this long to be read.
+ * With requests in flight, an arrival this close is napped to instead of waited for with a 1 ms
+ * timer: at 10k rps a timer per millisecond left more 5 ms gaps in nginx's arrival log than a
+ * short nap per arrival (paired cold runs on a busy one-core: 66% vs 76% of 10 ms windows on
+ * pace; docs/engine.md "Where the time goes"). A nap here always ends in a send, and responses
+ * wait at most this long to be read.
  */
-const NAP_MS = 0.1;
+const IN_FLIGHT_NAP_MS = 0.25;
+/**
+ * Waits shorter than this do not listen for abort: the loop sees the signal when they end, and a
+ * listener per wait would cost more than it saves at a wake-up per millisecond.
+ */
+const ABORT_LISTEN_ABOVE_MS = 20;
+
 const napWord = new Int32Array(new SharedArrayBuffer(4));
 
-function nap(ms: number, longestMs: number): void {
-  if (ms > 0.02) Atomics.wait(napWord, 0, 0, Math.min(ms, longestMs));
-}
-
-function sleepUntilReal(atMs: number, signal: AbortSignal, idle = false): Promise<void> {
-  // With nothing in flight there is nothing to read between naps: one nap to the target time
-  // (under NAP_WINDOW_MS, so the loop still turns every millisecond) costs one wake-up, not ten.
-  const napMs = idle ? NAP_WINDOW_MS : NAP_MS;
-  return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const poll = (): void => {
-      timer = undefined;
-      const leftMs = atMs - performance.now();
-      if (leftMs <= 0 || signal.aborted) {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      } else schedule(leftMs, true);
-    };
-    // Only long waits register for abort: a listener per nap would cost more than it saves.
-    const schedule = (leftMs: number, napFirst: boolean): void => {
-      if (leftMs > NAP_WINDOW_MS) {
-        timer = setTimeout(poll, leftMs - NAP_WINDOW_MS);
-        signal.addEventListener('abort', onAbort, { once: true });
-      } else {
-        if (napFirst) nap(leftMs, napMs);
-        setImmediate(poll);
-      }
-    };
-    // Never resolve synchronously: a loop that is behind must still let I/O callbacks run.
-    schedule(atMs - performance.now(), false);
-  });
-}
-
-/** The production clock: performance.now(), setTimeout for the long part of a wait, short naps for the last ms. */
-export const performanceClock: Clock = Object.freeze({
+/** Node's own timers and a nap on a private word nobody notifies (the thread sleeps in the kernel). */
+export const nodeWaitHost: WaitHost = Object.freeze({
   nowMs: () => performance.now(),
-  sleepUntil: sleepUntilReal,
+  setTimer: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clearTimer: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+  setImmediate: (fn: () => void) => void setImmediate(fn),
+  nap: (ms: number) => void Atomics.wait(napWord, 0, 0, ms),
 });
+
+/** A Clock that waits on `host` (see WaitHost for the policy). */
+export function hostClock(host: WaitHost): Clock {
+  function sleepUntil(atMs: number, signal: AbortSignal, idle = false): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: unknown;
+      let listening = false;
+      const done = (): void => {
+        if (listening) signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        if (timer !== undefined) host.clearTimer(timer);
+        listening = false;
+        resolve();
+      };
+      const poll = (): void => {
+        timer = undefined;
+        const leftMs = atMs - host.nowMs();
+        if (leftMs <= 0 || signal.aborted) done();
+        else wait(leftMs);
+      };
+      const wait = (leftMs: number): void => {
+        if (leftMs <= (idle ? NAP_WINDOW_MS : IN_FLIGHT_NAP_MS)) {
+          // Nap the rest, then turn the loop once (I/O, signals) before resolving.
+          host.nap(leftMs);
+          host.setImmediate(poll);
+          return;
+        }
+        if (!listening && leftMs > ABORT_LISTEN_ABOVE_MS) {
+          listening = true;
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
+        // Whole ms, rounded up: Node truncates a timer's duration, so 2.7 ms would wake at 2 and again at 3.
+        timer = host.setTimer(poll, Math.max(1, Math.ceil(idle ? leftMs - NAP_WINDOW_MS : leftMs)));
+      };
+      // Never resolve synchronously: a loop that is behind must still let I/O callbacks run.
+      const leftMs = atMs - host.nowMs();
+      if (leftMs <= 0) host.setImmediate(poll);
+      else wait(leftMs);
+    });
+  }
+  return Object.freeze({ nowMs: () => host.nowMs(), sleepUntil });
+}
+
+/** The production clock: performance.now(), a timer per wait, a nap for the last ms only when idle. */
+export const performanceClock: Clock = hostClock(nodeWaitHost);
 
 interface Timer {
   readonly atMs: number;

@@ -88,7 +88,7 @@ export class Recorder implements RecordSink {
   readonly #connectDuringRun = newHistogram();
   /** Intended time of the last arrival (sent or dropped): an equal one is part of an instant burst. */
   #lastIntendedMs = Number.NaN;
-  #recent = newHistogram();
+  readonly #recent = newHistogram();
   readonly #routes: RouteAccumulator[] = [];
   readonly #byStatus = new Map<number, number>();
   readonly #errorsByKind: Record<ErrorKind, number> = { refused: 0, reset: 0, timeout: 0, dns: 0, tls: 0, other: 0 };
@@ -183,12 +183,14 @@ export class Recorder implements RecordSink {
   progress(nowMs: number): ProgressCounters {
     this.#timeline.closeSettled(secondOf(nowMs));
     for (const route of this.#routes) route.timeline.closeSettled(secondOf(nowMs));
-    const recent = this.#recent;
-    this.#recent = newHistogram();
+    // Read, then reset in place: a new histogram a second is ~120 KB more for the next full GC.
+    const recentResponses = this.#recent.totalCount;
+    const recentP99Ms = percentilesMs(this.#recent).p99;
+    this.#recent.reset();
     const o = this.#origins;
     return {
       sent: this.#rows.count, dropped: this.#dropped, completed: this.#completed, errors: this.#errors,
-      throttled: o.throttle + o.quota, recentResponses: recent.totalCount, recentP99Ms: percentilesMs(recent).p99,
+      throttled: o.throttle + o.quota, recentResponses, recentP99Ms,
     };
   }
 

@@ -3,13 +3,15 @@
  * 2 MB a chunk), and as soon as the oldest chunk is full and every row in it has completed it is
  * appended to the send-log file (record/send-log-file.ts) and freed. Memory holds only the chunks
  * that still have requests in flight (at 10k rps and a 35 s timeout, at most ~6), however long
- * the run; rows reach the file in send order, as a SendLog has them.
+ * the run; rows reach the file in send order, as a SendLog has them. A written chunk is cleared
+ * and reused for the next one instead of freed: a fresh 2 MB of typed arrays every 6.5 s (at
+ * 10k rps) is freed only when V8 gets round to a full GC, and left RSS creeping meanwhile.
  *
  *   rows:  [ chunk 0: all complete ] [ chunk 1: all complete ] [ chunk 2: 3 in flight ] [ chunk 3 ...
  *            -> written, freed          -> written, freed         kept                   kept
  */
 import type { SendLogFileWriter } from './send-log-file.ts';
-import { emptySendLog } from './send-log-builder.ts';
+import { SEND_LOG_COLUMNS, emptySendLog } from './send-log-builder.ts';
 import { ORIGIN, type OriginCode, type SendLog } from './send-log.ts';
 
 export const CHUNK_ROWS = 1 << 16;
@@ -34,6 +36,8 @@ export class SpillingSendLog implements SendLogRows {
   readonly #pending: number[] = [];
   #written = 0;
   #finished = false;
+  /** Written chunks waiting to be reused (at most one is ever needed: rows go out in order). */
+  readonly #spare: Chunk[] = [];
 
   constructor(writer: SendLogFileWriter) {
     this.#writer = writer;
@@ -49,7 +53,7 @@ export class SpillingSendLog implements SendLogRows {
     const c = row >>> CHUNK_SHIFT;
     let chunk = this.#chunks[c];
     if (chunk === undefined) {
-      chunk = emptySendLog(CHUNK_ROWS);
+      chunk = this.#spare.pop() ?? emptySendLog(CHUNK_ROWS);
       this.#chunks[c] = chunk;
       this.#pending[c] = 0;
     }
@@ -91,9 +95,17 @@ export class SpillingSendLog implements SendLogRows {
       const c = this.#written;
       const full = (c + 1) * CHUNK_ROWS <= this.count;
       if (!full || this.#pending[c] > 0) return;
-      this.#writer.append(this.#chunks[c]!, 0, CHUNK_ROWS);
+      const chunk = this.#chunks[c]!;
+      this.#writer.append(chunk, 0, CHUNK_ROWS);
       this.#chunks[c] = undefined;
       this.#written++;
+      if (this.#spare.length === 0) this.#spare.push(cleared(chunk));
     }
   }
+}
+
+/** `chunk` as emptySendLog makes it: no end time (NaN), everything else 0. */
+function cleared(chunk: Chunk): Chunk {
+  for (const [name] of SEND_LOG_COLUMNS) chunk[name].fill(name === 'endMs' ? Number.NaN : 0);
+  return chunk;
 }
