@@ -11,20 +11,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.ts';
+import { IMPORT_LOG_PRELOAD } from '../helpers/import-log.ts';
 
 const exec = promisify(execFile);
 const BIN = join(REPO_ROOT, 'bin/loadgate.js');
 const dir = mkdtempSync(join(tmpdir(), 'loadgate-fast-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const LOG_IMPORTS = `
-import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  appendFileSync(process.env.LG_IMPORT_LOG, resolved.url + '\\n');
-  return resolved;
-}`;
-const PRELOAD = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(LOG_IMPORTS)}`)});`)}`;
+const PRELOAD = IMPORT_LOG_PRELOAD;
 
 async function bin(args: string[], log: string): Promise<string> {
   const { stdout } = await exec(process.execPath, ['--import', PRELOAD, BIN, ...args], { env: { ...process.env, LG_IMPORT_LOG: log } });

@@ -14,19 +14,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.ts';
+import { IMPORT_LOG_PRELOAD } from '../helpers/import-log.ts';
 
 const exec = promisify(execFile);
 const BIN = join(REPO_ROOT, 'bin/loadgate.js');
 const dir = mkdtempSync(join(tmpdir(), 'loadgate-lazy-'));
 
-const LOG_IMPORTS = `
-import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  appendFileSync(process.env.LG_IMPORT_LOG, resolved.url + '\\n');
-  return resolved;
-}`;
-const PRELOAD = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(LOG_IMPORTS)}`)});`)}`;
+const PRELOAD = IMPORT_LOG_PRELOAD;
 
 /** The packages and files a cold `loadgate args...` imported, and its exit code. */
 async function importsOf(args: string[], name: string): Promise<{ exit: string; imported: string[] }> {
