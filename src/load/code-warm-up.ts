@@ -102,7 +102,10 @@ export async function warmUpEngine(runFactory: RequestFactory, clock: Clock, sig
     // No cap below the request count: a cold process is slow, and a dropped warm-up request warms nothing.
     timeoutMs: 5000, maxConnections: requests, warmConnections: WARM_UP_CONNECTIONS,
   });
-  const progress = setInterval(() => recorder.progress(clock.nowMs()), 50);
+  const progress = setInterval(() => {
+    recorder.progress();
+    while (recorder.closeOneSettled(clock.nowMs()));
+  }, 50);
   try {
     await runOpenLoop(evenly(requests, (requests * 1000) / WARM_UP_RATE_RPS, clock.nowMs()), sender, recorder, {
       clock, maxInFlight: requests, signal,

@@ -186,13 +186,21 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   }
 }
 
-/** Calls onProgress every second (and closes finished seconds' histograms, listener or not). */
+/**
+ * Calls onProgress every second, and after each call encodes the seconds' histograms that can no
+ * longer change (listener or not), one per event-loop turn so that arrivals due meanwhile go out
+ * between two encodes (Recorder.closeOneSettled).
+ */
 function progressTicker(input: LoadInput, recorder: Recorder, sender: Sender, clock: Clock, phase: () => ProgressSnapshot['phase']) {
   let lastSent = 0;
   let lastMs = 0;
+  let stopped = false;
+  const closeSettledSeconds = (): void => {
+    if (!stopped && recorder.closeOneSettled(clock.nowMs())) setImmediate(closeSettledSeconds);
+  };
   const tick = (): void => {
     const nowMs = clock.nowMs();
-    const c = recorder.progress(nowMs);
+    const c = recorder.progress();
     const recentRps = nowMs > lastMs ? ((c.sent - lastSent) * 1000) / (nowMs - lastMs) : 0;
     lastSent = c.sent;
     lastMs = nowMs;
@@ -201,8 +209,15 @@ function progressTicker(input: LoadInput, recorder: Recorder, sender: Sender, cl
       completed: c.completed, errors: c.errors, throttled: c.throttled, inFlight: sender.inFlight,
       recentRps, recentP99Ms: c.recentP99Ms, phase: phase(), live: () => recorder.live(nowMs),
     });
+    setImmediate(closeSettledSeconds);
   };
   const timer = setInterval(tick, PROGRESS_INTERVAL_MS);
   timer.unref();
-  return { finish: tick, stop: () => clearInterval(timer) };
+  return {
+    finish: tick,
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }

@@ -179,10 +179,8 @@ export class Recorder implements RecordSink {
     return this.#spill ? undefined : (this.#rows as SendLogBuilder);
   }
 
-  /** Counters for progress output; also encodes the per-second histograms that can no longer change. */
-  progress(nowMs: number): ProgressCounters {
-    this.#timeline.closeSettled(secondOf(nowMs));
-    for (const route of this.#routes) route.timeline.closeSettled(secondOf(nowMs));
+  /** Counters for progress output. */
+  progress(): ProgressCounters {
     // Read, then reset in place: a new histogram a second is ~120 KB more for the next full GC.
     const recentResponses = this.#recent.totalCount;
     const recentP99Ms = percentilesMs(this.#recent).p99;
@@ -192,6 +190,26 @@ export class Recorder implements RecordSink {
       sent: this.#rows.count, dropped: this.#dropped, completed: this.#completed, errors: this.#errors,
       throttled: o.throttle + o.quota, recentResponses, recentP99Ms,
     };
+  }
+
+  /**
+   * Encodes and frees one per-second histogram that can no longer change (the run's first, then
+   * each route's); false when none is left. One a call, so the caller can let the loop turn
+   * between two: an encode costs ~1-2 ms, and all of a second's at once stalled the schedule
+   * 5-9 ms every second (docs/engine.md "Send lag on a quiet machine").
+   */
+  closeOneSettled(nowMs: number): boolean {
+    const second = secondOf(nowMs);
+    if (this.#timeline.closeOneSettled(second)) return true;
+    for (const route of this.#routes) if (route.timeline.closeOneSettled(second)) return true;
+    return false;
+  }
+
+  /** Per-second histograms held in memory, the run's and the routes'. */
+  get openHistograms(): number {
+    let open = this.#timeline.openHistograms;
+    for (const route of this.#routes) open += route.timeline.openHistograms;
+    return open;
   }
 
   /** The timeline so far and how much of it is settled, for gates that may stop a run early. */

@@ -81,11 +81,27 @@ export class Timeline {
 
   /** Encodes and frees the histograms of seconds before `currentSecond` with nothing in flight. */
   closeSettled(currentSecond: number): void {
+    while (this.closeOneSettled(currentSecond));
+  }
+
+  /** Encodes and frees the oldest such histogram; false when there is none. */
+  closeOneSettled(currentSecond: number): boolean {
     const end = Math.min(currentSecond, this.#rows.length);
     for (let s = 0; s < end; s++) {
       const row = this.#rows[s];
-      if (row.pending === 0 && row.histogram) this.#close(row);
+      if (row.pending === 0 && row.histogram) {
+        this.#close(row);
+        return true;
+      }
     }
+    return false;
+  }
+
+  /** Seconds whose histogram is still held in memory (~120 KB each) rather than encoded. */
+  get openHistograms(): number {
+    let open = 0;
+    for (const row of this.#rows) if (row.histogram) open++;
+    return open;
   }
 
   #close(row: SecondRow): void {

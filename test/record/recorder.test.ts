@@ -90,3 +90,42 @@ describe('Recorder: send lag outside instant bursts, and the all-requests view',
     expect(decodeHistogram(m.histograms.latencyAllUs!).totalCount).toBe(95);
   });
 });
+
+describe('closing settled seconds', () => {
+  // Two routes over three seconds, and one request of second 2 still in flight.
+  function threeSeconds(): Recorder {
+    const rec = new Recorder();
+    let arrival = 0;
+    for (const second of [0, 1, 2]) {
+      for (const requestIndex of [0, 1]) {
+        const t = second * 1000 + 100 + requestIndex;
+        const row = rec.sent(arrival++, requestIndex, t, t);
+        rec.answered({ row, requestIndex, intendedMs: t, sentMs: t }, t + 5, httpAnswer(200, ORIGIN.NONE));
+      }
+    }
+    rec.sent(arrival, 0, 2500, 2500); // never answered: second 2 stays open
+    return rec;
+  }
+
+  it('encodes one histogram a call, so the run loop can turn between two; progress encodes none', () => {
+    const rec = threeSeconds();
+    rec.progress();
+    // The run's timeline and each route's hold seconds 0, 1 and 2.
+    expect(rec.openHistograms).toBe(9);
+    const closedPerCall: number[] = [];
+    for (let before = rec.openHistograms; rec.closeOneSettled(3500); before = rec.openHistograms) closedPerCall.push(before - rec.openHistograms);
+    // Seconds 0 and 1 of each of the three timelines, and route 1's second 2; second 2 of the run
+    // and of route 0 has a request in flight.
+    expect(closedPerCall).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(rec.openHistograms).toBe(2);
+    expect(rec.closeOneSettled(3500)).toBe(false);
+  });
+
+  it('loses nothing it encodes: the result holds every second and route', () => {
+    const rec = threeSeconds();
+    while (rec.closeOneSettled(3500));
+    const m = rec.measurement(['a', 'b'], 3);
+    expect(m.timeline.map((row) => decodeHistogram(row.latencyHistogram).totalCount)).toEqual([2, 2, 2]);
+    expect(m.routes.map((r) => r.timeline?.map((row) => row.ok))).toEqual([[1, 1, 1], [1, 1, 1]]);
+  });
+});
