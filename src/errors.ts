@@ -79,3 +79,12 @@ export function jsonProblem(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return message.replace(/, ".*?"(\.\.\.)? is not valid JSON$/s, '').replace(/\s+/g, ' ').slice(0, 120);
 }
+
+/** `text` parsed as JSON, or the one line that names `shown` and what is wrong with it. */
+export function parseJsonOf(text: string, shown: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${shown}: not valid JSON (${jsonProblem(err)})`, { file: shown });
+  }
+}

@@ -10,7 +10,7 @@
  * requests and phases without rewriting it, so they are refused (exit 2), never ignored.
  */
 import { readFile } from 'node:fs/promises';
-import { jsonProblem, UsageError } from '../errors.ts';
+import { parseJsonOf, UsageError } from '../errors.ts';
 import { parseLimits, type Limits } from '../core/limits.ts';
 import { limitsFrom } from '../iac/limits-from.ts';
 import { endpointUrlFlag } from '../aws/credentials.ts';
@@ -164,13 +164,7 @@ export async function readLimitsFile(file: string): Promise<Limits> {
   } catch {
     throw new UsageError(`${shown}: cannot read limits file (no such file or unreadable)`, { file: shown });
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${shown}: not valid JSON (${jsonProblem(err)})`, { file: shown });
-  }
-  return parseLimitsDocument(raw, shown);
+  return parseLimitsDocument(parseJsonOf(text, shown), shown);
 }
 
 /** A limits file's parsed JSON, checked against its schema (schema/limits.ts) and built. */

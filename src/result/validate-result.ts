@@ -3,18 +3,12 @@
  * one-line UsageError naming the file and the first bad field.
  */
 import type { z } from 'zod';
-import { jsonProblem, showValue, UsageError } from '../errors.ts';
+import { parseJsonOf, showValue, UsageError } from '../errors.ts';
 import { SCHEMA_VERSION, type RunResult } from './schema.ts';
 import { runResultSchema } from './zod-schema.ts';
 
 export function parseResult(text: string, path = 'result.json'): RunResult {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${path}: not valid JSON (${jsonProblem(err)})`, { file: path });
-  }
-  return validateResult(raw, path);
+  return validateResult(parseJsonOf(text, path), path);
 }
 
 /**

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { jsonProblem, UsageError } from '../errors.ts';
+import { parseJsonOf, UsageError } from '../errors.ts';
 import { provideOwnPackage } from './own-package.ts';
 import type { Scenario } from './types.ts';
 import { addInputSecrets } from '../core/redact.ts';
@@ -45,11 +45,7 @@ export async function loadRawScenario(file: string): Promise<unknown> {
     } catch (err) {
       throw new UsageError(`${shown}: cannot read scenario (${describeFsError(err)})`, { file: shown });
     }
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw new UsageError(`${shown}: not valid JSON (${jsonProblem(err)})`, { file: shown });
-    }
+    return parseJsonOf(text, shown);
   }
   if (!MODULE_EXTENSIONS.includes(ext)) {
     throw new UsageError(`${shown}: unsupported scenario file type ${JSON.stringify(ext || '(none)')} (expected .ts, .mts, .cts, .js, .mjs, .cjs or .json)`, { file: shown });
