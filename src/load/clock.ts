@@ -113,6 +113,21 @@ export function hostClock(host: WaitHost): Clock {
 /** The production clock: performance.now(), a timer per wait, a nap for the last ms only when idle. */
 export const performanceClock: Clock = hostClock(nodeWaitHost);
 
+/** The run's own time: `base` shifted so that 0 is the moment `start()` was called. */
+export class RunClock implements Clock {
+  #originMs = 0;
+  constructor(private readonly base: Clock) {}
+  start(): void {
+    this.#originMs = this.base.nowMs();
+  }
+  nowMs(): number {
+    return this.base.nowMs() - this.#originMs;
+  }
+  sleepUntil(atMs: number, signal: AbortSignal, idle?: boolean): Promise<void> {
+    return this.base.sleepUntil(atMs + this.#originMs, signal, idle);
+  }
+}
+
 interface Timer {
   readonly atMs: number;
   readonly seq: number;

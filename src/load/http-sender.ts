@@ -24,7 +24,16 @@ import { ORIGIN_BODY_BYTES, throttleOrigin } from '../record/throttle-origin.ts'
 import { requestTargetJoiner } from './target-path.ts';
 
 /** How to build an HttpSender. */
-export type HttpSenderOptions = SenderOptions;
+export interface HttpSenderOptions extends SenderOptions {
+  /**
+   * Idle connections stay open however long (undici closes them after 4 s by default): the
+   * warm-up's, which must not be torn down during the run (load/code-warm-up.ts).
+   */
+  readonly keepIdleConnections?: boolean;
+}
+
+/** undici's idle timeouts for `keepIdleConnections`: longer than any run. */
+const KEEP_IDLE = { keepAliveTimeout: 2 ** 31 - 1, keepAliveMaxTimeout: 2 ** 31 - 1 } as const;
 
 /** What an HTTP status means for the run: a 429 throttles only when the gateway's origin says so. */
 export function answerClassOf(status: number, origin: OriginCode): AnswerClass {
@@ -128,7 +137,14 @@ export class HttpSender implements Sender {
   inFlight = 0;
   readonly #origin: string;
   readonly #requestTarget: (requestPath: string) => string;
-  readonly #options: HttpSenderOptions;
+  // The options' parts as fields of this class, not one options object: the warm-up's sender and
+  // the run's are built from objects of different shapes, and V8 code optimised on one shape was
+  // thrown away on the other inside the first second (load/code-warm-up.ts).
+  readonly #factory: HttpSenderOptions['factory'];
+  readonly #sink: HttpSenderOptions['sink'];
+  readonly #clock: HttpSenderOptions['clock'];
+  readonly #timeoutMs: number;
+  readonly #clientOptions: Client.Options;
   readonly #warm: Socket[];
   readonly #connect: buildConnector.connector;
   readonly #clients: Client[] = [];
@@ -141,7 +157,10 @@ export class HttpSender implements Sender {
 
   private constructor(options: HttpSenderOptions, connector: buildConnector.connector, warm: Socket[]) {
     const url = new URL(options.target);
-    this.#options = options;
+    this.#factory = options.factory;
+    this.#sink = options.sink;
+    this.#clock = options.clock;
+    this.#timeoutMs = options.timeoutMs;
     this.#origin = url.origin;
     this.#requestTarget = requestTargetJoiner(url);
     this.#warm = warm;
@@ -158,12 +177,13 @@ export class HttpSender implements Sender {
         });
       }
     };
+    this.#clientOptions = { pipelining: 1, connect: this.#connect, ...(options.keepIdleConnections ? KEEP_IDLE : {}) };
     for (let i = 0; i < warm.length; i++) this.#free.push(this.#newClient());
   }
 
   #newClient(): Client {
     // The open loop's cap keeps in-flight <= maxConnections, so a new client is only made below it.
-    const client = new Client(this.#origin, { pipelining: 1, connect: this.#connect });
+    const client = new Client(this.#origin, this.#clientOptions);
     this.#clients.push(client);
     return client;
   }
@@ -178,10 +198,9 @@ export class HttpSender implements Sender {
   }
 
   send(arrivalIndex: number, intendedMs: number): void {
-    const { factory, sink, clock } = this.#options;
-    const request = factory.prepare(arrivalIndex);
-    const sentMs = clock.nowMs();
-    const row = sink.sent(arrivalIndex, request.requestIndex, intendedMs, sentMs);
+    const request = this.#factory.prepare(arrivalIndex);
+    const sentMs = this.#clock.nowMs();
+    const row = this.#sink.sent(arrivalIndex, request.requestIndex, intendedMs, sentMs);
     const client = this.#free.pop() ?? this.#newClient();
     const exchange = new Exchange(this, client, row, request.requestIndex, intendedMs, sentMs);
     this.inFlight++;
@@ -203,8 +222,8 @@ export class HttpSender implements Sender {
       method: request.method as Dispatcher.HttpMethod,
       headers: request.headers,
       body: request.body,
-      headersTimeout: this.#options.timeoutMs,
-      bodyTimeout: this.#options.timeoutMs,
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
     };
     this.#lastOptions[request.requestIndex] = { request, options };
     return options;
@@ -216,12 +235,12 @@ export class HttpSender implements Sender {
     exchange.settled = true;
     this.inFlight--;
     if (!this.#closed) this.#free.push(exchange.client);
-    const endMs = this.#options.clock.nowMs();
-    if (err) this.#options.sink.failed(exchange, endMs, classifyError(err));
+    const endMs = this.#clock.nowMs();
+    if (err) this.#sink.failed(exchange, endMs, classifyError(err));
     else {
       exchange.origin = throttleOrigin(exchange.code, exchange.errorType, exchange.body);
       exchange.answerClass = answerClassOf(exchange.code, exchange.origin);
-      this.#options.sink.answered(exchange, endMs, exchange);
+      this.#sink.answered(exchange, endMs, exchange);
     }
     if (this.inFlight === 0 && this.#onIdle) this.#onIdle();
   }
@@ -247,5 +266,5 @@ export class HttpSender implements Sender {
 export const httpProtocol: TargetProtocol = {
   schemes: ['http:', 'https:'],
   open: (options) => HttpSender.open(options),
-  warmUp: (factory, clock, signal, requests) => warmUpEngine(factory, clock, signal, requests),
+  warmUp: (input) => warmUpEngine(input),
 };

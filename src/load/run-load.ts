@@ -7,11 +7,12 @@
  *   warm-up | 0 ........ sending ........ last arrival ... planned end | drain (graceMs) | seal
  *           ^ run time 0 (startWallMs)                   scheduledWindowMs ^
  */
+import { rmSync } from 'node:fs';
 import type { RunOptions } from '../scenario/types.ts';
 import type { SendLog } from '../record/send-log.ts';
 import { readSendLogFile, SendLogFileWriter, type SendLogHeader } from '../record/send-log-file.ts';
 import { Recorder, type ConnectionSetup, type Measurement } from '../record/recorder.ts';
-import { performanceClock, type Clock } from './clock.ts';
+import { performanceClock, RunClock, type Clock } from './clock.ts';
 import type { ArrivalCursor, RequestFactory } from './inputs.ts';
 import { runOpenLoop } from './open-loop.ts';
 import { warmUpRequestsFor } from './code-warm-up.ts';
@@ -98,21 +99,6 @@ export function inFlightCapOf(options: RunOptions): InFlightCap {
 
 const PROGRESS_INTERVAL_MS = 1000;
 
-/** The run's own time: `base` shifted so that 0 is the moment `start()` was called. */
-class RunClock implements Clock {
-  #originMs = 0;
-  constructor(private readonly base: Clock) {}
-  start(): void {
-    this.#originMs = this.base.nowMs();
-  }
-  nowMs(): number {
-    return this.base.nowMs() - this.#originMs;
-  }
-  sleepUntil(atMs: number, signal: AbortSignal, idle?: boolean): Promise<void> {
-    return this.base.sleepUntil(atMs + this.#originMs, signal, idle);
-  }
-}
-
 /** Waits for every in-flight request or `graceMs`, whichever comes first, or until one of `cutBy` aborts. */
 async function drain(sender: Sender, clock: Clock, graceMs: number, cutBy: readonly AbortSignal[]): Promise<void> {
   if (cutBy.some((s) => s.aborted)) return;
@@ -130,8 +116,35 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   const { options, signal } = input;
   const protocol = protocolFor(input.target, input.protocol ? [input.protocol] : undefined);
   const base = input.clock ?? performanceClock;
-  // Real time, whatever clock the run uses: it is real traffic to a real (in-process) server.
-  const warmUp = options.warmUp === false ? null : await protocol.warmUp(input.factory, performanceClock, signal, warmUpRequestsFor(input.peakRateRps ?? 0));
+  // Real time, whatever clock the run uses: it is real traffic to a real (in-process) server. A
+  // RunClock as the run's own, so the code V8 optimises for the warm-up's clock is the run's (load/code-warm-up.ts).
+  const warmUpClock = new RunClock(performanceClock);
+  warmUpClock.start();
+  const rehearsal = options.warmUp === false ? null : warmUpRecorder(input.spill);
+  try {
+    const warmUp = rehearsal && await protocol.warmUp({ factory: input.factory, clock: warmUpClock, signal, requests: warmUpRequestsFor(input.peakRateRps ?? 0), recorder: rehearsal.recorder });
+    try {
+      return await loadAfterWarmUp(input, protocol, base, warmUp?.report ?? null);
+    } finally {
+      // After the run: closing the warm-up's connections earlier recompiled the receive path inside the first second (load/code-warm-up.ts).
+      await warmUp?.release();
+    }
+  } finally {
+    rehearsal?.dispose();
+  }
+}
+
+/** A recorder for the warm-up set up as the run's will be: spilling to `<spill path>.warm-up` when the run spills. */
+function warmUpRecorder(spill: LoadInput['spill']): { recorder: Recorder; dispose(): void } {
+  const recorder = new Recorder();
+  if (spill === undefined) return { recorder, dispose: () => {} };
+  const path = `${spill.path}.warm-up`;
+  recorder.spillTo(new SendLogFileWriter(path, { ...spill.header, originWallMs: Date.now() }));
+  return { recorder, dispose: () => rmSync(path, { force: true }) };
+}
+
+async function loadAfterWarmUp(input: LoadInput, protocol: TargetProtocol, base: Clock, warmUp: WarmUpReport | null): Promise<LoadOutcome> {
+  const { options, signal } = input;
   const recorder = new Recorder();
   const inFlightCap = inFlightCapOf(options);
   const cap = inFlightCap.limit;
@@ -183,6 +196,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   } finally {
     progress.stop();
     await sender.close();
+    for (const r of (globalThis as any).__lgRelease ?? []) await r();
   }
 }
 

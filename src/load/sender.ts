@@ -8,6 +8,7 @@
 import type { Clock } from './clock.ts';
 import type { RequestFactory } from './inputs.ts';
 import type { RecordSink } from '../record/sink.ts';
+import type { Recorder } from '../record/recorder.ts';
 
 /** Starts requests without waiting for them; counts its own requests in flight. */
 export interface Sender {
@@ -44,6 +45,24 @@ export interface WarmUpReport {
   readonly durationMs: number;
 }
 
+/** What a protocol's warm-up runs with. */
+export interface WarmUpInput {
+  /** The run's own factory (prepare() is a pure function of the index). */
+  readonly factory: RequestFactory;
+  /** Of the run's clock class, on real time. */
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  readonly requests: number;
+  /** Set up as the run's own recorder is (spilling to a file of its own when the run spills), so V8 sees the same shapes. */
+  readonly recorder: Recorder;
+}
+
+/** A finished warm-up, still holding its sink and connections open until `release` (after the run). */
+export interface WarmUp {
+  readonly report: WarmUpReport;
+  release(): Promise<void>;
+}
+
 /** A target protocol: how to reach a target whose URL has one of `schemes`. */
 export interface TargetProtocol {
   /** URL schemes as `URL.protocol` spells them ('http:'). */
@@ -53,7 +72,7 @@ export interface TargetProtocol {
   /**
    * Runs this protocol's send and settle paths about `requests` times against a sink of its own
    * before time 0, so the first second is not spent compiling them; sends nothing to the target
-   * (docs/architecture.md "Warm-up").
+   * (docs/engine.md "The warm-up").
    */
-  warmUp(factory: RequestFactory, clock: Clock, signal: AbortSignal, requests: number): Promise<WarmUpReport>;
+  warmUp(input: WarmUpInput): Promise<WarmUp>;
 }

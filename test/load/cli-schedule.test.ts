@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import type { RunResult } from '../../src/result/schema.ts';
 import { startServer, type TestServer } from './helpers.ts';
+import { warmUpRequestsFor } from '../../src/load/code-warm-up.ts';
 
 let slow: TestServer;
 beforeAll(async () => {
@@ -36,7 +37,7 @@ describe('schedule kept, or exit 3', () => {
     expect(result.totals.dropped).toBeGreaterThan(200);
     expect(result.schedule.kept).toBe(false);
     expect(result.schedule.inFlightCap).toEqual({ limit: 4, from: 'connections' });
-    expect(result.schedule.warmUp?.sinkRequests).toBe(300);
+    expect(result.schedule.warmUp?.sinkRequests).toBe(warmUpRequestsFor(400));
     expect(result.notes[0]).toMatch(/^schedule not kept: \d+ arrivals dropped at the in-flight cap of 4 \(set by --connections/);
     // Every report opens with it: terminal, summary.md, report.html.
     const firstVerdict = run.stdout.split('\n').find((l) => /^(PASS|FAIL|WARN|INFO) /.test(l));

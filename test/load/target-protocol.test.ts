@@ -13,12 +13,13 @@ import type { Sender, SenderOptions, TargetProtocol } from '../../src/load/sende
 import { ORIGIN } from '../../src/record/send-log.ts';
 import type { SentRequest } from '../../src/record/sink.ts';
 import { constantArrivals, fixedFactory, testOptions } from './helpers.ts';
+import { warmUpRequestsFor } from '../../src/load/code-warm-up.ts';
 
 /** Answers every 3rd request "throttled" (code 7) after 2 ms, fails every 10th, the rest "ok" (code 1) after 5 ms. */
 function echoProtocol(clock: ManualClock, opened: SenderOptions[]): TargetProtocol {
   return {
     schemes: ['echo:'],
-    warmUp: async () => ({ sinkRequests: 0, durationMs: 0 }),
+    warmUp: async () => ({ report: { sinkRequests: 0, durationMs: 0 }, release: async () => {} }),
     async open(options): Promise<Sender> {
       opened.push(options);
       let inFlight = 0;
@@ -83,14 +84,25 @@ describe('runLoad with a target protocol of its own', () => {
     expect(out.warmUp).toBeNull();
   });
 
-  it('runs the protocol warm-up unless switched off', async () => {
+  it('runs the protocol warm-up unless switched off, and releases it only after the run', async () => {
     const clock = new ManualClock(0);
-    const protocol = { ...echoProtocol(clock, []), warmUp: async (_f: unknown, _c: unknown, _s: unknown, requests: number) => ({ sinkRequests: requests, durationMs: 1 }) };
+    const echo = echoProtocol(clock, []);
+    const events: string[] = [];
+    const protocol: TargetProtocol = {
+      ...echo,
+      warmUp: async ({ requests }) => ({ report: { sinkRequests: requests, durationMs: 1 }, release: async () => void events.push('warm-up released') }),
+      open: async (options) => {
+        events.push('run opened');
+        const sender = await echo.open(options);
+        return { ...sender, get inFlight() { return sender.inFlight; }, send: (i, at) => sender.send(i, at), whenIdle: () => sender.whenIdle(), close: async () => (events.push('run closed'), sender.close()) };
+      },
+    };
     const out = await runLoad({
       target: 'echo://x', arrivals: constantArrivals(10, 100), plannedDurationMs: 100, factory: fixedFactory(), requestNames: ['echo'],
       signal: new AbortController().signal, options: testOptions(), clock, protocol, peakRateRps: 1000,
     });
-    expect(out.warmUp).toEqual({ sinkRequests: 500, durationMs: 1 });
+    expect(out.warmUp).toEqual({ sinkRequests: warmUpRequestsFor(1000), durationMs: 1 });
+    expect(events).toEqual(['run opened', 'run closed', 'warm-up released']);
   });
 });
 
