@@ -57,4 +57,23 @@ describe('histograms', () => {
     expect(p.p99).toBeCloseTo(99, 1);
     expect(p.max).toBeCloseTo(100, 1);
   });
+
+  it('gives exactly the library\'s mean, computed in one pass, for every shape of data', () => {
+    const random = seeded(7);
+    const shapes: Record<string, () => number> = {
+      'fast and uniform': () => 0.2 + random() * 3,
+      'a tail to 20 s (auto-resized)': () => (random() < 0.01 ? random() * 20_000 : 0.5 + random()),
+      'all zero': () => 0,
+      'one slow outlier': () => 1000,
+    };
+    for (const [shape, draw] of Object.entries(shapes)) {
+      for (const n of [1, 17, 5000]) {
+        const h = newHistogram();
+        for (let i = 0; i < n; i++) recordMs(h, draw());
+        expect(percentilesMs(h).mean, `${shape}, ${n} values`).toBe(h.mean / 1000);
+        const decoded = decodeHistogram(encodeHistogram(h));
+        expect(percentilesMs(decoded).mean, `${shape}, ${n} values, decoded`).toBe(decoded.mean / 1000);
+      }
+    }
+  });
 });
