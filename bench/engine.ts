@@ -8,7 +8,10 @@
  *              until two rates in a row miss "no drop, achieved >= 99%, send-lag p99 <= 2 ms"
  *              (a miss is retried once: the machine is shared), then the midpoint above the best;
  *              the best held rate is re-run REPEATS times and reported as medians
- *   peers      autocannon closed loop, 50 connections, 5 s, cold and pinned, median of REPEATS
+ *   peers      autocannon closed loop, 50 connections, 5 s, cold and pinned, median of REPEATS; and
+ *              autocannon held to loadgate's best rate (`overallRate`), for CPU at the same rate:
+ *              per-request cost falls with rate for any client (fewer requests per wake-up and
+ *              per TCP round), so only that row compares like with like
  *   CPU        loadgate: CPU of the process from time 0 to the end of the drain (result.json
  *              schedule.cpuMs); autocannon: its process's CPU around its run; both per 10k requests
  *   pacing     nginx's own `$msec` arrival log in 10 ms windows at 2,000 and 10,000 rps (bench/pacing.ts)
@@ -73,10 +76,11 @@ interface PeerResult {
   readonly loadAverage?: number;
 }
 
-function autocannonOnce(url: string): Promise<PeerResult> {
+/** autocannon in a cold pinned process: closed loop, or held to `rateRps` overall. */
+function autocannonOnce(url: string, rateRps?: number): Promise<PeerResult> {
   const loadAverage = loadavg()[0];
   return new Promise((resolve, reject) => {
-    execFile('taskset', ['-c', String(LOAD_CPU), process.execPath, '--import', 'tsx', SELF, '--autocannon', url], { maxBuffer: 1 << 20 }, (err, stdout) =>
+    execFile('taskset', ['-c', String(LOAD_CPU), process.execPath, '--import', 'tsx', SELF, '--autocannon', url, ...(rateRps ? [String(rateRps)] : [])], { maxBuffer: 1 << 20 }, (err, stdout) =>
       err ? reject(err) : resolve({ ...(JSON.parse(stdout) as PeerResult), loadAverage }),
     );
   });
@@ -150,11 +154,12 @@ export async function benchEngine(): Promise<BenchReport> {
     const best = steps.filter(held).sort((a, b) => a.rateRps - b.rateRps).at(-1);
     const bestRuns = best ? [best, ...(await repeat(REPEATS - 1, () => coldRun({ cpu: LOAD_CPU, url: target.url, rateRps: best.rateRps, durationS: STEP_SECONDS })))] : [];
     const ac = await repeat(REPEATS, () => autocannonOnce(target.url));
+    const acAtBest = best ? await repeat(REPEATS, () => autocannonOnce(target.url, best.rateRps)) : [];
     const inProcess = await inProcessSaturated(target.url);
     const pacing: PacingResult[][] = [];
     for (const rate of PACING_RATES) pacing.push(await repeat(REPEATS, () => measurePacing(rate, 5, LOAD_CPU, TARGET_CPU)));
     const memory = await memoryRun(target.url, rssRequests, 10_000);
-    return report({ target, steps, bestRuns, ac, inProcess, pacing, memory, rssRequests });
+    return report({ target, steps, bestRuns, ac, acAtBest, inProcess, pacing, memory, rssRequests });
   } finally {
     await target.stop();
   }
@@ -165,6 +170,8 @@ interface Figures {
   readonly steps: readonly ColdRun[];
   readonly bestRuns: readonly ColdRun[];
   readonly ac: readonly PeerResult[];
+  /** autocannon held to loadgate's best rate. */
+  readonly acAtBest: readonly PeerResult[];
   readonly inProcess: PeerResult;
   readonly pacing: readonly PacingResult[][];
   readonly memory: Awaited<ReturnType<typeof memoryRun>>;
@@ -178,15 +185,19 @@ function report(f: Figures): BenchReport {
   const lgHeldRuns = f.bestRuns.filter(held).length;
   const lgCpu = f.bestRuns.length ? median(f.bestRuns.map((r) => r.cpuPer10kS ?? NaN)) : null;
   const lgLag = f.bestRuns.length ? median(f.bestRuns.map((r) => r.lagP99Ms)) : null;
+  const acAtBestCpu = f.acAtBest.length ? median(f.acAtBest.map((r) => r.cpuPer10kS)) : null;
+  const acAtBestRps = f.acAtBest.length ? median(f.acAtBest.map((r) => r.rps)) : null;
   const table = new Table({ head: ['tool (cold CLI, one core)', 'mode', 'rps', 'vs autocannon', 'CPU s / 10k req', 'CPU vs autocannon'] });
   table.push(
     ['loadgate', `open loop, no drop, lag p99 <= ${BENCH_LAG_P99_MS} ms`, fmt(lgRate), fmt(lgRate === null ? null : lgRate / acRps, 2), fmt(lgCpu, 3), fmt(lgCpu === null ? null : lgCpu / acCpu, 2)],
     ['autocannon 8', `closed, ${PEER_CONNECTIONS} conns`, fmt(acRps), '1.00', fmt(acCpu, 3), '1.00'],
+    ['autocannon 8', `held to loadgate's rate, ${PEER_CONNECTIONS} conns`, fmt(acAtBestRps), fmt(acAtBestRps === null ? null : acAtBestRps / acRps, 2), fmt(acAtBestCpu, 3), fmt(acAtBestCpu === null ? null : acAtBestCpu / acCpu, 2)],
     ['loadgate (in-process, warm)', `saturated, ${PEER_CONNECTIONS} in flight`, fmt(f.inProcess.rps), fmt(f.inProcess.rps / acRps, 2), fmt(f.inProcess.cpuPer10kS, 3), fmt(f.inProcess.cpuPer10kS / acCpu, 2)],
   );
   const stepLines = f.steps.map((s) => `  ${s.rateRps} rps: achieved ${fmt(s.achievedRps)}, dropped ${s.dropped}, lag p99 ${s.lagP99Ms.toFixed(2)} ms, first second ${s.firstSecondSent}/${s.firstSecondScheduled}, CPU ${fmt(s.cpuPer10kS, 3)} s/10k, load ${fmt(s.loadAverage, 1)}, ${held(s) ? 'held' : 'NOT held'}`);
   const bestLines = f.bestRuns.map((s) => `  ${s.rateRps} rps again: lag p99 ${s.lagP99Ms.toFixed(2)} ms, dropped ${s.dropped}, first second ${s.firstSecondSent}/${s.firstSecondScheduled}, CPU ${fmt(s.cpuPer10kS, 3)} s/10k, load ${fmt(s.loadAverage, 1)}, ${held(s) ? 'held' : 'NOT held'}`);
   const acLine = `autocannon runs: ${f.ac.map((r) => `${fmt(r.rps)} rps, CPU ${fmt(r.cpuPer10kS, 3)} s/10k, load ${fmt(r.loadAverage, 1)}`).join('; ')}`;
+  const acAtBestLine = `autocannon at ${fmt(lgRate)} rps: ${f.acAtBest.map((r) => `${fmt(r.rps)} rps, CPU ${fmt(r.cpuPer10kS, 3)} s/10k`).join('; ')}; loadgate's CPU at the same rate ${fmt(lgCpu === null || acAtBestCpu === null ? null : lgCpu / acAtBestCpu, 2)}x autocannon's`;
   const pacingLines = f.pacing.map((runs) => {
     const rate = runs[0].rateRps;
     return `  ${rate} rps: ${runs.map((r) => `${(r.onPace * 100).toFixed(1)}%`).join(', ')} of 10 ms windows within ±50% of ${rate / 100} (median ${(median(runs.map((r) => r.onPace)) * 100).toFixed(1)}%; first second ${(median(runs.map((r) => r.onPaceFirstSecond)) * 100).toFixed(1)}%; load ${runs.map((r) => fmt(r.loadAverage, 1)).join(', ')})`;
@@ -197,12 +208,14 @@ function report(f: Figures): BenchReport {
     name: 'engine',
     table: [
       table.toString(), `target: ${f.target.name} pinned to CPU ${TARGET_CPU}; loadgate and autocannon pinned to CPU ${LOAD_CPU}, a cold process per run`,
-      'open-loop steps (cold CLI each):', ...stepLines, ...bestLines, acLine, 'pacing by the server\'s own arrival log (nginx $msec):', ...pacingLines, memoryLine,
+      'open-loop steps (cold CLI each):', ...stepLines, ...bestLines, acLine, acAtBestLine, 'pacing by the server\'s own arrival log (nginx $msec):', ...pacingLines, memoryLine,
     ].join('\n'),
     metrics: {
       loadgateMaxOpenLoopRps: lgRate, loadgateHeldRepeats: lgHeldRuns, loadgateLagP99MsMedian: lgLag, loadgateCpuPer10kS: lgCpu,
       autocannonRps: acRps, autocannonCpuPer10kS: acCpu, loadgateVsAutocannon: lgRate === null ? null : lgRate / acRps,
       loadgateCpuVsAutocannon: lgCpu === null ? null : lgCpu / acCpu,
+      autocannonAtLoadgateRateCpuPer10kS: acAtBestCpu,
+      loadgateCpuVsAutocannonAtSameRate: lgCpu === null || acAtBestCpu === null ? null : lgCpu / acAtBestCpu,
       loadgateInProcessSaturatedRps: f.inProcess.rps,
       pacingOnPace2000: median(f.pacing[0].map((r) => r.onPace)), pacingOnPace10000: median(f.pacing[1].map((r) => r.onPace)),
       peakRssMb: m.run.peakRssMb, rssGrowthPerMillionMb: m.growthPerMillionMb, rssAt10MExtrapolatedMb: m.at10MMb, rssRequests: m.run.sent,
@@ -215,20 +228,20 @@ function loadAverage(): number {
   return createRequire(import.meta.url)('node:os').loadavg()[0] as number;
 }
 
-type Autocannon = (opts: { url: string; connections: number; duration: number; pipelining: number }) => Promise<{ requests: { total: number } }>;
+type Autocannon = (opts: { url: string; connections: number; duration: number; pipelining: number; overallRate?: number }) => Promise<{ requests: { total: number } }>;
 
 /** Child: autocannon's programmatic API in its own (pinned) process; prints rps and CPU per 10k. */
-async function autocannonChild(url: string): Promise<void> {
+async function autocannonChild(url: string, rateRps: number | undefined): Promise<void> {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const cpu0 = process.cpuUsage();
-  const r = await autocannon({ url: `${url}/`, connections: PEER_CONNECTIONS, duration: PEER_SECONDS, pipelining: 1 });
+  const r = await autocannon({ url: `${url}/`, connections: PEER_CONNECTIONS, duration: PEER_SECONDS, pipelining: 1, ...(rateRps ? { overallRate: rateRps } : {}) });
   const cpu = process.cpuUsage(cpu0);
   process.stdout.write(JSON.stringify({ rps: r.requests.total / PEER_SECONDS, cpuPer10kS: ((cpu.user + cpu.system) / 1e6 / r.requests.total) * 1e4 }));
 }
 
 const [mode, ...rest] = process.argv.slice(2);
 if (process.argv[1] === SELF) {
-  if (mode === '--autocannon') await autocannonChild(rest[0]);
+  if (mode === '--autocannon') await autocannonChild(rest[0], rest[1] === undefined ? undefined : Number(rest[1]));
   else {
     const r = await benchEngine();
     process.stdout.write(`${r.table}\n${JSON.stringify(r.metrics, null, 2)}\n`);
