@@ -70,7 +70,16 @@ export function scheduleSection(result: RunResult): Section {
     numeric: [true, true, true, true, true, true, true, true],
   };
   const lines = s.phases.map((p, i) => `Phase ${i + 1}: ${p}`);
+  const warmUp = warmUpLine(s.warmUp);
+  if (warmUp !== undefined) lines.push(warmUp);
   return { id: 'schedule', title: 'Schedule (open loop)', lines, tables: [table] };
+}
+
+/** What the warm-up before time 0 sent and where (docs/gates.md "Warm-up"); nothing for a result written before it was recorded. */
+function warmUpLine(warmUp: RunResult['schedule']['warmUp']): string | undefined {
+  if (warmUp === undefined) return undefined;
+  if (warmUp === null) return 'Warm-up: off (--no-warm-up or options.warmUp: false): the first second ran on cold code.';
+  return `Warm-up: ${fmtCount(warmUp.sinkRequests)} requests to loadgate's own in-process server in ${(warmUp.durationMs / 1000).toFixed(1)} s before time 0; none to the target (--no-warm-up skips it).`;
 }
 
 function percentileRow(name: string, p: Percentiles): Cell[] {

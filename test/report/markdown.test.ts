@@ -17,6 +17,16 @@ describe('summary.md', () => {
     expect(md).toBe(readFileSync(golden(name), 'utf8'));
   });
 
+  it('says what the warm-up sent and that none of it went to the target, or that it was off', () => {
+    const base = fixture('no-limits');
+    const on = renderMarkdown({ ...base, schedule: { ...base.schedule, warmUp: { sinkRequests: 4000, durationMs: 812 } } });
+    expect(on).toContain("Warm-up: 4,000 requests to loadgate's own in-process server in 0.8 s before time 0; none to the target (--no-warm-up skips it).");
+    const off = renderMarkdown({ ...base, schedule: { ...base.schedule, warmUp: null } });
+    expect(off).toContain('Warm-up: off (--no-warm-up or options.warmUp: false): the first second ran on cold code.');
+    // A result.json from before warm-ups were recorded says nothing about one.
+    expect(renderMarkdown({ ...base, schedule: { ...base.schedule, warmUp: undefined } })).not.toContain('Warm-up');
+  });
+
   it('opens with the verdicts, failures marked ❌', () => {
     const md = renderMarkdown(fixture('throttled'));
     const lines = md.split('\n');
