@@ -1,6 +1,6 @@
 /**
- * What a listener answers a request node:http could not parse (bad request line, header over
- * 16 KB, headers too slow): the status node would send (400, 431, 408), but with a body in the
+ * What a listener answers a request the server could not frame (bad request line, header over
+ * 16 KB, headers too slow; http1/framer.ts): the status node:http would send (400, 431, 408), but with a body in the
  * shape of the endpoint's other errors, so a client that reads error bodies never meets a bare
  * one. The connection is closed afterwards, as node does: its framing can no longer be trusted.
  */
@@ -24,7 +24,7 @@ function rawAnswer(status: number, reason: string, headers: readonly string[], b
 }
 
 /** The `clientError` listener of the API: `{"message": "<reason>"}` with the API type's request ids. */
-export function gatewayClientError(type: ApiType): (err: NodeJS.ErrnoException, socket: Duplex) => void {
+export function gatewayClientError(type: ApiType): (err: { readonly code?: string }, socket: Duplex) => void {
   return (err, socket) => {
     const [status, reason] = statusOf(err.code);
     const headers = requestIdHeaders(type);
@@ -35,7 +35,7 @@ export function gatewayClientError(type: ApiType): (err: NodeJS.ErrnoException, 
 }
 
 /** The `clientError` listener of the CloudWatch endpoint, in CloudWatch's error shape. */
-export function cloudWatchClientError(): (err: NodeJS.ErrnoException, socket: Duplex) => void {
+export function cloudWatchClientError(): (err: { readonly code?: string }, socket: Duplex) => void {
   return (err, socket) => {
     const [status, reason] = statusOf(err.code);
     const headers = ['x-amzn-RequestId', randomUUID(), 'x-amzn-query-error', 'MalformedInput;Sender'];
@@ -44,8 +44,11 @@ export function cloudWatchClientError(): (err: NodeJS.ErrnoException, socket: Du
   };
 }
 
-/** As node's own handler: answer only if nothing was written on the socket yet, then close. */
-function answerAndClose(socket: Duplex & { bytesWritten?: number }, answer: string): void {
-  if (socket.writable && (socket.bytesWritten ?? 0) === 0) socket.end(answer);
-  socket.destroy();
+/**
+ * Answers, then closes. The emulator's server writes each answer whole (http1/server.ts), so a
+ * refusal never lands inside another answer, even after earlier answers on the connection.
+ */
+function answerAndClose(socket: Duplex, answer: string): void {
+  if (socket.writable) socket.end(answer, () => socket.destroy());
+  else socket.destroy();
 }

@@ -3,7 +3,7 @@
  * integration needs (request, path, deadline) and the one way out (`answer`), which writes the
  * response with the request-id headers and records the request's metric exactly once.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServedRequest, ServedResponse } from './http1/served.ts';
 import type { ApiType } from '../core/limits.ts';
 import type { EmulatorClock } from './clock.ts';
 import type { EmulatorHealth } from './health.ts';
@@ -29,8 +29,8 @@ export interface ExchangeContext {
 /** One request being answered. Integrations call `startIntegration` and then `answer` (or `gateway`). */
 export class Exchange {
   readonly ctx: ExchangeContext;
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req: ServedRequest;
+  readonly res: ServedResponse;
   /** Undefined when the path names no stage: such requests are answered but not recorded. */
   readonly stage: string | undefined;
   readonly method: string;
@@ -46,7 +46,7 @@ export class Exchange {
   #done = false;
 
   /** `where`: the router's resolution (its stage's name, resource and path); `query` with its `?`, or ''. */
-  constructor(ctx: ExchangeContext, req: IncomingMessage, res: ServerResponse, atMs: number, atWallMs: number, where: { readonly stage: { readonly name: string } | undefined; readonly resource: string; readonly path: string }, query: string, requestBytes: number) {
+  constructor(ctx: ExchangeContext, req: ServedRequest, res: ServedResponse, atMs: number, atWallMs: number, where: { readonly stage: { readonly name: string } | undefined; readonly resource: string; readonly path: string }, query: string, requestBytes: number) {
     this.ctx = ctx;
     this.req = req;
     this.res = res;
@@ -113,7 +113,6 @@ export class Exchange {
       return 0;
     }
     try {
-      for (const name of res.getHeaderNames()) res.removeHeader(name);
       const answer = this.ctx.responses.internalError;
       return writeAnswer(res, this.ctx.type, answer.status, answer.headers, answer.body, true);
     } catch {

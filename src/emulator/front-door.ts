@@ -15,7 +15,7 @@
  * or CBOR protocol header), never by a path alone, so `GET /restapis` unsigned is the API's own route.
  * The hot path pays for two header lookups and one string test.
  */
-import type { IncomingMessage } from 'node:http';
+import type { ServedRequest } from './http1/served.ts';
 
 export type Service = 'api' | 'management' | 'cloudwatch';
 
@@ -23,7 +23,7 @@ const CREDENTIAL = /Credential=[^/,\s]*\/[^/,\s]*\/[^/,\s]*\/([^/,\s]+)\//;
 const SERVICE_BY_SIGNING_NAME: Readonly<Record<string, Service>> = { apigateway: 'management', monitoring: 'cloudwatch' };
 
 /** The service `req` is for. */
-export function serviceOf(req: IncomingMessage): Service {
+export function serviceOf(req: ServedRequest): Service {
   const headers = req.headers;
   const auth = headers.authorization;
   if (auth !== undefined) {

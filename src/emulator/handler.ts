@@ -15,7 +15,7 @@
  * no closures unless the request has a body; the throttle key of a request without an API key is
  * the resolution's own (router.ts), so the model finds its buckets by identity.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServedRequest, ServedResponse } from './http1/served.ts';
 import type { Limits } from '../core/limits.ts';
 import { Exchange, type ExchangeContext } from './exchange.ts';
 import { writeAnswer } from './responses.ts';
@@ -24,7 +24,7 @@ import type { UsageLedger } from './management/usage.ts';
 import type { RequestKey } from '../throttle/model.ts';
 
 /** Declared body length: the content-length, -1 for a body of unknown length (chunked), 0 for none. */
-function declaredLength(req: IncomingMessage): number {
+function declaredLength(req: ServedRequest): number {
   const length = req.headers['content-length'];
   if (length !== undefined) return Number(length);
   return req.headers['transfer-encoding'] !== undefined ? -1 : 0;
@@ -77,7 +77,7 @@ export class RequestHandler {
     this.#payloadLimitBytes = config.payloadLimitBytes;
   }
 
-  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+  readonly handle = (req: ServedRequest, res: ServedResponse): void => {
     let ex: Exchange | undefined;
     try {
       const ctx = this.#ctx;
@@ -121,7 +121,7 @@ export class RequestHandler {
   }
 
   /** Failed before the exchange existed: answer the 500 directly (not recorded: no stage known). */
-  #faultBeforeExchange(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  #faultBeforeExchange(req: ServedRequest, res: ServedResponse, err: unknown): void {
     this.#ctx.health.fault(err);
     try {
       const answer = this.#ctx.responses.internalError;

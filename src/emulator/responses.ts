@@ -5,7 +5,7 @@
  * Answers are prebuilt, and bodies are strings so node:http sends head and body in one write
  * instead of a writev.
  */
-import type { ServerResponse } from 'node:http';
+import type { ServedResponse } from './http1/served.ts';
 import { flavourOf, type ApiType, type GatewayAnswer, type GatewayResponses } from '../api/flavours.ts';
 
 export type { GatewayAnswer, GatewayResponses };
@@ -27,7 +27,7 @@ export function requestIdHeaders(type: ApiType): string[] {
  * Writes a whole answer: the ids, `extra` headers (flat), content-length, body. `close` asks the
  * client to drop the connection (an unread request body is still on it).
  */
-export function writeAnswer(res: ServerResponse, type: ApiType, status: number, headers: readonly string[], body: Buffer | string, close = false): number {
+export function writeAnswer(res: ServedResponse, type: ApiType, status: number, headers: readonly string[], body: Buffer | string, close = false): number {
   const out = requestIdHeaders(type);
   for (let i = 0; i < headers.length; i++) out.push(headers[i]);
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;

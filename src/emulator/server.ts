@@ -9,13 +9,12 @@
  *   http://127.0.0.1:<port>/                 signed for monitoring, or X-Amz-Target: CloudWatch
  *   http://127.0.0.1:<cwPort>/               the same CloudWatch, when asked for (--cloudwatch-port)
  *
- * node:http rejects malformed requests (400), oversized headers (431) and slow headers (408)
- * and never lets a client error reach the process; client-error.ts gives those answers the
- * endpoint's error shape. Use spawnEmulator (process.ts) to run
+ * Served by the emulator's own HTTP/1.1 server (http1/server.ts), which refuses malformed
+ * requests (400), oversized heads (431) and slow ones (408) as node:http would;
+ * client-error.ts gives those answers the endpoint's error shape. Use spawnEmulator (process.ts) to run
  * it off the caller's event loop.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import type { ApiType } from '../core/limits.ts';
 import { systemClock, type EmulatorClock } from './clock.ts';
 import type { EmulatorConfig } from './config.ts';
@@ -30,6 +29,8 @@ import { responsesFor } from './responses.ts';
 import { Router } from './router.ts';
 import { serviceOf } from './front-door.ts';
 import { createManagementHandler } from './management/handler.ts';
+import { Http1Server } from './http1/server.ts';
+import type { ServedRequest, ServedResponse } from './http1/served.ts';
 import { UsageLedger } from './management/usage.ts';
 
 /** A started emulator: where its stages and CloudWatch endpoint are, and how to stop it. */
@@ -93,13 +94,6 @@ function listen(server: Server, port: number, host: string, listener: ListenErro
   });
 }
 
-function stop(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
 /** `http://host:port`, with brackets for IPv6 and 127.0.0.1 for a wildcard host. */
 export function originOf(host: string, port: number): string {
   const shown = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
@@ -128,7 +122,7 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
   const usage = new UsageLedger(startedWallMs);
   const handler = new RequestHandler(ctx, router, config, usage);
   let management: ReturnType<typeof createManagementHandler> | undefined;
-  const front = (req: IncomingMessage, res: ServerResponse): void => {
+  const front = (req: ServedRequest, res: ServedResponse): void => {
     const service = serviceOf(req);
     if (service === 'api') handler.handle(req, res);
     else if (service === 'cloudwatch') cloudWatchHandler(req, res);
@@ -136,20 +130,19 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
     else res.destroy();
   };
   // Slow clients: 20 s to send headers, the integration timeout plus a minute for a whole request.
-  // node answers a missing Host with a bare 400 of its own; the handler answers it in the gateway's shape.
-  const api = createServer({ headersTimeout: 20_000, requestTimeout: config.integrationTimeoutMs + 60_000, keepAliveTimeout: 5_000, requireHostHeader: false }, front);
+  // A missing Host is answered by the handler, in the gateway's shape.
+  const timeouts = { headersTimeoutMs: 20_000, requestTimeoutMs: config.integrationTimeoutMs + 60_000, keepAliveTimeoutMs: 5_000 };
+  const api = new Http1Server(front, timeouts, gatewayClientError(type));
   const cloudWatchHandler = createCloudWatchHandler(store);
-  const cloudwatch = opts.cloudwatchPort === undefined ? undefined : createServer({ requireHostHeader: false }, cloudWatchHandler);
-  api.on('clientError', gatewayClientError(type));
-  cloudwatch?.on('clientError', cloudWatchClientError());
+  const cloudwatch = opts.cloudwatchPort === undefined ? undefined : new Http1Server(cloudWatchHandler, timeouts, cloudWatchClientError());
   const closeAll = async (): Promise<void> => {
-    await Promise.all([stop(api), cloudwatch && stop(cloudwatch)]);
+    await Promise.all([api.close(), cloudwatch?.close()]);
     await Promise.all(router.integrations().map((i) => i.close()));
   };
   try {
-    const port = await listen(api, opts.port ?? 0, host, 'api');
+    const port = await listen(api.tcp, opts.port ?? 0, host, 'api');
     management = createManagementHandler({ config, startedWallMs, usage, nowWallMs: () => clock.wallMs() }, originOf(host, port));
-    const cwPort = cloudwatch ? await listen(cloudwatch, opts.cloudwatchPort ?? 0, host, 'cloudwatch') : port;
+    const cwPort = cloudwatch ? await listen(cloudwatch.tcp, opts.cloudwatchPort ?? 0, host, 'cloudwatch') : port;
     return Object.freeze({
       stages: Object.freeze(stageUrls(config, originOf(host, port))),
       cloudwatchEndpoint: originOf(host, cwPort),

@@ -4,7 +4,7 @@
  * signatures are not checked (any credentials do). Every other method is refused in the
  * service's error shape, since this is a read-only view of the config the emulator serves.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServedRequest, ServedResponse } from '../http1/served.ts';
 import { APIGATEWAY_OPERATIONS, type ManagementState } from './apigateway.ts';
 import { APIGATEWAYV2_OPERATIONS } from './apigatewayv2.ts';
 import { badRequest, ManagementError, sendError, sendJson } from './wire.ts';
@@ -12,7 +12,7 @@ import { badRequest, ManagementError, sendError, sendJson } from './wire.ts';
 export type { ManagementState } from './apigateway.ts';
 
 /** A node:http listener answering the management API from `state`; `origin` is the emulator's URL. */
-export function createManagementHandler(state: ManagementState, origin: string): (req: IncomingMessage, res: ServerResponse) => void {
+export function createManagementHandler(state: ManagementState, origin: string): (req: ServedRequest, res: ServedResponse) => void {
   return (req, res) => {
     req.resume();
     try {
@@ -24,7 +24,7 @@ export function createManagementHandler(state: ManagementState, origin: string):
   };
 }
 
-function answer(state: ManagementState, req: IncomingMessage, origin: string): unknown {
+function answer(state: ManagementState, req: ServedRequest, origin: string): unknown {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const v2 = url.pathname === '/v2' || url.pathname.startsWith('/v2/');
   const operations = v2 ? APIGATEWAYV2_OPERATIONS : APIGATEWAY_OPERATIONS;

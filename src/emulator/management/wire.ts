@@ -5,7 +5,7 @@
  * (`position` on apigateway, `nextToken` on apigatewayv2).
  */
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { ServedResponse } from '../http1/served.ts';
 
 /** An error the management API answers with, as the real service shapes it. */
 export class ManagementError extends Error {
@@ -26,7 +26,7 @@ export const badRequest = (message: string): ManagementError => new ManagementEr
 export const EMULATOR_ACCOUNT_ID = '000000000000';
 
 /** Writes one JSON answer (or error) with the request id header. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, errorShape?: string): void {
+export function sendJson(res: ServedResponse, status: number, body: unknown, errorShape?: string): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
   const headers: Record<string, string | number> = {
@@ -39,7 +39,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, err
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, e: ManagementError): void {
+export function sendError(res: ServedResponse, e: ManagementError): void {
   sendJson(res, e.status, { message: e.message }, e.shape);
 }
 

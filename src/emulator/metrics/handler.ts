@@ -11,7 +11,7 @@
  * at most the cap in memory.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServedRequest, ServedResponse } from '../http1/served.ts';
 import { gunzipSync } from 'node:zlib';
 import { CloudWatchApiError, internalError, invalidParameter, malformedBody, unknownOperation } from './api-error.ts';
 import { OPERATIONS, operationOf } from './operations.ts';
@@ -26,7 +26,7 @@ import type { MetricStore } from './store.ts';
 export const REQUEST_LIMIT_BYTES = 1024 * 1024;
 
 /** A node:http request listener that answers CloudWatch API calls from `store`. */
-export function createCloudWatchHandler(store: MetricStore): (req: IncomingMessage, res: ServerResponse) => void {
+export function createCloudWatchHandler(store: MetricStore): (req: ServedRequest, res: ServedResponse) => void {
   return (req, res) => {
     const requestId = randomUUID();
     const protocol = protocolOf(req);
@@ -49,7 +49,7 @@ export function createCloudWatchHandler(store: MetricStore): (req: IncomingMessa
   };
 }
 
-function answerOf(store: MetricStore, protocol: CloudWatchProtocol, req: IncomingMessage, raw: Buffer, requestId: string): EncodedAnswer {
+function answerOf(store: MetricStore, protocol: CloudWatchProtocol, req: ServedRequest, raw: Buffer, requestId: string): EncodedAnswer {
   let operation: string | undefined;
   try {
     const call = protocol.decode(req, inflated(req, raw));
@@ -66,7 +66,7 @@ function tooLarge(what: string): CloudWatchApiError {
   return invalidParameter(`${what} is larger than ${REQUEST_LIMIT_BYTES} bytes.`);
 }
 
-function inflated(req: IncomingMessage, raw: Buffer): Buffer {
+function inflated(req: ServedRequest, raw: Buffer): Buffer {
   if (headerOf(req, 'content-encoding') !== 'gzip') return raw;
   try {
     return gunzipSync(raw, { maxOutputLength: REQUEST_LIMIT_BYTES });
@@ -76,7 +76,7 @@ function inflated(req: IncomingMessage, raw: Buffer): Buffer {
   }
 }
 
-function send(res: ServerResponse, answer: EncodedAnswer, close: boolean): void {
+function send(res: ServedResponse, answer: EncodedAnswer, close: boolean): void {
   if (res.destroyed || res.headersSent) return;
   const headers: Record<string, string | number> = { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) };
   if (close) headers.connection = 'close';

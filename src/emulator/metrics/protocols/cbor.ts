@@ -5,7 +5,7 @@
  * Errors are a CBOR map `{"__type": "<namespace>#<Shape>", "message": ...}` plus
  * `x-amzn-query-error`, as CloudWatch is query-compatible. The codec is the cbor2 library.
  */
-import type { IncomingMessage } from 'node:http';
+import type { ServedRequest } from '../../http1/served.ts';
 import { decode, encode } from 'cbor2';
 import { malformedBody, type CloudWatchApiError } from '../api-error.ts';
 import type { Members } from '../wire.ts';
@@ -15,7 +15,7 @@ const SERVICE = 'GraniteServiceVersion20100801';
 const PATH = /^\/service\/([^/]+)\/operation\/([^/?]+)$/;
 const CONTENT_TYPE = 'application/cbor';
 
-function pathOf(req: IncomingMessage): string {
+function pathOf(req: ServedRequest): string {
   return (req.url ?? '/').split('?')[0];
 }
 
@@ -40,11 +40,11 @@ function readCbor(body: Buffer): Members {
 export const CBOR_PROTOCOL: CloudWatchProtocol = {
   name: 'cbor',
 
-  claims(req: IncomingMessage): boolean {
+  claims(req: ServedRequest): boolean {
     return headerOf(req, 'smithy-protocol') === 'rpc-v2-cbor' || pathOf(req).startsWith('/service/');
   },
 
-  decode(req: IncomingMessage, body: Buffer): DecodedCall {
+  decode(req: ServedRequest, body: Buffer): DecodedCall {
     const m = PATH.exec(pathOf(req));
     const operation = req.method === 'POST' && m && m[1] === SERVICE ? decodeURIComponent(m[2]) : `${req.method ?? ''} ${pathOf(req)}`;
     return { operation, readInput: () => readCbor(body) };

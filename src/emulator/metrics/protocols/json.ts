@@ -5,7 +5,7 @@
  * query-compatible mode: `{"__type": "<namespace>#<Shape>", "message": ...}` plus
  * `x-amzn-query-error: <Code>;<Sender|Receiver>`, from which the SDKs take the error's name.
  */
-import type { IncomingMessage } from 'node:http';
+import type { ServedRequest } from '../../http1/served.ts';
 import { malformedBody, type CloudWatchApiError } from '../api-error.ts';
 import type { Members } from '../wire.ts';
 import { headerOf, mediaTypeOf, type CloudWatchProtocol, type DecodedCall, type EncodedAnswer } from './protocol.ts';
@@ -38,11 +38,11 @@ function parseJson(body: Buffer): Members {
 export const JSON_PROTOCOL: CloudWatchProtocol = {
   name: 'json',
 
-  claims(req: IncomingMessage): boolean {
+  claims(req: ServedRequest): boolean {
     return headerOf(req, 'x-amz-target') !== '' || mediaTypeOf(req) === CONTENT_TYPE;
   },
 
-  decode(req: IncomingMessage, body: Buffer): DecodedCall {
+  decode(req: ServedRequest, body: Buffer): DecodedCall {
     const target = headerOf(req, 'x-amz-target');
     const operation = req.method === 'POST' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const named = operation !== '' ? operation : req.method !== 'POST' ? `${req.method ?? ''} ${req.url ?? ''}` : target;

@@ -4,7 +4,7 @@
  * members with PascalCase keys and `Date` timestamps, so a protocol is one codec file plus one
  * line in registry.ts (docs/cloudwatch-protocols.md).
  */
-import type { IncomingMessage } from 'node:http';
+import type { ServedRequest } from '../../http1/served.ts';
 import type { CloudWatchApiError } from '../api-error.ts';
 import type { Members } from '../wire.ts';
 
@@ -26,9 +26,9 @@ export interface EncodedAnswer {
 export interface CloudWatchProtocol {
   readonly name: string;
   /** True when the request's method, path or headers say it is in this protocol (never the body). */
-  claims(req: IncomingMessage): boolean;
+  claims(req: ServedRequest): boolean;
   /** The call a request makes. */
-  decode(req: IncomingMessage, body: Buffer): DecodedCall;
+  decode(req: ServedRequest, body: Buffer): DecodedCall;
   /** A 200 answer carrying an operation's output. */
   encodeResult(operation: string, output: Members, requestId: string): EncodedAnswer;
   /** An error answer in this protocol's shape. */
@@ -36,12 +36,12 @@ export interface CloudWatchProtocol {
 }
 
 /** The first value of a request header, or ''. */
-export function headerOf(req: IncomingMessage, name: string): string {
+export function headerOf(req: ServedRequest, name: string): string {
   const v = req.headers[name];
   return (Array.isArray(v) ? v[0] : v) ?? '';
 }
 
 /** The media type of a Content-Type header, lower case, without parameters. */
-export function mediaTypeOf(req: IncomingMessage): string {
+export function mediaTypeOf(req: ServedRequest): string {
   return headerOf(req, 'content-type').split(';')[0].trim().toLowerCase();
 }

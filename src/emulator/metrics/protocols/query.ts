@@ -14,7 +14,7 @@
  * Form values are all strings: members CloudWatch types as integers or booleans are converted
  * by name, timestamps stay ISO 8601 strings (wire.ts reads them).
  */
-import type { IncomingMessage } from 'node:http';
+import type { ServedRequest } from '../../http1/served.ts';
 import { invalidParameter, malformedBody, type CloudWatchApiError } from '../api-error.ts';
 import type { Members } from '../wire.ts';
 import { mediaTypeOf, type CloudWatchProtocol, type DecodedCall, type EncodedAnswer } from './protocol.ts';
@@ -91,12 +91,12 @@ function xmlAnswer(status: number, requestId: string, xml: string): EncodedAnswe
 export const QUERY_PROTOCOL: CloudWatchProtocol = {
   name: 'query',
 
-  claims(req: IncomingMessage): boolean {
+  claims(req: ServedRequest): boolean {
     if (req.method === 'GET') return new URL(req.url ?? '/', 'http://localhost').searchParams.has('Action');
     return mediaTypeOf(req) === FORM;
   },
 
-  decode(req: IncomingMessage, body: Buffer): DecodedCall {
+  decode(req: ServedRequest, body: Buffer): DecodedCall {
     const params = req.method === 'GET' ? new URL(req.url ?? '/', 'http://localhost').searchParams : new URLSearchParams(body.toString('utf8'));
     const version = params.get('Version');
     return {

@@ -3,7 +3,7 @@
  * (as AWS routes: the CBOR path or `smithy-protocol` header, then `X-Amz-Target`, then a form
  * body). A request none claims is answered in JSON 1.0, what loadgate's own client speaks.
  */
-import type { IncomingMessage } from 'node:http';
+import type { ServedRequest } from '../../http1/served.ts';
 import { CBOR_PROTOCOL } from './cbor.ts';
 import { JSON_PROTOCOL } from './json.ts';
 import { headerOf, type CloudWatchProtocol } from './protocol.ts';
@@ -15,7 +15,7 @@ const SERVICE = 'GraniteServiceVersion20100801';
 const MONITORING_SCOPE = /Credential=[^/,\s]+\/\d{8}\/[^/]+\/monitoring\/aws4_request/;
 
 /** The protocol a request is in. */
-export function protocolOf(req: IncomingMessage): CloudWatchProtocol {
+export function protocolOf(req: ServedRequest): CloudWatchProtocol {
   return PROTOCOLS.find((p) => p.claims(req)) ?? JSON_PROTOCOL;
 }
 
@@ -24,7 +24,7 @@ export function protocolOf(req: IncomingMessage): CloudWatchProtocol {
  * headers and path alone (the body is not read yet): a SigV4 scope for `monitoring`, an
  * `X-Amz-Target` of CloudWatch's service, or the CBOR path of that service.
  */
-export function isCloudWatchRequest(req: IncomingMessage): boolean {
+export function isCloudWatchRequest(req: ServedRequest): boolean {
   return MONITORING_SCOPE.test(headerOf(req, 'authorization'))
     || headerOf(req, 'x-amz-target').startsWith(`${SERVICE}.`)
     || (req.url ?? '').startsWith(`/service/${SERVICE}/`);
