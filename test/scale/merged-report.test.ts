@@ -17,7 +17,8 @@ import { runPart } from '../../src/scale/part.ts';
 import { countingServer, type CountingServer } from '../helpers/counting-server.ts';
 import { startBarrier } from './parts-in-process.ts';
 
-const LATE_MS = 40;
+// Long enough that a loaded parallel phase, which can hold the early part back 30 ms, cannot blur the two.
+const LATE_MS = 150;
 
 async function quietMain(argv: string[]): Promise<number> {
   const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
