@@ -353,6 +353,7 @@ function trimOws(s: string): string {
 
 /** `list` is comma-terminated lower-case Connection values. */
 function hasToken(list: string, token: string): boolean {
+  if (!list.includes(token)) return false;
   for (const part of list.split(',')) if (part.trim() === token) return true;
   return false;
 }
