@@ -2,7 +2,7 @@
  * Emulator benchmark (docs/emulator.md "Speed"): the emulator as users start it (a cold
  * `node bin/loadgate.js emulator --config FILE`), Debian's nginx `limit_req` at the same rate
  * and burst, and a bare node:http server answering a fixed 200 (Node's own floor), each in a
- * process of its own pinned to SERVER_CPU, driven by a cold autocannon pinned to LOAD_CPU:
+ * process of its own pinned to SERVER_CPU, driven by a cold wrk (autocannon without it) pinned to LOAD_CPU:
  * closed loop, CONNECTIONS connections, SECONDS s a run, in two modes:
  *
  *   pass     a limit far above what one core can serve: every answer is the mock's 200
@@ -15,7 +15,7 @@
  * interleave server by server within a repetition (each repetition starting with the next
  * server); ratios are taken per repetition and the table shows their medians over REPEATS. Run alone: `npx tsx bench/emulator.ts`.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
@@ -56,6 +56,13 @@ interface Run {
   readonly errors: number;
 }
 
+/** What one closed-loop client run counted. */
+interface Drive {
+  readonly answered: number;
+  readonly status429: number;
+  readonly errors: number;
+}
+
 interface AutocannonJson {
   readonly errors: number;
   readonly timeouts: number;
@@ -85,27 +92,53 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-/** A cold autocannon process pinned to LOAD_CPU. */
-function autocannon(url: string, seconds: number): Promise<AutocannonJson> {
-  const args = ['-c', String(LOAD_CPU), process.execPath, AUTOCANNON, '--json', '-c', String(CONNECTIONS), '-d', String(seconds), url];
+/**
+ * Debian's wrk when installed: written in C on epoll, one thread on LOAD_CPU saturates any of the
+ * three servers on the other core, so req/s is the server's closed-loop maximum. autocannon
+ * otherwise: on one core it paces every server at 35k to 50k req/s (the client's limit, not the
+ * server's), which the "server core busy" column shows.
+ */
+const CLIENT: 'wrk' | 'autocannon' = (() => {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return 'wrk';
+  } catch (err) {
+    // wrk --version prints its banner and exits 1; only a missing binary means no wrk.
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'autocannon' : 'wrk';
+  }
+})();
+
+function run(cmd: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('taskset', args, { maxBuffer: 4 << 20 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as AutocannonJson)));
+    execFile(cmd, args, { maxBuffer: 4 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
   });
+}
+
+/** A cold client process pinned to LOAD_CPU, closed loop over CONNECTIONS connections. */
+async function drive(url: string, seconds: number): Promise<Drive> {
+  if (CLIENT === 'wrk') {
+    const out = await run('taskset', ['-c', String(LOAD_CPU), 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, url]);
+    const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? 0);
+    const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+    // wrk counts every non-2xx/3xx answer together; in reject mode those are the limiter's 429s (the share column says so).
+    return { answered: num(/(\d+) requests in/), status429: num(/Non-2xx or 3xx responses: (\d+)/), errors: socketErrors ? socketErrors.slice(1).reduce((n, v) => n + Number(v), 0) : 0 };
+  }
+  const r = JSON.parse(await run('taskset', ['-c', String(LOAD_CPU), process.execPath, AUTOCANNON, '--json', '-c', String(CONNECTIONS), '-d', String(seconds), url])) as AutocannonJson;
+  return { answered: r['2xx'] + r.non2xx, status429: r.statusCodeStats?.['429']?.count ?? 0, errors: r.errors + r.timeouts };
 }
 
 async function measure(server: Server, mode: Mode): Promise<Run> {
   const cpu0 = server.pids().reduce((s, pid) => s + cpuSeconds(pid), 0);
   const t0 = performance.now();
-  const r = await autocannon(server.urlOf[mode], SECONDS);
+  const r = await drive(server.urlOf[mode], SECONDS);
   const wallS = (performance.now() - t0) / 1000;
   const cpu = server.pids().reduce((s, pid) => s + cpuSeconds(pid), 0) - cpu0;
-  const answered = r['2xx'] + r.non2xx;
   return {
-    rps: answered / SECONDS,
-    cpuPer10kS: (cpu / Math.max(1, answered)) * 1e4,
+    rps: r.answered / SECONDS,
+    cpuPer10kS: (cpu / Math.max(1, r.answered)) * 1e4,
     coreBusy: cpu / wallS,
-    share429: (r.statusCodeStats?.['429']?.count ?? 0) / Math.max(1, answered),
-    errors: r.errors + r.timeouts,
+    share429: r.status429 / Math.max(1, r.answered),
+    errors: r.errors,
   };
 }
 
@@ -181,7 +214,7 @@ export async function benchEmulator(): Promise<BenchReport> {
     else notes.push(`${NGINX} not installed: nginx column skipped, no ratios`);
     servers.push(await startBareNode());
     // Warm-up (JIT, connections), not reported: users start the emulator once and then load it.
-    for (const s of servers) for (const mode of MODES) await autocannon(s.urlOf[mode], WARM_UP_SECONDS);
+    for (const s of servers) for (const mode of MODES) await drive(s.urlOf[mode], WARM_UP_SECONDS);
     for (let rep = 0; rep < REPEATS; rep++) {
       for (const mode of MODES) {
         // Each repetition starts with another server, so none always runs right after the same neighbour.
@@ -235,7 +268,7 @@ function report(servers: readonly Server[], runs: ReadonlyMap<string, Run[]>, no
     metrics[`ratio.emulator.${mode}.cpuOverNode`] = overFloor;
     if (floor != null) notes.push(`${mode}: Node's own floor, a bare node:http answering a fixed 200, is ${fmt(floor, 2)}x nginx's CPU per request; the emulator is ${fmt(overFloor, 2)}x that floor`);
   }
-  notes.push(`closed loop, ${CONNECTIONS} connections, ${SECONDS} s a run, autocannon on CPU ${LOAD_CPU}, servers on CPU ${SERVER_CPU}; ratios are medians over ${REPEATS} interleaved repetitions of per-repetition ratios`);
+  notes.push(`closed loop, ${CONNECTIONS} connections, ${SECONDS} s a run, ${CLIENT === 'wrk' ? 'wrk (one thread)' : 'autocannon (no wrk installed: apt-get install wrk for a client that saturates the servers)'} on CPU ${LOAD_CPU}, servers on CPU ${SERVER_CPU}; ratios are medians over ${REPEATS} interleaved repetitions of per-repetition ratios`);
   notes.push('"server core busy" below ~0.9 means the client, not the server, set the pace: req/s is then what the client reached, and "one core: req/s" (10k / CPU s per 10k) what the server would serve on a core of its own');
   return { name: 'emulator', table: table.toString(), metrics, notes };
 }

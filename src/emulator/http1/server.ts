@@ -28,6 +28,9 @@ const REQUEST_TIMEOUT_CODE = 'ERR_HTTP_REQUEST_TIMEOUT';
 const MAX_OWED_ANSWERS = 32;
 const SWEEP_MS = 1_000;
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+/** Header names already checked by validateHeaderName; bounded, since a proxied target chooses names too. */
+const CHECKED_NAMES = new Set<string>();
+const MAX_CHECKED_NAMES = 1_000;
 
 export interface Http1Options {
   readonly headersTimeoutMs: number;
@@ -104,8 +107,8 @@ class Http1Request implements ServedRequest {
 /** One answer; written when it and every answer owed before it on the connection are complete. */
 class Http1Response implements ServedResponse {
   headersSent = false;
-  /** The bytes to write, once `end` was called. */
-  bytes: Buffer | undefined;
+  /** What to write, once `end` was called: a latin1 string or bytes. */
+  bytes: string | Buffer | undefined;
   /** The connection ends after this answer. */
   closeAfter: boolean;
   readonly #connection: Connection;
@@ -143,7 +146,11 @@ class Http1Response implements ServedResponse {
   }
 
   #line(name: string, value: string): string {
-    validateHeaderName(name);
+    // Names repeat on every answer (the gateway's own headers), so each is checked once; values, which carry request ids, every time.
+    if (!CHECKED_NAMES.has(name)) {
+      validateHeaderName(name);
+      if (CHECKED_NAMES.size < MAX_CHECKED_NAMES) CHECKED_NAMES.add(name);
+    }
     validateHeaderValue(name, value);
     const lower = name.length === 14 || name.length === 10 ? name.toLowerCase() : '';
     if (lower === 'content-length') this.#hasLength = true;
@@ -162,14 +169,16 @@ class Http1Response implements ServedResponse {
     if (!this.#hasLength) head += `content-length: ${bodyLength}\r\n`;
     head += `date: ${dateHeader()}\r\n`;
     head += this.closeAfter ? 'connection: close\r\n\r\n' : 'connection: keep-alive\r\nkeep-alive: timeout=5\r\n\r\n';
-    const sent = this.#isHead ? 0 : bodyLength;
-    const bytes = Buffer.allocUnsafe(head.length + sent);
-    bytes.write(head, 0, 'latin1');
-    if (sent > 0) {
+    if (this.#isHead) this.bytes = head;
+    // An ASCII body (a string whose UTF-8 length is its length: the gateway's own answers) goes out in the head's one latin1 string, with no Buffer made here.
+    else if (typeof body === 'string' && bodyLength === body.length) this.bytes = head + body;
+    else {
+      const bytes = Buffer.allocUnsafe(head.length + bodyLength);
+      bytes.write(head, 0, 'latin1');
       if (typeof body === 'string') bytes.write(body, head.length, 'utf8');
       else bytes.set(body, head.length);
+      this.bytes = bytes;
     }
-    this.bytes = bytes;
     this.#connection.answered();
     return this;
   }
@@ -258,7 +267,8 @@ class Connection implements FramerSink {
     while (owed.length > 0 && owed[0].bytes !== undefined) {
       const res = owed.shift() as Http1Response;
       this.#answeredAny = true;
-      const flushed = this.#socket.write(res.bytes as Buffer);
+      const bytes = res.bytes as string | Buffer;
+      const flushed = typeof bytes === 'string' ? this.#socket.write(bytes, 'latin1') : this.#socket.write(bytes);
       if (res.closeAfter) {
         this.#framer.stop();
         owed.length = 0;
