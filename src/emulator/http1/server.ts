@@ -17,10 +17,12 @@
  *                  (connectionsCheckingInterval), so no timer is armed per request
  *   half-close     a client's FIN ends the connection once what it asked is answered
  */
-import { STATUS_CODES, validateHeaderName, validateHeaderValue, type OutgoingHttpHeader, type OutgoingHttpHeaders } from 'node:http';
 import { createServer, type Server as TcpServer, type Socket } from 'node:net';
-import { FramingError, RequestFramer, type FramerSink, type RequestHead } from './framer.ts';
-import type { RequestListener, ServedRequest, ServedResponse } from './served.ts';
+import { RequestFramer, type FramerSink } from './framer.ts';
+import { FramingError, type RequestHead } from './head.ts';
+import { Http1Request } from './request.ts';
+import { Http1Response, type AnswerQueue } from './response.ts';
+import type { RequestListener } from './served.ts';
 
 /** The code node:http gives a request that took too long (client-error.ts answers it 408). */
 const REQUEST_TIMEOUT_CODE = 'ERR_HTTP_REQUEST_TIMEOUT';
@@ -28,9 +30,6 @@ const REQUEST_TIMEOUT_CODE = 'ERR_HTTP_REQUEST_TIMEOUT';
 const MAX_OWED_ANSWERS = 32;
 const SWEEP_MS = 1_000;
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
-/** Header names already checked by validateHeaderName; bounded, since a proxied target chooses names too. */
-const CHECKED_NAMES = new Set<string>();
-const MAX_CHECKED_NAMES = 1_000;
 
 export interface Http1Options {
   readonly headersTimeoutMs: number;
@@ -41,155 +40,8 @@ export interface Http1Options {
 /** Told of a request that could not be framed or timed out; answers on `socket` and closes it. */
 export type ClientErrorListener = (err: { readonly code?: string }, socket: Socket) => void;
 
-/** `Date` header text, made once a second. */
-let dateSecond = -1;
-let dateText = '';
-function dateHeader(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(second * 1000).toUTCString();
-  }
-  return dateText;
-}
-
-/** A request's head and body; the body is delivered as it is framed, to the listeners set when the request was handed over. */
-class Http1Request implements ServedRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: Record<string, string | string[]>;
-  readonly httpVersionMinor: number;
-  #onData: ((chunk: Buffer) => void) | undefined;
-  #onEnd: (() => void) | undefined;
-  #onError: ((err: Error) => void) | undefined;
-  #ended = false;
-
-  constructor(head: RequestHead) {
-    this.method = head.method;
-    this.url = head.url;
-    this.headers = head.headers;
-    this.httpVersionMinor = head.httpVersionMinor;
-  }
-
-  on(event: 'data' | 'end' | 'error', listener: (arg: never) => void): this {
-    if (event === 'data') this.#onData = listener as (chunk: Buffer) => void;
-    else if (event === 'end') {
-      this.#onEnd = listener as () => void;
-      // Listeners are set as node:http's are: an 'end' set after the body was read still runs.
-      if (this.#ended) queueMicrotask(this.#onEnd);
-    } else this.#onError = listener as (err: Error) => void;
-    return this;
-  }
-
-  resume(): this {
-    this.#onData = undefined;
-    return this;
-  }
-
-  deliver(chunk: Buffer): void {
-    this.#onData?.(chunk);
-  }
-
-  finish(): void {
-    this.#ended = true;
-    this.#onEnd?.();
-  }
-
-  /** The connection went away before the body was whole. */
-  abort(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#onError?.(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
-  }
-}
-
-/** One answer; written when it and every answer owed before it on the connection are complete. */
-class Http1Response implements ServedResponse {
-  headersSent = false;
-  /** What to write, once `end` was called: a latin1 string or bytes. */
-  bytes: string | Buffer | undefined;
-  /** The connection ends after this answer. */
-  closeAfter: boolean;
-  readonly #connection: Connection;
-  readonly #isHead: boolean;
-  #head = '';
-  #hasLength = false;
-
-  constructor(connection: Connection, head: RequestHead) {
-    this.#connection = connection;
-    this.#isHead = head.method === 'HEAD';
-    this.closeAfter = !head.keepAlive;
-  }
-
-  get destroyed(): boolean {
-    return this.#connection.destroyed;
-  }
-
-  writeHead(status: number, headers: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
-    if (this.headersSent) throw new Error('writeHead after the head was written');
-    if (!Number.isInteger(status) || status < 100 || status > 999) throw Object.assign(new RangeError(`Invalid status code: ${status}`), { code: 'ERR_HTTP_INVALID_STATUS_CODE' });
-    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
-    if (Array.isArray(headers)) {
-      const flat = headers as OutgoingHttpHeader[];
-      for (let i = 0; i < flat.length; i += 2) head += this.#line(String(flat[i]), String(flat[i + 1]));
-    } else {
-      for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
-        if (value === undefined) continue;
-        if (Array.isArray(value)) for (const v of value) head += this.#line(name, String(v));
-        else head += this.#line(name, String(value));
-      }
-    }
-    this.#head = head;
-    this.headersSent = true;
-    return this;
-  }
-
-  #line(name: string, value: string): string {
-    // Names repeat on every answer (the gateway's own headers), so each is checked once; values, which carry request ids, every time.
-    if (!CHECKED_NAMES.has(name)) {
-      validateHeaderName(name);
-      if (CHECKED_NAMES.size < MAX_CHECKED_NAMES) CHECKED_NAMES.add(name);
-    }
-    validateHeaderValue(name, value);
-    const lower = name.length === 14 || name.length === 10 ? name.toLowerCase() : '';
-    if (lower === 'content-length') this.#hasLength = true;
-    else if (lower === 'connection') {
-      if (value.toLowerCase() === 'close') this.closeAfter = true;
-      return '';
-    }
-    return `${name}: ${value}\r\n`;
-  }
-
-  end(body: string | Uint8Array = ''): this {
-    if (this.bytes !== undefined) return this;
-    if (!this.headersSent) this.writeHead(200, []);
-    const bodyLength = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    let head = this.#head;
-    if (!this.#hasLength) head += `content-length: ${bodyLength}\r\n`;
-    head += `date: ${dateHeader()}\r\n`;
-    head += this.closeAfter ? 'connection: close\r\n\r\n' : 'connection: keep-alive\r\nkeep-alive: timeout=5\r\n\r\n';
-    if (this.#isHead) this.bytes = head;
-    // An ASCII body (a string whose UTF-8 length is its length: the gateway's own answers) goes out in the head's one latin1 string, with no Buffer made here.
-    else if (typeof body === 'string' && bodyLength === body.length) this.bytes = head + body;
-    else {
-      const bytes = Buffer.allocUnsafe(head.length + bodyLength);
-      bytes.write(head, 0, 'latin1');
-      if (typeof body === 'string') bytes.write(body, head.length, 'utf8');
-      else bytes.set(body, head.length);
-      this.bytes = bytes;
-    }
-    this.#connection.answered();
-    return this;
-  }
-
-  destroy(): void {
-    this.#connection.destroy();
-  }
-}
-
 /** One client connection: frames its requests, hands each to the listener, writes the answers in order. */
-class Connection implements FramerSink {
+class Connection implements FramerSink, AnswerQueue {
   readonly #socket: Socket;
   readonly #server: Http1Server;
   readonly #framer: RequestFramer;
