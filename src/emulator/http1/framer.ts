@@ -19,6 +19,8 @@ import { checkHeadSoFar, FramingError, MAX_HEAD_BYTES, parseHead, type RequestHe
 const MAX_CHUNK_LINE_BYTES = 1024;
 
 const HEX_SIZE = /^([0-9A-Fa-f]{1,15})(?:[ \t]*;.*)?$/;
+const HEADER_OVERFLOW = (): FramingError => new FramingError('HPE_HEADER_OVERFLOW', 'Header overflow');
+const CHUNK_SIZE_ERROR = (): FramingError => new FramingError('HPE_INVALID_CHUNK_SIZE', 'Invalid character in chunk size');
 
 /** Told of each request as the bytes arrive; `body` chunks are views of the received bytes. */
 export interface FramerSink {
@@ -124,7 +126,7 @@ export class RequestFramer {
           if (end < 0 || end - at > MAX_HEAD_BYTES) {
             // What llhttp would refuse before the 16 KB mark is refused for that, not for the size.
             checkHeadSoFar(data.toString('latin1', at, Math.min(data.length, at + MAX_HEAD_BYTES)));
-            if (end >= 0 || data.length - at > MAX_HEAD_BYTES) throw new FramingError('HPE_HEADER_OVERFLOW', 'Header overflow');
+            if (end >= 0 || data.length - at > MAX_HEAD_BYTES) throw HEADER_OVERFLOW();
             this.#held = data.subarray(at);
             return;
           }
@@ -140,10 +142,7 @@ export class RequestFramer {
           break;
         }
         case State.Sized: {
-          const n = Math.min(this.#remaining, data.length - at);
-          sink.body(data.subarray(at, at + n));
-          at += n;
-          this.#remaining -= n;
+          at = this.#takeBody(data, at);
           if (this.#remaining === 0) {
             this.#state = State.Head;
             sink.end();
@@ -151,24 +150,17 @@ export class RequestFramer {
           break;
         }
         case State.ChunkSize: {
-          const end = data.indexOf(CRLF, at);
-          if (end < 0) {
-            if (data.length - at > MAX_CHUNK_LINE_BYTES) throw new FramingError('HPE_INVALID_CHUNK_SIZE', 'Invalid character in chunk size');
-            this.#held = data.subarray(at);
-            return;
-          }
+          const end = this.#lineEnd(data, at, MAX_CHUNK_LINE_BYTES, CHUNK_SIZE_ERROR);
+          if (end < 0) return;
           const m = HEX_SIZE.exec(data.toString('latin1', at, end));
-          if (m === null) throw new FramingError('HPE_INVALID_CHUNK_SIZE', 'Invalid character in chunk size');
+          if (m === null) throw CHUNK_SIZE_ERROR();
           at = end + 2;
           this.#remaining = parseInt(m[1], 16);
           this.#state = this.#remaining === 0 ? State.Trailers : State.ChunkData;
           break;
         }
         case State.ChunkData: {
-          const n = Math.min(this.#remaining, data.length - at);
-          sink.body(data.subarray(at, at + n));
-          at += n;
-          this.#remaining -= n;
+          at = this.#takeBody(data, at);
           if (this.#remaining === 0) this.#state = State.ChunkDataEnd;
           break;
         }
@@ -184,12 +176,8 @@ export class RequestFramer {
         }
         case State.Trailers: {
           // Trailer fields are read and dropped (API Gateway passes none on); an empty line ends the message.
-          const end = data.indexOf(CRLF, at);
-          if (end < 0) {
-            if (data.length - at > MAX_HEAD_BYTES) throw new FramingError('HPE_HEADER_OVERFLOW', 'Header overflow');
-            this.#held = data.subarray(at);
-            return;
-          }
+          const end = this.#lineEnd(data, at, MAX_HEAD_BYTES, HEADER_OVERFLOW);
+          if (end < 0) return;
           const empty = end === at;
           at = end + 2;
           if (empty) {
@@ -202,5 +190,22 @@ export class RequestFramer {
           return;
       }
     }
+  }
+
+  /** Hands on what `data` holds of the body (or chunk) still due from `at`; returns where that ends. */
+  #takeBody(data: Buffer, at: number): number {
+    const n = Math.min(this.#remaining, data.length - at);
+    this.#sink.body(data.subarray(at, at + n));
+    this.#remaining -= n;
+    return at + n;
+  }
+
+  /** Where the line at `at` ends (its CR), or -1 with the partial line held; past `maxBytes` unended, throws `tooLong`. */
+  #lineEnd(data: Buffer, at: number, maxBytes: number, tooLong: () => FramingError): number {
+    const end = data.indexOf(CRLF, at);
+    if (end >= 0) return end;
+    if (data.length - at > maxBytes) throw tooLong();
+    this.#held = data.subarray(at);
+    return -1;
   }
 }
