@@ -13,7 +13,7 @@ export type MetricKind = 'count' | 'error4xx' | 'error5xx' | 'latency' | 'integr
 /** One prebuilt gateway answer. */
 export interface GatewayAnswer {
   readonly status: number;
-  /** A string, so node:http sends head and body in one write. */
+  /** A string: the emulator's server sends an ASCII body in the head's one write (emulator/http1/response.ts). */
   readonly body: string;
   /** Flat [name, value, ...] without the request ids and content-length. */
   readonly headers: readonly string[];

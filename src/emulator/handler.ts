@@ -60,7 +60,7 @@ function readBody(ex: Exchange, route: RouteRuntime, limitBytes: number): void {
   ex.req.on('error', ignore);
 }
 
-/** Answers every request of one emulator; `handle` is the node:http request listener. */
+/** Answers every request of one emulator; `handle` is the request listener (http1/served.ts). */
 export class RequestHandler {
   readonly #ctx: ExchangeContext;
   readonly #router: Router;

@@ -2,8 +2,8 @@
  * What API Gateway itself answers, per API flavour: the tables live with the flavours
  * (src/api/rest.ts, src/api/http.ts; docs/emulator.md "Error shapes" says why the rows marked
  * "our choice" take the gateway's JSON shape). No Retry-After or rate-limit header on any 429.
- * Answers are prebuilt, and bodies are strings so node:http sends head and body in one write
- * instead of a writev.
+ * Answers are prebuilt, and bodies are strings, so the emulator's server writes an ASCII answer as
+ * one latin1 string with its head (http1/response.ts).
  */
 import type { ServedResponse } from './http1/served.ts';
 import { flavourOf, type ApiType, type GatewayAnswer, type GatewayResponses } from '../api/flavours.ts';

@@ -11,7 +11,7 @@ import { badRequest, ManagementError, sendError, sendJson } from './wire.ts';
 
 export type { ManagementState } from './apigateway.ts';
 
-/** A node:http listener answering the management API from `state`; `origin` is the emulator's URL. */
+/** A request listener (http1/served.ts) answering the management API from `state`; `origin` is the emulator's URL. */
 export function createManagementHandler(state: ManagementState, origin: string): (req: ServedRequest, res: ServedResponse) => void {
   return (req, res) => {
     req.resume();

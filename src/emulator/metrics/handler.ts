@@ -25,7 +25,7 @@ import type { MetricStore } from './store.ts';
  */
 export const REQUEST_LIMIT_BYTES = 1024 * 1024;
 
-/** A node:http request listener that answers CloudWatch API calls from `store`. */
+/** A request listener (http1/served.ts: the emulator's server, or node:http's) that answers CloudWatch API calls from `store`. */
 export function createCloudWatchHandler(store: MetricStore): (req: ServedRequest, res: ServedResponse) => void {
   return (req, res) => {
     const requestId = randomUUID();

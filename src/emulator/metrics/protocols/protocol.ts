@@ -15,7 +15,7 @@ export interface DecodedCall {
   readInput(): Members;
 }
 
-/** One answer, ready for node:http. */
+/** One answer, ready to write (status, headers, body). */
 export interface EncodedAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
