@@ -115,6 +115,23 @@ describe('the emulator HTTP/1.1 server', () => {
     expect(idleForMs).toBeLessThan(4_000);
   });
 
+  it('adds Date to an answer, as node:http does, unless the answer carries its own (a proxied target\'s)', async () => {
+    const port = await serve((req, res) => {
+      res.writeHead(200, req.url === '/own' ? ['date', 'Mon, 01 Jan 2024 00:00:00 GMT', 'content-length', '2'] : ['content-length', '2']);
+      res.end('ok');
+    });
+    for (const [path, expected] of [['/own', /^Mon, 01 Jan 2024 00:00:00 GMT$/], ['/', /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/]] as const) {
+      const socket = await open(port);
+      const got = collect(socket, (b) => countAnswers(b) === 1);
+      socket.write(get(path));
+      const bytes = await got;
+      const dates = bytes.toString('latin1').match(/\r\ndate: ([^\r]*)/gi) ?? [];
+      expect(dates).toHaveLength(1);
+      expect(parseResponses(bytes)[0]!.headers.date).toMatch(expected);
+      socket.destroy();
+    }
+  });
+
   it('refuses, as node:http does, to write a status outside 100-999 or a header with a control character', async () => {
     const port = await serve((req, res) => {
       try {

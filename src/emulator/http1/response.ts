@@ -42,6 +42,7 @@ export class Http1Response implements ServedResponse {
   readonly #isHead: boolean;
   #head = '';
   #hasLength = false;
+  #hasDate = false;
 
   constructor(connection: AnswerQueue, head: RequestHead) {
     this.#connection = connection;
@@ -79,8 +80,9 @@ export class Http1Response implements ServedResponse {
       if (CHECKED_NAMES.size < MAX_CHECKED_NAMES) CHECKED_NAMES.add(name);
     }
     validateHeaderValue(name, value);
-    const lower = name.length === 14 || name.length === 10 ? name.toLowerCase() : '';
+    const lower = name.length === 14 || name.length === 10 || name.length === 4 ? name.toLowerCase() : '';
     if (lower === 'content-length') this.#hasLength = true;
+    else if (lower === 'date') this.#hasDate = true;
     else if (lower === 'connection') {
       if (value.toLowerCase() === 'close') this.closeAfter = true;
       return '';
@@ -94,7 +96,8 @@ export class Http1Response implements ServedResponse {
     const bodyLength = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     let head = this.#head;
     if (!this.#hasLength) head += `content-length: ${bodyLength}\r\n`;
-    head += `date: ${dateHeader()}\r\n`;
+    // As node:http: a Date the answer carries already (a proxied target's) is not doubled.
+    if (!this.#hasDate) head += `date: ${dateHeader()}\r\n`;
     head += this.closeAfter ? 'connection: close\r\n\r\n' : 'connection: keep-alive\r\nkeep-alive: timeout=5\r\n\r\n';
     if (this.#isHead) this.bytes = head;
     // An ASCII body (a string whose UTF-8 length is its length: the gateway's own answers) goes out in the head's one latin1 string, with no Buffer made here.
