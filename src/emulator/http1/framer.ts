@@ -80,9 +80,9 @@ export class RequestFramer {
     this.#sink = sink;
   }
 
-  /** True between a head's first byte and its end, or inside a body: a request is under way. */
+  /** True between a head's first byte and its end, or inside a body: a request is under way (never once stopped). */
   get midRequest(): boolean {
-    return this.#state !== State.Head || this.#held !== undefined;
+    return (this.#state !== State.Head && this.#state !== State.Failed) || this.#held !== undefined;
   }
 
   /** True while a head has begun and not ended. */
@@ -123,8 +123,7 @@ export class RequestFramer {
     try {
       this.#frame(data);
     } catch (err) {
-      this.#state = State.Failed;
-      this.#held = undefined;
+      this.stop();
       throw err;
     } finally {
       this.#framing = false;

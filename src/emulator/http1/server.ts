@@ -53,18 +53,16 @@ class Connection implements FramerSink, AnswerQueue {
   #paused = false;
   destroyed = false;
   /** Sweep ticks (seconds) of the last byte either way, and of the start of the request under way. */
-  lastActiveTick: number;
-  requestStartTick: number;
+  #lastActiveTick: number;
+  #requestStartTick: number;
   #answeredAny = false;
-  #refusing = false;
 
   constructor(socket: Socket, server: Http1Server) {
     this.#socket = socket;
     this.#server = server;
     this.#framer = new RequestFramer(this);
-    this.lastActiveTick = server.tick;
-    this.requestStartTick = server.tick;
-    socket.setNoDelay(true);
+    this.#lastActiveTick = server.tick;
+    this.#requestStartTick = server.tick;
     socket.on('data', (chunk: Buffer) => this.#data(chunk));
     socket.on('end', () => this.#end());
     socket.on('drain', () => this.#drained());
@@ -73,8 +71,8 @@ class Connection implements FramerSink, AnswerQueue {
   }
 
   #data(chunk: Buffer): void {
-    this.lastActiveTick = this.#server.tick;
-    if (!this.#framer.midRequest) this.requestStartTick = this.#server.tick;
+    this.#lastActiveTick = this.#server.tick;
+    if (!this.#framer.midRequest) this.#requestStartTick = this.#server.tick;
     try {
       this.#framer.push(chunk);
     } catch (err) {
@@ -130,7 +128,7 @@ class Connection implements FramerSink, AnswerQueue {
       }
       if (!flushed) this.#pause();
     }
-    this.lastActiveTick = this.#server.tick;
+    this.#lastActiveTick = this.#server.tick;
     if (owed.length === 0 && (this.#clientEnded || (this.#lastRequest && this.#request === undefined))) this.#socket.end();
     else if (owed.length < MAX_OWED_ANSWERS && this.#socket.writableLength === 0) this.#resume();
   }
@@ -180,8 +178,7 @@ class Connection implements FramerSink, AnswerQueue {
     this.#owed.length = 0;
     const cut = this.#request;
     this.#request = undefined;
-    // The refusal closes the socket once written; a listener's destroy() on the aborted request must not cut it off.
-    this.#refusing = true;
+    // Refusal first: a listener told of the abort may destroy its response, and with it the socket; the refusal is written by then.
     this.#server.clientError({ code }, this.#socket);
     cut?.abort();
   }
@@ -196,16 +193,16 @@ class Connection implements FramerSink, AnswerQueue {
   sweep(tick: number, o: Http1Options): void {
     // A paused connection waits on its own answers, not on the client.
     if (this.destroyed || this.#paused) return;
-    const elapsedMs = (tick - this.requestStartTick) * SWEEP_MS;
+    const elapsedMs = (tick - this.#requestStartTick) * SWEEP_MS;
     if (this.#framer.inHead || (!this.#answeredAny && this.#owed.length === 0 && !this.#framer.midRequest)) {
       if (elapsedMs >= o.headersTimeoutMs) this.#clientError(REQUEST_TIMEOUT_CODE);
     } else if (this.#framer.midRequest) {
       if (elapsedMs >= o.requestTimeoutMs) this.#clientError(REQUEST_TIMEOUT_CODE);
-    } else if (this.#owed.length === 0 && (tick - this.lastActiveTick) * SWEEP_MS >= o.keepAliveTimeoutMs) this.destroy();
+    } else if (this.#owed.length === 0 && (tick - this.#lastActiveTick) * SWEEP_MS >= o.keepAliveTimeoutMs) this.destroy();
   }
 
   destroy(): void {
-    if (this.destroyed || this.#refusing) return;
+    if (this.destroyed) return;
     this.destroyed = true;
     this.#socket.destroy();
   }
