@@ -196,7 +196,6 @@ async function loadAfterWarmUp(input: LoadInput, protocol: TargetProtocol, base:
   } finally {
     progress.stop();
     await sender.close();
-    for (const r of (globalThis as any).__lgRelease ?? []) await r();
   }
 }
 
