@@ -32,7 +32,7 @@ import type { WarmUp, WarmUpInput } from './sender.ts';
 
 /** Seconds of the peak rate the warm-up sends to its sink (at 10,000 rps one second left twice the first-second compiling of two). */
 const WARM_UP_SECONDS_OF_PEAK = 2;
-/** 20,000 requests take 1-1.5 s on one core; enough for V8 to optimise the per-request functions. */
+/** Enough for V8 to optimise the per-request functions; 20,000 take 1.8-3.0 s of one pinned core, cold (docs/engine.md "The warm-up"). */
 export const WARM_UP_MAX_REQUESTS = 20_000;
 /** A slow schedule pays little for cold code; it still gets the parser compiled and the paths warm. */
 export const WARM_UP_MIN_REQUESTS = 300;
