@@ -8,7 +8,7 @@ import type { ApiType } from '../core/limits.ts';
 import type { EmulatorClock } from './clock.ts';
 import type { EmulatorHealth } from './health.ts';
 import type { RequestMetric } from './metrics/store.ts';
-import { writeAnswer, type GatewayAnswer, type GatewayResponses } from './responses.ts';
+import { writeAnswer, writeFixedAnswer, type GatewayAnswer, type GatewayResponses } from './responses.ts';
 
 /** Where answered requests are recorded (the MetricStore, or a test's list). */
 export interface MetricSink {
@@ -80,13 +80,22 @@ export class Exchange {
    * the last-resort 500 instead, so every request gets an answer.
    */
   answer(status: number, headers: readonly string[], body: Buffer | string, close = false): void {
+    this.#send(status, headers, body, undefined, close);
+  }
+
+  /** An answer that never changes: the gateway's own, or a mock's (written from its CheckedAnswer, responses.ts). */
+  gateway(answer: GatewayAnswer, close = false): void {
+    this.#send(answer.status, answer.headers, answer.body, answer, close);
+  }
+
+  #send(status: number, headers: readonly string[], body: Buffer | string, fixed: GatewayAnswer | undefined, close: boolean): void {
     if (this.#done) return;
     this.#done = true;
     const { ctx } = this;
     let sent = status;
     let responseBytes: number;
     try {
-      responseBytes = writeAnswer(this.res, ctx.type, status, headers, body, close);
+      responseBytes = fixed === undefined ? writeAnswer(this.res, ctx.type, status, headers, body, close) : writeFixedAnswer(this.res, ctx.type, fixed, close);
     } catch (err) {
       ctx.health.fault(err);
       sent = ctx.responses.internalError.status;
@@ -135,11 +144,6 @@ export class Exchange {
       integrationLatencyMs: this.#integrationStartMs < 0 ? null : endMs - this.#integrationStartMs,
       bytes: this.requestBytes + responseBytes,
     });
-  }
-
-  /** One of the gateway's own answers. */
-  gateway(answer: GatewayAnswer, close = false): void {
-    this.answer(answer.status, answer.headers, answer.body, close);
   }
 
   /** The integration ran out of time: REST 504, HTTP API 503. */

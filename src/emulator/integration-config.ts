@@ -99,10 +99,17 @@ export function parseLatency(value: unknown, where: Where): LatencySpec {
   });
 }
 
+/**
+ * Headers that frame the body, which the emulator writes from the body itself: a canned
+ * content-length that disagreed with the body left the client waiting for bytes that never came.
+ */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding']);
+
 function parseHeaders(value: unknown, where: Where): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(record(value, where))) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw UsageError.invalid(where.file, at(where, name).field, name, 'an HTTP header name');
+    if (FRAMING_HEADERS.has(name.toLowerCase())) throw UsageError.invalid(where.file, at(where, name).field, name, 'a header other than content-length and transfer-encoding, which the emulator sets from the body');
     out[name.toLowerCase()] = string(v, at(where, name));
   }
   return out;

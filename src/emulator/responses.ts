@@ -6,6 +6,7 @@
  * one latin1 string with its head (http1/response.ts).
  */
 import type { ServedResponse } from './http1/served.ts';
+import { CheckedAnswer } from './http1/response.ts';
 import { flavourOf, type ApiType, type GatewayAnswer, type GatewayResponses } from '../api/flavours.ts';
 
 export type { GatewayAnswer, GatewayResponses };
@@ -36,4 +37,22 @@ export function writeAnswer(res: ServedResponse, type: ApiType, status: number, 
   res.writeHead(status, out);
   res.end(body);
   return length;
+}
+
+/** Each fixed answer checked and serialised once, on its first use (a bad mock header throws there, on every use). */
+const CHECKED = new WeakMap<GatewayAnswer, CheckedAnswer>();
+
+/**
+ * Writes an answer that never changes (the gateway's own, a mock's) as writeAnswer would, from its
+ * CheckedAnswer when the server offers that (the emulator's own does: no header checked again).
+ */
+export function writeFixedAnswer(res: ServedResponse, type: ApiType, answer: GatewayAnswer, close = false): number {
+  if (res.endChecked === undefined) return writeAnswer(res, type, answer.status, answer.headers, answer.body, close);
+  let checked = CHECKED.get(answer);
+  if (checked === undefined) {
+    checked = new CheckedAnswer(answer.status, answer.headers, answer.body);
+    CHECKED.set(answer, checked);
+  }
+  res.endChecked(checked, requestIdHeaders(type), close);
+  return checked.body.length;
 }

@@ -86,6 +86,20 @@ describe('found by fuzzing', () => {
   });
 });
 
+describe('canned headers that would frame the body', () => {
+  // The emulator writes content-length from the body; a canned one that disagreed left the client waiting.
+  it.each(['Content-Length', 'content-length', 'Transfer-Encoding'])('%s in a mock is refused, naming the field', (name) => {
+    const err = refusal({ routes: { 'GET /a': { integration: { type: 'mock', body: 'ok', headers: { [name]: '5' } } } } });
+    expect(err.message).toBe(`emu.json: routes.GET /a.integration.headers.${name}: "${name}" is invalid (expected a header other than content-length and transfer-encoding, which the emulator sets from the body)`);
+  });
+
+  it('other headers are kept, lower-cased', () => {
+    const config = parseEmulatorConfig({ routes: { 'GET /a': { integration: { type: 'mock', headers: { 'Content-Type': 'text/plain', 'X-Length': '5' } } } } }, 'emu.json');
+    const spec = config.routes['GET /a'].integration;
+    expect(spec.type === 'mock' && spec.headers).toEqual({ 'content-type': 'text/plain', 'x-length': '5' });
+  });
+});
+
 describe('through the CLI', () => {
   it('a malformed route key in a config file: exit 2, one line naming file, field and value', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-routes-'));

@@ -4,6 +4,7 @@
  * so the same handler runs behind either (tests mount the CloudWatch handler on node:http).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeader, OutgoingHttpHeaders } from 'node:http';
+import type { CheckedAnswer } from './response.ts';
 
 /** A request being served: its head, and its body as 'data' chunks then 'end'. */
 export interface ServedRequest {
@@ -25,6 +26,12 @@ export interface ServedResponse {
   /** Throws on a status outside 100-999 or a header node:http would refuse (validateHeaderName/Value). */
   writeHead(status: number, headers: OutgoingHttpHeaders | OutgoingHttpHeader[]): unknown;
   end(body?: string | Uint8Array): unknown;
+  /**
+   * The emulator's own server only (response.ts): writes an answer checked once when it was built,
+   * with `ids` as its first headers, as writeHead and end would. node:http has no such call, so
+   * callers fall back to writeHead and end.
+   */
+  endChecked?(answer: CheckedAnswer, ids: readonly string[], close: boolean): unknown;
   /** Drops the connection. */
   destroy(): unknown;
 }

@@ -6,9 +6,10 @@ import type { MockIntegration } from '../integration-config.ts';
 import type { Exchange } from '../exchange.ts';
 import { sampleLatencyMs } from '../latency.ts';
 import { flatHeaders, type Integration } from './integration.ts';
+import type { GatewayAnswer } from '../responses.ts';
 
 function reply(mock: MockRunner, ex: Exchange): void {
-  ex.answer(mock.status, mock.headers, mock.body);
+  ex.gateway(mock.answer);
 }
 
 function timeOut(ex: Exchange): void {
@@ -19,15 +20,12 @@ function timeOut(ex: Exchange): void {
 export class MockRunner implements Integration {
   readonly needsBody = false;
   readonly spec: MockIntegration;
-  readonly status: number;
-  readonly headers: readonly string[];
-  readonly body: string;
+  /** The same answer every time: checked and serialised once (responses.ts writeFixedAnswer). */
+  readonly answer: GatewayAnswer;
 
   constructor(spec: MockIntegration) {
     this.spec = spec;
-    this.status = spec.status;
-    this.headers = flatHeaders(spec.headers);
-    this.body = spec.body;
+    this.answer = Object.freeze({ status: spec.status, headers: flatHeaders(spec.headers), body: spec.body });
   }
 
   invoke(ex: Exchange): void {
