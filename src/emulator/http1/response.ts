@@ -18,15 +18,19 @@ export interface AnswerQueue {
   destroy(): void;
 }
 
-/** `Date` header text, made once a second. */
-let dateSecond = -1;
-let dateText = '';
+/**
+ * `Date` header text, made once a second as node:http makes it (lib/internal/http.js utcDate): the
+ * text is kept until a timer at the next second's boundary drops it, so no answer reads the clock.
+ */
+let dateText: string | undefined;
+function dropDate(): void {
+  dateText = undefined;
+}
 function dateHeader(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(second * 1000).toUTCString();
+  if (dateText === undefined) {
+    const now = new Date();
+    dateText = now.toUTCString();
+    setTimeout(dropDate, 1000 - now.getMilliseconds()).unref();
   }
   return dateText;
 }
