@@ -1,7 +1,8 @@
 /**
  * Emulator benchmark (docs/emulator.md "Speed"): the emulator as users start it (a cold
  * `node bin/loadgate.js emulator --config FILE`), Debian's nginx `limit_req` at the same rate
- * and burst, and a bare node:http server answering a fixed 200 (Node's own floor), each in a
+ * and burst, and a bare node:net server answering a fixed 200 without parsing anything (the floor
+ * of any server on node:net: bench/servers/node-net-floor.ts), each in a
  * process of its own pinned to SERVER_CPU, driven by a cold wrk (autocannon without it) pinned to LOAD_CPU:
  * closed loop, CONNECTIONS connections, SECONDS s a run, in two modes:
  *
@@ -40,7 +41,7 @@ type Mode = (typeof MODES)[number];
 
 /** One server under test: where each mode's requests go, and whose CPU counts. */
 interface Server {
-  readonly key: 'emulator' | 'nginx' | 'node';
+  readonly key: 'emulator' | 'nginx' | 'floor';
   readonly name: string;
   readonly urlOf: Readonly<Record<Mode, string>>;
   pids(): number[];
@@ -177,18 +178,18 @@ async function startNginxServer(): Promise<Server> {
   };
 }
 
-/** bench/servers/node-http-server.ts: a fixed 200 "ok", no limiter at all. */
-async function startBareNode(): Promise<Server> {
+/** bench/servers/node-net-floor.ts: a fixed 200 "ok" per request head, nothing parsed, no limiter. */
+async function startNetFloor(): Promise<Server> {
   const port = await freePort();
-  const script = fileURLToPath(new URL('./servers/node-http-server.ts', import.meta.url));
+  const script = fileURLToPath(new URL('./servers/node-net-floor.ts', import.meta.url));
   const child = spawn('taskset', ['-c', String(SERVER_CPU), process.execPath, '--import', 'tsx', script, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`node:http server exited with code ${code}`)));
+    child.once('exit', (code) => reject(new Error(`node:net floor server exited with code ${code}`)));
   });
   const url = `http://127.0.0.1:${port}/items`;
   return {
-    key: 'node', name: 'bare node:http (fixed 200)', pids: () => [child.pid ?? -1], urlOf: { pass: url, reject: url },
+    key: 'floor', name: 'bare node:net (fixed 200)', pids: () => [child.pid ?? -1], urlOf: { pass: url, reject: url },
     stop: async () => {
       child.kill('SIGTERM');
       await exited(child);
@@ -212,7 +213,7 @@ export async function benchEmulator(): Promise<BenchReport> {
     servers.push(await startEmulatorServer());
     if (nginxInstalled()) servers.push(await startNginxServer());
     else notes.push(`${NGINX} not installed: nginx column skipped, no ratios`);
-    servers.push(await startBareNode());
+    servers.push(await startNetFloor());
     // Warm-up (JIT, connections), not reported: users start the emulator once and then load it.
     for (const s of servers) for (const mode of MODES) await drive(s.urlOf[mode], WARM_UP_SECONDS);
     for (let rep = 0; rep < REPEATS; rep++) {
@@ -263,10 +264,13 @@ function report(servers: readonly Server[], runs: ReadonlyMap<string, Run[]>, no
     const rps = metrics[`ratio.emulator.${mode}.rps`];
     if (cpu == null || rps == null) continue;
     notes.push(`${mode}: CPU per request ${fmt(cpu, 2)}x nginx (goal <= 2: ${cpu <= 2 ? 'met' : 'NOT met'}); closed-loop req/s ${fmt(rps, 3)} of nginx (goal >= 0.80: ${rps >= 0.8 ? 'met' : 'NOT met'})`);
-    const floor = metrics[`ratio.node.${mode}.cpu`];
-    const overFloor = ratioOf(mode, 'emulator', 'cpuPer10kS', 'node');
-    metrics[`ratio.emulator.${mode}.cpuOverNode`] = overFloor;
-    if (floor != null) notes.push(`${mode}: Node's own floor, a bare node:http answering a fixed 200, is ${fmt(floor, 2)}x nginx's CPU per request; the emulator is ${fmt(overFloor, 2)}x that floor`);
+    const floorRps = metrics[`ratio.floor.${mode}.rps`];
+    const floorCpu = metrics[`ratio.floor.${mode}.cpu`];
+    const overFloor = ratioOf(mode, 'emulator', 'rps', 'floor');
+    metrics[`ratio.emulator.${mode}.rpsOfFloor`] = overFloor;
+    if (floorRps != null && floorCpu != null) {
+      notes.push(`${mode}: the floor of any server on node:net, a bare one that parses nothing and answers a fixed 200, serves ${fmt(floorRps, 3)} of nginx's req/s at ${fmt(floorCpu, 2)}x its CPU per request; the emulator serves ${fmt(overFloor, 3)} of the floor's req/s`);
+    }
   }
   notes.push(`closed loop, ${CONNECTIONS} connections, ${SECONDS} s a run, ${CLIENT === 'wrk' ? 'wrk (one thread)' : 'autocannon (no wrk installed: apt-get install wrk for a client that saturates the servers)'} on CPU ${LOAD_CPU}, servers on CPU ${SERVER_CPU}; ratios are medians over ${REPEATS} interleaved repetitions of per-repetition ratios`);
   notes.push('"server core busy" below ~0.9 means the client, not the server, set the pace: req/s is then what the client reached, and "one core: req/s" (10k / CPU s per 10k) what the server would serve on a core of its own');
