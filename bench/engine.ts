@@ -9,7 +9,8 @@
  *              (a miss is retried once: the machine is shared), then the midpoint above the best;
  *              the best held rate is re-run REPEATS times and reported as medians
  *   peers      autocannon closed loop, 50 connections, 5 s, cold and pinned, median of REPEATS; and
- *              autocannon held to loadgate's best rate (`overallRate`), for CPU at the same rate:
+ *              undici alone the same way (undiciChild: the floor of any client built on undici);
+ *              both also held to loadgate's best rate (`overallRate`), for CPU at the same rate:
  *              per-request cost falls with rate for any client (fewer requests per wake-up and
  *              per TCP round), so only that row compares like with like
  *   CPU        loadgate: CPU of the process from time 0 to the end of the drain (result.json
@@ -19,7 +20,7 @@
  *              quarter peaks, extrapolated to 10M (memoryRun)
  *   in-process loadgate saturated with 50 in flight inside this (warm) process: labelled as such
  *
- * Run alone: `npx tsx bench/engine.ts`. Child mode (internal): --autocannon URL.
+ * Run alone: `npx tsx bench/engine.ts`. Child modes (internal): --autocannon URL [RATE], --undici URL [RATE].
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -76,15 +77,17 @@ interface PeerResult {
   readonly loadAverage?: number;
 }
 
-/** autocannon in a cold pinned process: closed loop, or held to `rateRps` overall. */
-function autocannonOnce(url: string, rateRps?: number): Promise<PeerResult> {
+/** A peer child of this file (`--autocannon`, `--undici`) in a cold pinned process: closed loop, or held to `rateRps` overall. */
+function peerOnce(peer: '--autocannon' | '--undici', url: string, rateRps?: number): Promise<PeerResult> {
   const loadAverage = loadavg()[0];
   return new Promise((resolve, reject) => {
-    execFile('taskset', ['-c', String(LOAD_CPU), process.execPath, '--import', 'tsx', SELF, '--autocannon', url, ...(rateRps ? [String(rateRps)] : [])], { maxBuffer: 1 << 20 }, (err, stdout) =>
+    execFile('taskset', ['-c', String(LOAD_CPU), process.execPath, '--import', 'tsx', SELF, peer, url, ...(rateRps ? [String(rateRps)] : [])], { maxBuffer: 1 << 20 }, (err, stdout) =>
       err ? reject(err) : resolve({ ...(JSON.parse(stdout) as PeerResult), loadAverage }),
     );
   });
 }
+
+const autocannonOnce = (url: string, rateRps?: number): Promise<PeerResult> => peerOnce('--autocannon', url, rateRps);
 
 async function repeat<T>(n: number, run: () => Promise<T>): Promise<T[]> {
   const out: T[] = [];
@@ -155,11 +158,13 @@ export async function benchEngine(): Promise<BenchReport> {
     const bestRuns = best ? [best, ...(await repeat(REPEATS - 1, () => coldRun({ cpu: LOAD_CPU, url: target.url, rateRps: best.rateRps, durationS: STEP_SECONDS })))] : [];
     const ac = await repeat(REPEATS, () => autocannonOnce(target.url));
     const acAtBest = best ? await repeat(REPEATS, () => autocannonOnce(target.url, best.rateRps)) : [];
+    const undici = await repeat(REPEATS, () => peerOnce('--undici', target.url));
+    const undiciAtBest = best ? await repeat(REPEATS, () => peerOnce('--undici', target.url, best.rateRps)) : [];
     const inProcess = await inProcessSaturated(target.url);
     const pacing: PacingResult[][] = [];
     for (const rate of PACING_RATES) pacing.push(await repeat(REPEATS, () => measurePacing(rate, 5, LOAD_CPU, TARGET_CPU)));
     const memory = await memoryRun(target.url, rssRequests, 10_000);
-    return report({ target, steps, bestRuns, ac, acAtBest, inProcess, pacing, memory, rssRequests });
+    return report({ target, steps, bestRuns, ac, acAtBest, undici, undiciAtBest, inProcess, pacing, memory, rssRequests });
   } finally {
     await target.stop();
   }
@@ -172,6 +177,9 @@ interface Figures {
   readonly ac: readonly PeerResult[];
   /** autocannon held to loadgate's best rate. */
   readonly acAtBest: readonly PeerResult[];
+  /** undici alone (undiciChild): closed loop, and held to loadgate's best rate. */
+  readonly undici: readonly PeerResult[];
+  readonly undiciAtBest: readonly PeerResult[];
   readonly inProcess: PeerResult;
   readonly pacing: readonly PacingResult[][];
   readonly memory: Awaited<ReturnType<typeof memoryRun>>;
@@ -187,17 +195,24 @@ function report(f: Figures): BenchReport {
   const lgLag = f.bestRuns.length ? median(f.bestRuns.map((r) => r.lagP99Ms)) : null;
   const acAtBestCpu = f.acAtBest.length ? median(f.acAtBest.map((r) => r.cpuPer10kS)) : null;
   const acAtBestRps = f.acAtBest.length ? median(f.acAtBest.map((r) => r.rps)) : null;
+  const unRps = median(f.undici.map((r) => r.rps));
+  const unCpu = median(f.undici.map((r) => r.cpuPer10kS));
+  const unAtBestRps = f.undiciAtBest.length ? median(f.undiciAtBest.map((r) => r.rps)) : null;
+  const unAtBestCpu = f.undiciAtBest.length ? median(f.undiciAtBest.map((r) => r.cpuPer10kS)) : null;
   const table = new Table({ head: ['tool (cold CLI, one core)', 'mode', 'rps', 'vs autocannon', 'CPU s / 10k req', 'CPU vs autocannon'] });
   table.push(
     ['loadgate', `open loop, no drop, lag p99 <= ${BENCH_LAG_P99_MS} ms`, fmt(lgRate), fmt(lgRate === null ? null : lgRate / acRps, 2), fmt(lgCpu, 3), fmt(lgCpu === null ? null : lgCpu / acCpu, 2)],
     ['autocannon 8', `closed, ${PEER_CONNECTIONS} conns`, fmt(acRps), '1.00', fmt(acCpu, 3), '1.00'],
     ['autocannon 8', `held to loadgate's rate, ${PEER_CONNECTIONS} conns`, fmt(acAtBestRps), fmt(acAtBestRps === null ? null : acAtBestRps / acRps, 2), fmt(acAtBestCpu, 3), fmt(acAtBestCpu === null ? null : acAtBestCpu / acCpu, 2)],
+    ['undici alone (no recording)', `closed, ${PEER_CONNECTIONS} conns`, fmt(unRps), fmt(unRps / acRps, 2), fmt(unCpu, 3), fmt(unCpu / acCpu, 2)],
+    ['undici alone (no recording)', `held to loadgate's rate, ${PEER_CONNECTIONS} conns`, fmt(unAtBestRps), fmt(unAtBestRps === null ? null : unAtBestRps / acRps, 2), fmt(unAtBestCpu, 3), fmt(unAtBestCpu === null ? null : unAtBestCpu / acCpu, 2)],
     ['loadgate (in-process, warm)', `saturated, ${PEER_CONNECTIONS} in flight`, fmt(f.inProcess.rps), fmt(f.inProcess.rps / acRps, 2), fmt(f.inProcess.cpuPer10kS, 3), fmt(f.inProcess.cpuPer10kS / acCpu, 2)],
   );
   const stepLines = f.steps.map((s) => `  ${s.rateRps} rps: achieved ${fmt(s.achievedRps)}, dropped ${s.dropped}, lag p99 ${s.lagP99Ms.toFixed(2)} ms, first second ${s.firstSecondSent}/${s.firstSecondScheduled}, CPU ${fmt(s.cpuPer10kS, 3)} s/10k, load ${fmt(s.loadAverage, 1)}, ${held(s) ? 'held' : 'NOT held'}`);
   const bestLines = f.bestRuns.map((s) => `  ${s.rateRps} rps again: lag p99 ${s.lagP99Ms.toFixed(2)} ms, dropped ${s.dropped}, first second ${s.firstSecondSent}/${s.firstSecondScheduled}, CPU ${fmt(s.cpuPer10kS, 3)} s/10k, load ${fmt(s.loadAverage, 1)}, ${held(s) ? 'held' : 'NOT held'}`);
   const acLine = `autocannon runs: ${f.ac.map((r) => `${fmt(r.rps)} rps, CPU ${fmt(r.cpuPer10kS, 3)} s/10k, load ${fmt(r.loadAverage, 1)}`).join('; ')}`;
   const acAtBestLine = `autocannon at ${fmt(lgRate)} rps: ${f.acAtBest.map((r) => `${fmt(r.rps)} rps, CPU ${fmt(r.cpuPer10kS, 3)} s/10k`).join('; ')}; loadgate's CPU at the same rate ${fmt(lgCpu === null || acAtBestCpu === null ? null : lgCpu / acAtBestCpu, 2)}x autocannon's`;
+  const undiciLine = `undici alone, the floor of any client built on it (bare dispatch(), no recording, cold and pinned like autocannon): closed loop ${f.undici.map((r) => `${fmt(r.rps)} rps at ${fmt(r.cpuPer10kS, 3)} s/10k`).join('; ')}, ${fmt(unRps / acRps, 2)} of autocannon's rate; held to ${fmt(lgRate)} rps ${f.undiciAtBest.map((r) => `${fmt(r.cpuPer10kS, 3)} s/10k`).join('; ')}, ${fmt(unAtBestCpu === null || acAtBestCpu === null ? null : unAtBestCpu / acAtBestCpu, 2)}x autocannon's CPU at that rate`;
   const pacingLines = f.pacing.map((runs) => {
     const rate = runs[0].rateRps;
     return `  ${rate} rps: ${runs.map((r) => `${(r.onPace * 100).toFixed(1)}%`).join(', ')} of 10 ms windows within ±50% of ${rate / 100} (median ${(median(runs.map((r) => r.onPace)) * 100).toFixed(1)}%; first second ${(median(runs.map((r) => r.onPaceFirstSecond)) * 100).toFixed(1)}%; load ${runs.map((r) => fmt(r.loadAverage, 1)).join(', ')})`;
@@ -208,7 +223,7 @@ function report(f: Figures): BenchReport {
     name: 'engine',
     table: [
       table.toString(), `target: ${f.target.name} pinned to CPU ${TARGET_CPU}; loadgate and autocannon pinned to CPU ${LOAD_CPU}, a cold process per run`,
-      'open-loop steps (cold CLI each):', ...stepLines, ...bestLines, acLine, acAtBestLine, 'pacing by the server\'s own arrival log (nginx $msec):', ...pacingLines, memoryLine,
+      'open-loop steps (cold CLI each):', ...stepLines, ...bestLines, acLine, acAtBestLine, undiciLine, 'pacing by the server\'s own arrival log (nginx $msec):', ...pacingLines, memoryLine,
     ].join('\n'),
     metrics: {
       loadgateMaxOpenLoopRps: lgRate, loadgateHeldRepeats: lgHeldRuns, loadgateLagP99MsMedian: lgLag, loadgateCpuPer10kS: lgCpu,
@@ -216,6 +231,9 @@ function report(f: Figures): BenchReport {
       loadgateCpuVsAutocannon: lgCpu === null ? null : lgCpu / acCpu,
       autocannonAtLoadgateRateCpuPer10kS: acAtBestCpu,
       loadgateCpuVsAutocannonAtSameRate: lgCpu === null || acAtBestCpu === null ? null : lgCpu / acAtBestCpu,
+      undiciAloneRps: unRps, undiciAloneVsAutocannon: unRps / acRps, undiciAloneCpuPer10kS: unCpu,
+      undiciAloneAtLoadgateRateCpuPer10kS: unAtBestCpu,
+      undiciAloneCpuVsAutocannonAtSameRate: unAtBestCpu === null || acAtBestCpu === null ? null : unAtBestCpu / acAtBestCpu,
       loadgateInProcessSaturatedRps: f.inProcess.rps,
       pacingOnPace2000: median(f.pacing[0].map((r) => r.onPace)), pacingOnPace10000: median(f.pacing[1].map((r) => r.onPace)),
       peakRssMb: m.run.peakRssMb, rssGrowthPerMillionMb: m.growthPerMillionMb, rssAt10MExtrapolatedMb: m.at10MMb, rssRequests: m.run.sent,
@@ -239,9 +257,53 @@ async function autocannonChild(url: string, rateRps: number | undefined): Promis
   process.stdout.write(JSON.stringify({ rps: r.requests.total / PEER_SECONDS, cpuPer10kS: ((cpu.user + cpu.system) / 1e6 / r.requests.total) * 1e4 }));
 }
 
+/**
+ * Child: undici alone, used as cheaply as it can be (dispatch() with a bare handler: no body
+ * stream, no recording, no pacing beyond a 1 ms tick), cold and pinned like autocannon. Whatever
+ * loadgate adds is on top of this, so it is the floor of any client built on undici: a closed loop
+ * on PEER_CONNECTIONS clients, or held to `rateRps` by sending, every millisecond, each arrival
+ * then due on a free client (autocannon's overallRate batches by its timers in the same way).
+ */
+async function undiciChild(url: string, rateRps: number | undefined): Promise<void> {
+  const { Client } = await import('undici');
+  const cpu0 = process.cpuUsage();
+  const clients = Array.from({ length: PEER_CONNECTIONS }, () => new Client(url, { pipelining: 1 }));
+  const free = [...clients];
+  const options = { path: '/', method: 'GET' as const };
+  let completed = 0;
+  let stopped = false;
+  const send = (client: InstanceType<typeof Client>): void => {
+    client.dispatch(options, { onConnect() {}, onHeaders: () => true, onData: () => true, onComplete: () => done(client), onError: () => done(client) });
+  };
+  const done = (client: InstanceType<typeof Client>): void => {
+    completed++;
+    if (stopped) return;
+    if (rateRps === undefined) send(client);
+    else free.push(client);
+  };
+  const startMs = performance.now();
+  let sent = 0;
+  const tick = rateRps === undefined ? undefined : setInterval(() => {
+    const due = Math.floor(((performance.now() - startMs) * rateRps) / 1000);
+    while (sent < due && free.length > 0) {
+      send(free.pop() as InstanceType<typeof Client>);
+      sent++;
+    }
+  }, 1);
+  if (rateRps === undefined) for (const client of clients) send(client);
+  await new Promise((resolve) => setTimeout(resolve, PEER_SECONDS * 1000));
+  stopped = true;
+  clearInterval(tick);
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(JSON.stringify({ rps: completed / PEER_SECONDS, cpuPer10kS: ((cpu.user + cpu.system) / 1e6 / completed) * 1e4 }));
+  process.exit(0);
+}
+
 const [mode, ...rest] = process.argv.slice(2);
 if (process.argv[1] === SELF) {
-  if (mode === '--autocannon') await autocannonChild(rest[0], rest[1] === undefined ? undefined : Number(rest[1]));
+  const rateArg = rest[1] === undefined ? undefined : Number(rest[1]);
+  if (mode === '--autocannon') await autocannonChild(rest[0], rateArg);
+  else if (mode === '--undici') await undiciChild(rest[0], rateArg);
   else {
     const r = await benchEngine();
     process.stdout.write(`${r.table}\n${JSON.stringify(r.metrics, null, 2)}\n`);
