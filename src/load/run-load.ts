@@ -12,7 +12,7 @@ import type { RunOptions } from '../scenario/types.ts';
 import type { SendLog } from '../record/send-log.ts';
 import { readSendLogFile, SendLogFileWriter, type SendLogHeader } from '../record/send-log-file.ts';
 import { Recorder, type ConnectionSetup, type Measurement } from '../record/recorder.ts';
-import { performanceClock, RunClock, type Clock } from './clock.ts';
+import { performanceClock, RunClock, settleLoop, type Clock } from './clock.ts';
 import type { ArrivalCursor, RequestFactory } from './inputs.ts';
 import { runOpenLoop } from './open-loop.ts';
 import { warmUpRequestsFor } from './code-warm-up.ts';
@@ -153,6 +153,7 @@ async function loadAfterWarmUp(input: LoadInput, protocol: TargetProtocol, base:
     target: input.target, factory: input.factory, sink: recorder, clock,
     timeoutMs: options.timeoutMs, maxConnections: cap, warmConnections: options.connections ?? input.warmConnections ?? 0,
   });
+  await settleLoop();
   if (input.startAt) await performanceClock.sleepUntil((await input.startAt(signal)) - performance.timeOrigin, signal);
   clock.start();
   const cpuAtStart = process.cpuUsage();
