@@ -16,7 +16,7 @@
  * interleave server by server within a repetition (each repetition starting with the next
  * server); ratios are taken per repetition and the table shows their medians over REPEATS. Run alone: `npx tsx bench/emulator.ts`.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
@@ -24,8 +24,8 @@ import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import type { BenchReport } from './engine.ts';
 import { startColdEmulator } from './servers/emulator-cli.ts';
-import { freePort } from './servers/free-port.ts';
-import { exited, NGINX, nginxInstalled, startNginx } from './servers/nginx.ts';
+import { NGINX, nginxInstalled, startNginx } from './servers/nginx.ts';
+import { startScriptServer } from './servers/script-server.ts';
 
 const LOAD_CPU = 0;
 const SERVER_CPU = 1;
@@ -180,21 +180,9 @@ async function startNginxServer(): Promise<Server> {
 
 /** bench/servers/node-net-floor.ts: a fixed 200 "ok" per request head, nothing parsed, no limiter. */
 async function startNetFloor(): Promise<Server> {
-  const port = await freePort();
-  const script = fileURLToPath(new URL('./servers/node-net-floor.ts', import.meta.url));
-  const child = spawn('taskset', ['-c', String(SERVER_CPU), process.execPath, '--import', 'tsx', script, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`node:net floor server exited with code ${code}`)));
-  });
-  const url = `http://127.0.0.1:${port}/items`;
-  return {
-    key: 'floor', name: 'bare node:net (fixed 200)', pids: () => [child.pid ?? -1], urlOf: { pass: url, reject: url },
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited(child);
-    },
-  };
+  const server = await startScriptServer('node-net-floor.ts', SERVER_CPU);
+  const url = `http://127.0.0.1:${server.port}/items`;
+  return { key: 'floor', name: 'bare node:net (fixed 200)', pids: () => [server.pid], urlOf: { pass: url, reject: url }, stop: () => server.stop() };
 }
 
 function median(values: readonly number[]): number {
