@@ -14,6 +14,7 @@ import type { LambdaIntegration } from '../integration-config.ts';
 import type { Exchange } from '../exchange.ts';
 import { sampleLatencyMs } from '../latency.ts';
 import { flatHeaders, type Integration } from './integration.ts';
+import type { GatewayAnswer } from '../responses.ts';
 
 interface Waiting {
   readonly ex: Exchange;
@@ -21,7 +22,7 @@ interface Waiting {
 }
 
 function reply(lambda: LambdaRunner, ex: Exchange): void {
-  ex.answer(lambda.spec.status, lambda.headers, lambda.body);
+  ex.gateway(lambda.answer);
 }
 
 function release(lambda: LambdaRunner): void {
@@ -36,15 +37,14 @@ function timeOut(ex: Exchange): void {
 export class LambdaRunner implements Integration {
   readonly needsBody = false;
   readonly spec: LambdaIntegration;
-  readonly headers: readonly string[];
-  readonly body: string;
+  /** The same answer every time: checked and serialised once (responses.ts writeFixedAnswer). */
+  readonly answer: GatewayAnswer;
   #inFlight = 0;
   readonly #queue: Waiting[] = [];
 
   constructor(spec: LambdaIntegration) {
     this.spec = spec;
-    this.headers = flatHeaders(spec.headers);
-    this.body = spec.body;
+    this.answer = Object.freeze({ status: spec.status, headers: flatHeaders(spec.headers), body: spec.body });
   }
 
   /** Invocations running now. */
