@@ -1,6 +1,6 @@
 /**
  * What a listener answers a request the server could not frame (bad request line, header over
- * 16 KB, headers too slow; http1/framer.ts): the status node:http would send (400, 431, 408), but with a body in the
+ * 16 KB: http1/framer.ts; headers too slow: the sweep in http1/server.ts): the status node:http would send (400, 431, 408), but with a body in the
  * shape of the endpoint's other errors, so a client that reads error bodies never meets a bare
  * one. The connection is closed afterwards, as node does: its framing can no longer be trusted.
  */

@@ -75,9 +75,10 @@ export class Exchange {
   }
 
   /**
-   * Writes the response and records the metric; later calls are ignored. An answer node:http
-   * refuses to write (a proxied target's status 600, a header with a control character) becomes
-   * the last-resort 500 instead, so every request gets an answer.
+   * Writes the response and records the metric; later calls are ignored. An answer the server
+   * refuses to write (node:http's own checks, http1/response.ts: a proxied target's status 600, a
+   * header with a control character) becomes the last-resort 500 instead, so every request gets
+   * an answer.
    */
   answer(status: number, headers: readonly string[], body: Buffer | string, close = false): void {
     this.#send(status, headers, body, undefined, close);

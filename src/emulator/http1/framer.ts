@@ -15,7 +15,7 @@
  */
 import { checkHeadSoFar, FramingError, MAX_HEAD_BYTES, parseHead, type RequestHead } from './head.ts';
 
-/** A chunk-size line longer than this is refused (16 hex digits of size plus extensions). */
+/** A chunk-size line longer than this is refused (a size of up to 15 hex digits plus extensions). */
 const MAX_CHUNK_LINE_BYTES = 1024;
 
 const HEX_SIZE = /^([0-9A-Fa-f]{1,15})(?:[ \t]*;.*)?$/;

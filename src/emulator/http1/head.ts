@@ -57,7 +57,7 @@ export interface RequestHead {
 /**
  * Refuses a head that is already wrong before it is whole, as llhttp does at the first bad
  * byte: binary noise or a control character in a header is answered 400 at once, not after the
- * headers timeout. Runs only on a head split across reads.
+ * headers timeout. Runs on a head split across reads, and on a whole one over the 16 KB cap.
  */
 export function checkHeadSoFar(text: string): void {
   const lineEnd = text.indexOf('\r\n');

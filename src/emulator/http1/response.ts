@@ -141,8 +141,8 @@ export class Http1Response implements ServedResponse {
 
   /**
    * Writes `answer` whole, with `ids` (flat name, value pairs) as its first header lines, as
-   * writeHead and end would write them. The ids are not checked: the flavours make them of hex and
-   * base64 digits only (api/flavour.ts).
+   * writeHead and end would write them. The ids are not checked: the flavours make them of hex digits,
+   * hyphens and base64 digits only (api/flavour.ts).
    */
   endChecked(answer: CheckedAnswer, ids: readonly string[], close: boolean): this {
     if (this.headersSent) throw new Error('endChecked after the head was written');
